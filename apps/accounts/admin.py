@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Membership, User
+from apps.core.admin import ParkStaffAdmin
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["enterprise"]
+
+
+@admin.register(User)
+class UserAdmin(ParkStaffAdmin, DjangoUserAdmin):
+    list_display = ["username", "display_name", "email", "park_role", "is_active", "is_staff", "locked_until"]
+    list_filter = ["park_role", "is_active", "is_staff"]
+    search_fields = ["username", "display_name", "email", "phone"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("园区"), {"fields": ("display_name", "phone", "park_role")}),
+        (_("登录安全"), {"fields": ("failed_login_count", "locked_until", "password_changed_at")}),
+    )
+    readonly_fields = ["password_changed_at", "last_login", "date_joined"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(ParkStaffAdmin):
+    list_display = ["user", "enterprise", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "enterprise__name", "enterprise__code"]
+    autocomplete_fields = ["user", "enterprise"]

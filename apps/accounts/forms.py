@@ -1,0 +1,19 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+class LoginForm(AuthenticationForm):
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            locked_until = getattr(self.request, "login_locked_until", None)
+            if locked_until is not None:
+                minutes = max(1, int((locked_until - timezone.now()).total_seconds() // 60) + 1)
+                raise forms.ValidationError(
+                    _("登录失败次数过多，账号已锁定，请 %(minutes)s 分钟后再试") % {"minutes": minutes},
+                    code="locked",
+                )
+            raise forms.ValidationError(_("用户名或密码错误"), code="invalid_login")

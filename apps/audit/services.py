@@ -1,0 +1,151 @@
+"""The one way to write the audit log."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.audit.hashing import sm3_hex
+from apps.audit.models import AuditEntry
+from apps.core import request_context
+
+GENESIS_HASH = "0" * 64
+# Serialises writers so the chain has no forks; taken inside the caller's transaction and
+# released at its commit, so an entry and the change it records commit together.
+_CHAIN_LOCK_KEY = 0x5041524B  # "PARK"
+
+
+def entry_digest(entry: AuditEntry) -> str:
+    payload = {
+        "created_at": entry.created_at.isoformat(),
+        "actor_user": entry.actor_user_id,
+        "actor": entry.actor,
+        "tenant": entry.tenant_schema,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "changes": entry.changes,
+        "request_id": entry.request_id,
+        "client_ip": entry.client_ip,
+        "prev_hash": entry.prev_hash,
+    }
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return sm3_hex(canonical.encode("utf-8"))
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, list]:
+    """{field: [before, after]} for the fields that changed."""
+    before, after = before or {}, after or {}
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+@transaction.atomic
+def audit_write(
+    *,
+    action: str,
+    object_type: str,
+    object_id: Any = "",
+    object_repr: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    changes: dict[str, list] | None = None,
+    tenant_schema: str | None = None,
+    actor: str | None = None,
+    actor_user_id: int | None = None,
+) -> AuditEntry:
+    """Append one entry. The actor, request id and client IP come from the current request or
+    task context (apps.core.request_context) unless given."""
+    ctx = request_context.current()
+    if tenant_schema is None:
+        tenant_schema = getattr(connection, "schema_name", "") or ""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+    entry = AuditEntry(
+        created_at=timezone.now(),
+        actor_user_id=actor_user_id if actor_user_id is not None else ctx.user_id,
+        actor=(actor or ctx.actor_label)[:150],
+        tenant_schema=tenant_schema,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        object_repr=str(object_repr)[:300],
+        changes=_jsonable(changes if changes is not None else diff(before, after)),
+        request_id=ctx.request_id,
+        client_ip=ctx.client_ip,
+        prev_hash=last or GENESIS_HASH,
+    )
+    entry.hash = entry_digest(entry)
+    entry.save(force_insert=True)
+    return entry
+
+
+@dataclass
+class AuditRecord:
+    """One entry for ``audit_write_many`` (imports, sync batches)."""
+
+    action: str
+    object_type: str
+    object_id: Any = ""
+    object_repr: str = ""
+    changes: dict[str, list] = field(default_factory=dict)
+    tenant_schema: str | None = None
+
+
+@transaction.atomic
+def audit_write_many(records: list[AuditRecord], *, actor: str | None = None, batch_size: int = 2000) -> int:
+    """Append many entries in one chain segment with bulk inserts (a 100,000-row import must
+    not cost a query per row). Same actor/request context for all of them."""
+    if not records:
+        return 0
+    ctx = request_context.current()
+    default_schema = getattr(connection, "schema_name", "") or ""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+    now = timezone.now()
+    entries = []
+    for record in records:
+        entry = AuditEntry(
+            created_at=now,
+            actor_user_id=ctx.user_id,
+            actor=(actor or ctx.actor_label)[:150],
+            tenant_schema=record.tenant_schema if record.tenant_schema is not None else default_schema,
+            action=record.action,
+            object_type=record.object_type,
+            object_id=str(record.object_id)[:64],
+            object_repr=str(record.object_repr)[:300],
+            changes=_jsonable(record.changes),
+            request_id=ctx.request_id,
+            client_ip=ctx.client_ip,
+            prev_hash=prev,
+        )
+        entry.hash = prev = entry_digest(entry)
+        entries.append(entry)
+    AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+    return len(entries)
+
+
+def audit_verify() -> tuple[bool, AuditEntry | None, int]:
+    """Recompute the chain in id order. Returns (ok, first bad entry, entries checked)."""
+    prev = GENESIS_HASH
+    checked = 0
+    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+        checked += 1
+        if entry.prev_hash != prev or entry_digest(entry) != entry.hash:
+            return False, entry, checked
+        prev = entry.hash
+    return True, None, checked

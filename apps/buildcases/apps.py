@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BuildcasesConfig(AppConfig):
+    name = "apps.buildcases"
+    label = "buildcases"

@@ -1,0 +1,8 @@
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.navigation import ENTERPRISE, ENTERPRISE_USERS, PARK, PARK_STAFF, NavItem
+
+ITEMS = [
+    NavItem(_("建设案例"), "buildcases:board", domains=(PARK,), roles=PARK_STAFF, order=650),
+    NavItem(_("建设案例"), "buildcases:board", domains=(ENTERPRISE,), roles=ENTERPRISE_USERS, order=650),
+]

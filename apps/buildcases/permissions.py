@@ -1,0 +1,45 @@
+"""Who may do what with build cases, in one place; views and services name these."""
+
+from __future__ import annotations
+
+from apps.accounts.choices import ParkRole
+from apps.buildcases.choices import CaseStatus, CompletionKind
+
+WORK_ROLES = (ParkRole.PARK_ADMIN, ParkRole.PARK_OPERATOR)
+VIEW_ROLES = (ParkRole.PARK_ADMIN, ParkRole.PARK_OPERATOR, ParkRole.PARK_AUDITOR)
+
+
+def can_view_board(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.park_role in VIEW_ROLES))
+
+
+def can_work(user) -> bool:
+    """Park administrators and operators work items: sign-offs, steps, uploads, the plan."""
+    return bool(user.is_authenticated and (user.is_superuser or user.park_role in WORK_ROLES))
+
+
+def can_decide(user) -> bool:
+    """Only park administrators approve a stage or send it back."""
+    return bool(user.is_authenticated and user.is_park_admin)
+
+
+def is_case_member(user, case) -> bool:
+    if not (user.is_authenticated and case.enterprise_id):
+        return False
+    from apps.accounts.selectors import is_member
+
+    return is_member(user=user, enterprise=case.enterprise)
+
+
+def can_view_case(user, case) -> bool:
+    return can_view_board(user) or is_case_member(user, case)
+
+
+def can_upload(user, case, item) -> bool:
+    """Park staff who work items, or members of the case's enterprise for the artifact items
+    of the stage the case is in."""
+    if case.status != CaseStatus.ACTIVE or item is None or item.completion_kind != CompletionKind.ARTIFACT:
+        return False
+    if item.stage != case.stage:
+        return False
+    return can_work(user) or is_case_member(user, case)

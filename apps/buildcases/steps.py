@@ -1,0 +1,237 @@
+"""The automated steps a checklist item can name. Each takes the case and reports progress,
+returns a small JSON result (``summary`` is shown on the timeline) or raises
+ApplicationError with a message the case page shows. Each is safe to run twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from importlib import import_module
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.buildcases.choices import AutomatedStep
+from apps.core.errors import ApplicationError
+
+Progress = Callable[[int, str], None]
+
+
+def _optional(module_path: str, name: str):
+    """A function another app offers, or None while that app does not have it."""
+    try:
+        module = import_module(module_path)
+    except ModuleNotFoundError:
+        return None
+    return getattr(module, name, None)
+
+
+def _enterprise_of(case):
+    if case.enterprise_id is None:
+        raise ApplicationError(_("该步骤只适用于企业节点（需指定建设主体企业）"), code="no_enterprise")
+    return case.enterprise
+
+
+def _prefix_of(enterprise):
+    from apps.identifiers.models import Prefix
+
+    return Prefix.objects.filter(enterprise=enterprise).order_by("pk").first()
+
+
+def provision_tenant(*, case, item, actor, progress: Progress) -> dict:
+    from apps.tenants.services import enterprise_approve
+
+    enterprise = _enterprise_of(case)
+    progress(20, _("正在开通企业租户"))
+    result = enterprise_approve(enterprise=enterprise, actor=actor)
+    progress(90, _("租户已开通"))
+    # The one-time initial password is not kept here: the enterprise administrator gets it from
+    # the approval page or a password reset, never from the case record.
+    return {
+        "summary": _("企业 %(code)s，Schema %(schema)s，管理员 %(admin)s")
+        % {
+            "code": enterprise.code,
+            "schema": enterprise.schema_name,
+            "admin": result.admin_user.get_username(),
+        },
+        "schema": enterprise.schema_name,
+        "admin": result.admin_user.get_username(),
+        "admin_created": result.initial_password is not None,
+        "prefix": result.prefix.prefix,
+    }
+
+
+def allocate_prefix(*, case, item, actor, progress: Progress) -> dict:
+    enterprise = _enterprise_of(case)
+    progress(30, _("正在确认前缀"))
+    prefix = _prefix_of(enterprise)
+    if prefix is None:
+        raise ApplicationError(_("企业尚无前缀，请先完成“开通企业租户”"), code="no_prefix")
+    return {
+        "summary": _("前缀 %(prefix)s") % {"prefix": prefix.prefix},
+        "prefix": prefix.prefix,
+        "status": prefix.status,
+    }
+
+
+def sync_prefix(*, case, item, actor, progress: Progress) -> dict:
+    enterprise = _enterprise_of(case)
+    prefix = _prefix_of(enterprise)
+    if prefix is None:
+        raise ApplicationError(_("企业尚无前缀，请先完成“前缀分配”"), code="no_prefix")
+    enqueue = _optional("apps.sync.services", "prefix_sync_enqueue")
+    if enqueue is None:
+        return {"summary": _("同步模块未提供前缀同步，跳过"), "prefix": prefix.prefix, "skipped": True}
+    from apps.sync.models import OutboxEntry, OutboxOperation
+
+    progress(40, _("正在提交前缀申请"))
+    # Approval already queues the application of a new prefix: queue it again only if it is missing.
+    entry = (
+        OutboxEntry.objects.filter(operation=OutboxOperation.PREFIX_APPLY, handle__iexact=prefix.prefix)
+        .order_by("-pk")
+        .first()
+    )
+    queued = entry is None
+    if queued:
+        entry = enqueue(prefix)
+    prefix.refresh_from_db()
+    return {
+        "summary": _("前缀 %(prefix)s 已提交同步（%(status)s）")
+        % {"prefix": prefix.prefix, "status": prefix.get_upstream_status_display()},
+        "prefix": prefix.prefix,
+        "outbox_entry": entry.pk,
+        "queued_now": queued,
+        "upstream_status": prefix.upstream_status,
+    }
+
+
+def issue_api_credentials(*, case, item, actor, progress: Progress) -> dict:
+    from rest_framework.authtoken.models import Token
+
+    from apps.accounts.choices import EnterpriseRole
+    from apps.accounts.models import Membership
+
+    enterprise = _enterprise_of(case)
+    membership = (
+        Membership.objects.filter(enterprise=enterprise, role=EnterpriseRole.ENTERPRISE_ADMIN)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if membership is None:
+        raise ApplicationError(_("企业尚无管理员，请先完成“开通企业租户”"), code="no_admin")
+    progress(50, _("正在签发接口凭证"))
+    token, created = Token.objects.get_or_create(user=membership.user)
+    from apps.audit.services import audit_write
+
+    if created:
+        audit_write(
+            action="api_token.issue",
+            object_type="authtoken.Token",
+            object_id=membership.user.pk,
+            object_repr=membership.user.get_username(),
+            after={"user": membership.user.get_username(), "enterprise": enterprise.code},
+            tenant_schema="public",
+        )
+    return {
+        "summary": _("接口凭证已签发给 %(user)s") % {"user": membership.user.get_username()},
+        "user": membership.user.get_username(),
+        "token_hint": f"{token.key[:4]}…",
+        "issued_now": created,
+    }
+
+
+def monitoring_snapshot(*, case, item, actor, progress: Progress) -> dict:
+    from apps.buildcases.services import monitoring_snapshot_take
+
+    progress(20, _("正在采集节点指标"))
+    snapshot = monitoring_snapshot_take(case=case)
+    if not snapshot.probe_ok:
+        raise ApplicationError(
+            _("解析服务探测失败（%(url)s）：%(error)s")
+            % {"url": snapshot.probe_url, "error": snapshot.probe_error},
+            code="probe_failed",
+        )
+    return {
+        "summary": _("标识 %(ids)s 个，近 24 小时解析 %(res)s 次，待同步 %(pending)s 条，探测 %(ms)s 毫秒")
+        % {
+            "ids": snapshot.identifiers,
+            "res": snapshot.resolutions_24h,
+            "pending": snapshot.sync_pending,
+            "ms": snapshot.probe_ms,
+        },
+        "snapshot": snapshot.pk,
+        "identifiers": snapshot.identifiers,
+        "resolutions_24h": snapshot.resolutions_24h,
+        "sync_pending": snapshot.sync_pending,
+        "sync_lag_seconds": snapshot.sync_lag_seconds,
+        "availability": str(snapshot.availability),
+    }
+
+
+def evaluate(*, case, item, actor, progress: Progress) -> dict:
+    """Evaluation indicators from the case's own record, and the park evaluation report
+    (apps.reports) requested for the build period and linked on the case."""
+    from django.db.models import Avg, Max
+
+    from apps.buildcases.choices import ItemState
+    from apps.buildcases.models import BuildCase
+
+    progress(20, _("正在计算评价指标"))
+    snapshots = case.snapshots.all()
+    figures = snapshots.aggregate(availability=Avg("availability"), identifiers=Max("identifiers"))
+    latest = snapshots.order_by("-taken_at", "-id").first()
+    items = case.items.filter(required=True)
+    done = items.filter(state=ItemState.DONE).count()
+    total = items.count()
+    indicators = {
+        "snapshots": snapshots.count(),
+        "availability_avg": round(float(figures["availability"] or 0), 2),
+        "identifiers": latest.identifiers if latest else 0,
+        "resolutions_24h": latest.resolutions_24h if latest else 0,
+        "sync_pending": latest.sync_pending if latest else 0,
+        "alerts": case.events.filter(kind="alert").count(),
+        "required_items_done": done,
+        "required_items_total": total,
+        "build_days": (timezone.localdate() - case.started_on).days,
+        "computed_at": timezone.now().isoformat(),
+    }
+    report_request = _optional("apps.reports.services", "report_request")
+    report_id = None
+    if report_request is None:
+        indicators["note"] = _("报告模块不可用，未生成评估报告")
+    else:
+        from apps.reports.choices import ReportKind
+
+        progress(60, _("正在申请评估报告"))
+        end = timezone.localdate()
+        start = max(case.started_on, end - dt.timedelta(days=365))
+        kind = ReportKind.ENTERPRISE if case.enterprise_id else ReportKind.PARK_EVALUATION
+        report = report_request(
+            kind=kind, period_start=start, period_end=end, user=actor, enterprise=case.enterprise
+        )
+        report_id = report.pk
+    BuildCase.objects.filter(pk=case.pk).update(evaluation=indicators, evaluation_report_id=report_id)
+    return {
+        "summary": _("可用性均值 %(avail)s%%，必需事项完成 %(done)s/%(total)s")
+        % {"avail": indicators["availability_avg"], "done": done, "total": total},
+        "indicators": indicators,
+        "report": report_id,
+    }
+
+
+STEPS = {
+    AutomatedStep.PROVISION_TENANT: provision_tenant,
+    AutomatedStep.ALLOCATE_PREFIX: allocate_prefix,
+    AutomatedStep.SYNC_PREFIX: sync_prefix,
+    AutomatedStep.ISSUE_API_CREDENTIALS: issue_api_credentials,
+    AutomatedStep.MONITORING_SNAPSHOT: monitoring_snapshot,
+    AutomatedStep.EVALUATE: evaluate,
+}
+
+
+def run(name: str, *, case, item, actor, progress: Progress) -> dict:
+    step = STEPS.get(name)
+    if step is None:
+        raise ApplicationError(_("未知的自动步骤：%(name)s") % {"name": name}, code="unknown_step")
+    return step(case=case, item=item, actor=actor, progress=progress)

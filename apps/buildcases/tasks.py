@@ -1,0 +1,28 @@
+from celery import shared_task
+
+from apps.buildcases import services
+from apps.tasks.base import TrackedTask
+
+
+def _starter(task):
+    """The user who started the step (the TaskRun's started_by), passed on as the actor."""
+    run_id = task.run_id
+    if not run_id:
+        return None
+    from django_tenants.utils import get_public_schema_name, schema_context
+
+    from apps.tasks.models import TaskRun
+
+    with schema_context(get_public_schema_name()):
+        run = TaskRun.objects.select_related("started_by").filter(pk=run_id).first()
+        return run.started_by if run else None
+
+
+@shared_task(base=TrackedTask, bind=True, name="buildcases.step_run")
+def step_run_task(self, item_id: int) -> dict:
+    return services.step_execute(item_id=item_id, progress=self.progress, actor=_starter(self))
+
+
+@shared_task(base=TrackedTask, bind=True, name="buildcases.monitor_snapshots")
+def monitor_snapshots_task(self) -> dict:
+    return services.monitor_all()

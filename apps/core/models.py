@@ -1,0 +1,12 @@
+"""Abstract base models: timestamps → primary model. A new model picks a base class."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True

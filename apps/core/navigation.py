@@ -1,0 +1,85 @@
+"""Navigation by role, assembled from each app's ``navigation.py`` (a list ``ITEMS``).
+
+A NavItem says where it shows (park domain, enterprise domain) and who sees it, so adding
+a page to the menu never means editing the base template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.urls import NoReverseMatch, reverse
+
+PARK = "park"
+ENTERPRISE = "enterprise"
+
+# Who may see an item: park roles, "enterprise_admin", "enterprise_member", "authenticated", "anonymous".
+ANYONE = ("anonymous", "authenticated")
+PARK_STAFF = ("park_admin", "park_operator", "park_auditor")
+ENTERPRISE_USERS = ("enterprise_admin", "enterprise_member")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    domains: tuple[str, ...] = (PARK,)
+    roles: tuple[str, ...] = PARK_STAFF
+    order: int = 100
+    icon: str = ""
+    children: tuple = field(default_factory=tuple)
+
+
+_ITEMS: list[NavItem] | None = None
+
+
+def all_items() -> list[NavItem]:
+    global _ITEMS
+    if _ITEMS is None:
+        from park_portal.urls_common import PORTAL_APPS
+
+        items: list[NavItem] = []
+        for app in PORTAL_APPS:
+            try:
+                module = import_module(f"apps.{app}.navigation")
+            except ModuleNotFoundError as exc:
+                if not exc.name or not f"apps.{app}.navigation".startswith(exc.name):
+                    raise
+                continue
+            items.extend(getattr(module, "ITEMS", []))
+        _ITEMS = sorted(items, key=lambda item: item.order)
+    return _ITEMS
+
+
+def roles_of(user, *, enterprise=None) -> set[str]:
+    if not user.is_authenticated:
+        return {"anonymous"}
+    roles = {"authenticated"}
+    if user.is_superuser:
+        roles |= set(PARK_STAFF)
+    if user.park_role:
+        roles.add(user.park_role)
+    if enterprise is not None:
+        from apps.accounts.models import Membership
+
+        role = (
+            Membership.objects.filter(user=user, enterprise=enterprise).values_list("role", flat=True).first()
+        )
+        if role:
+            roles.add(role)
+    return roles
+
+
+def menu_for(user, *, domain: str, enterprise=None) -> list[dict]:
+    roles = roles_of(user, enterprise=enterprise)
+    menu = []
+    for item in all_items():
+        if domain not in item.domains or not roles.intersection(item.roles):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        menu.append({"label": item.label, "url": url, "icon": item.icon, "url_name": item.url_name})
+    return menu

@@ -1,0 +1,111 @@
+"""HTML → PDF with WeasyPrint, Chinese text included.
+
+``render_pdf(template_name, context)`` renders a Django template and returns the PDF bytes.
+The CJK font is the system's Noto Sans CJK (``make deps`` installs fonts-noto-cjk); it is
+named by @font-face with its file path as well, so the PDF has Chinese glyphs even where
+fontconfig does not know the font. Templates put ``{{ cjk_font_css|safe }}`` in their
+<style> (the context always carries it, and ``cjk_font_family``), or extend
+"core/pdf/base.html" (A4, running header, page x / y footer, table of contents, repeated table
+headers) as the reports do.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+# WeasyPrint logs every layout step at INFO; a worker's log is no place for that.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+FONT_DIRS = [
+    Path("/usr/share/fonts/opentype/noto"),
+    Path("/usr/share/fonts/noto-cjk"),
+    Path("/usr/share/fonts/google-noto-cjk"),
+]
+FONT_FAMILY = "PortalCJK"
+BASE_TEMPLATE = "core/pdf/base.html"
+logger = logging.getLogger(__name__)
+
+
+def font_path(bold: bool = False) -> Path | None:
+    """The Noto Sans CJK collection on this machine (None when not installed)."""
+    name = "NotoSansCJK-Bold.ttc" if bold else "NotoSansCJK-Regular.ttc"
+    configured = getattr(settings, "PDF_CJK_FONT_DIR", "")
+    for folder in ([Path(configured)] if configured else []) + FONT_DIRS:
+        candidate = folder / name
+        if candidate.exists():
+            return candidate
+    return _fontconfig_path(bold)
+
+
+@functools.lru_cache(maxsize=2)
+def _fontconfig_path(bold: bool) -> Path | None:
+    """Where fontconfig has the SC face (another distribution's layout); None, with a warning
+    once, when no CJK font is installed: the PDF would show empty boxes."""
+    found = None
+    if shutil.which("fc-match"):
+        pattern = "Noto Sans CJK SC:bold" if bold else "Noto Sans CJK SC"
+        result = subprocess.run(
+            ["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, check=False
+        )
+        candidate = Path(result.stdout.strip()) if result.returncode == 0 else None
+        if candidate and "CJK" in candidate.name and candidate.exists():
+            found = candidate
+    if found is None and not bold:
+        logger.warning("No Noto Sans CJK font found: install fonts-noto-cjk (make install, as root)")
+    return found
+
+
+def cjk_font_css() -> str:
+    """@font-face rules for the CJK font (local name first, then the system file)."""
+    rules = []
+    for weight, bold, local in (
+        ("normal", False, "Noto Sans CJK SC"),
+        ("bold", True, "Noto Sans CJK SC Bold"),
+    ):
+        path = font_path(bold)
+        sources = [f'local("{local}")']
+        if path is not None:
+            sources.append(f'url("{path.as_uri()}")')
+        rules.append(
+            f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {weight}; src: {", ".join(sources)}; }}'
+        )
+    rules.append(f'html {{ font-family: "{FONT_FAMILY}", "Noto Sans CJK SC", sans-serif; }}')
+    return "\n".join(rules)
+
+
+def render_html(template_name: str, context: dict[str, Any]) -> str:
+    ctx = dict(context)
+    ctx.setdefault("cjk_font_css", cjk_font_css())
+    ctx.setdefault("cjk_font_family", FONT_FAMILY)
+    return render_to_string(template_name, ctx)
+
+
+def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=base_url or f"file://{settings.BASE_DIR}/").write_pdf()
+
+
+def render_pdf(template_name: str, context: dict[str, Any], *, base_url: str | None = None) -> bytes:
+    """Render ``template_name`` with ``context`` (``cjk_font_css`` is added) to PDF bytes."""
+    return html_to_pdf(render_html(template_name, context), base_url=base_url)
+
+
+__all__ = [
+    "BASE_TEMPLATE",
+    "FONT_FAMILY",
+    "cjk_font_css",
+    "font_path",
+    "html_to_pdf",
+    "render_html",
+    "render_pdf",
+]

@@ -1,0 +1,62 @@
+"""Bulk hooks for ``apps.identifiers.bulk`` (the Excel import and the SNMS API): restricted
+values of many identifiers in one query each way."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from apps.enterprise_data.models import RestrictedValues
+from apps.enterprise_data.services import restricted_context
+
+CHUNK = 5000
+
+
+def restricted_values_for(*, enterprise, identifier_ids: list[int]) -> dict[int, dict[str, str]]:
+    """identifier id → {item code: value} for the ids that have restricted values."""
+    out: dict[int, dict[str, str]] = {}
+    if not identifier_ids:
+        return out
+    with restricted_context(enterprise):
+        for i in range(0, len(identifier_ids), CHUNK):
+            for row in RestrictedValues.objects.filter(identifier_id__in=identifier_ids[i : i + CHUNK]):
+                out[row.identifier_id] = row.as_dict()
+    return out
+
+
+def restricted_values_store(
+    *, enterprise, values_by_identifier: dict[int, dict[str, str]], items: dict[str, dict]
+) -> None:
+    """Replace the restricted values of each identifier (empty dict → row removed)."""
+    from apps.identifiers.models import Identifier
+    from apps.identifiers.services import restricted_handle_values
+
+    if not values_by_identifier:
+        return
+    ids = list(values_by_identifier)
+    handles = dict(Identifier.objects.filter(pk__in=ids).values_list("pk", "handle"))
+    keep = {pk: v for pk, v in values_by_identifier.items() if v}
+    with restricted_context(enterprise):
+        empty = [pk for pk, v in values_by_identifier.items() if not v]
+        if empty:
+            RestrictedValues.objects.filter(identifier_id__in=empty).delete()
+        existing = set(
+            RestrictedValues.objects.filter(identifier_id__in=list(keep)).values_list(
+                "identifier_id", flat=True
+            )
+        )
+        new_rows, changed = [], []
+        for pk, values in keep.items():
+            row = RestrictedValues(
+                identifier_id=pk, handle=handles.get(pk, ""), values=restricted_handle_values(items, values)
+            )
+            (changed if pk in existing else new_rows).append(row)
+        RestrictedValues.objects.bulk_create(new_rows, batch_size=2000)
+        if changed:
+            by_pk = {r.identifier_id: r for r in changed}
+            rows = list(RestrictedValues.objects.filter(identifier_id__in=list(by_pk)))
+            now = timezone.now()
+            for row in rows:
+                row.updated_at = now
+                row.values = by_pk[row.identifier_id].values
+                row.handle = by_pk[row.identifier_id].handle
+            RestrictedValues.objects.bulk_update(rows, ["values", "handle", "updated_at"], batch_size=2000)

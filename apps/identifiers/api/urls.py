@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+from apps.identifiers.api.views import IdentifierViewSet
+
+router = SimpleRouter()
+router.register("", IdentifierViewSet, basename="identifier")
+
+urlpatterns = router.urls
+enterprise_urlpatterns = router.urls

@@ -1,0 +1,206 @@
+"""REST API: /api/v1/identifiers/ on the park domain and on enterprise domains.
+
+Enterprise domain: that enterprise's identifiers (members and its API clients only — the
+DRF permission IsTenantMember). Park domain: park staff read every identifier (public
+values) and register the operator's; other users read the identifiers of enterprises they
+belong to. Writes go through apps.identifiers.services, the same as every other door.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Q
+from django_filters import rest_framework as filters
+from django_tenants.utils import get_public_schema_name
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from apps.core.errors import ApplicationError
+from apps.identifiers import selectors, services
+from apps.identifiers.api.serializers import (
+    IdentifierSerializer,
+    IdentifierWriteSerializer,
+    WithdrawSerializer,
+)
+from apps.identifiers.choices import IdentifierStatus
+from apps.identifiers.models import Identifier
+from apps.metadata.choices import ObjectCategory
+
+PARK_STAFF = ("park_admin", "park_operator", "park_auditor")
+
+
+def _tenant():
+    tenant = getattr(connection, "tenant", None)
+    if tenant is None or tenant.schema_name == get_public_schema_name():
+        return None
+    return tenant
+
+
+def _operator():
+    from apps.tenants.models import Enterprise
+
+    return Enterprise.objects.filter(schema_name=get_public_schema_name()).first()
+
+
+class IdentifierFilter(filters.FilterSet):
+    q = filters.CharFilter(method="filter_q", label="标识、名称或对象代码")
+    handle = filters.CharFilter(method="filter_handle", label="完整标识（前缀不区分大小写）")
+    code = filters.CharFilter(field_name="object_code", lookup_expr="icontains", label="对象代码")
+    category = filters.ChoiceFilter(choices=ObjectCategory.choices, label="对象类别")
+    template = filters.CharFilter(method="filter_template", label="模板编码或 ID")
+    status = filters.ChoiceFilter(choices=IdentifierStatus.choices, label="状态")
+    date_from = filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="登记日期起")
+    date_to = filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="登记日期止")
+    enterprise = filters.CharFilter(field_name="enterprise__code", lookup_expr="iexact", label="企业代码")
+
+    class Meta:
+        model = Identifier
+        fields = ["category", "status"]
+
+    def filter_q(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(
+            Q(handle_ci__contains=value.lower()) | Q(name__icontains=value) | Q(object_code__icontains=value)
+        )
+
+    def filter_handle(self, qs, name, value):
+        return qs.filter(handle_ci=value.lower())
+
+    def filter_template(self, qs, name, value):
+        if value.isdigit():
+            return qs.filter(template_version__template_id=int(value))
+        return qs.filter(template_version__template__code__iexact=value)
+
+
+class IdentifierPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+@extend_schema_view(
+    list=extend_schema(summary="标识列表"),
+    retrieve=extend_schema(summary="标识详情"),
+)
+class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = IdentifierSerializer
+    filterset_class = IdentifierFilter
+    pagination_class = IdentifierPagination
+    queryset = Identifier.objects.none()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # token users are known only now: the audit log should name them (or the API client)
+        from apps.core.middleware import bind_user
+
+        bind_user(request)
+
+    def get_queryset(self):
+        tenant = _tenant()
+        qs = selectors.identifier_list(user=self.request.user, enterprise=tenant)
+        if tenant is not None:
+            return qs
+        user = self.request.user
+        if user.is_superuser or user.park_role in PARK_STAFF:
+            return qs
+        return qs.filter(enterprise__memberships__user=user)
+
+    def _writer_enterprise(self, identifier=None):
+        enterprise = identifier.enterprise if identifier is not None else (_tenant() or _operator())
+        if enterprise is None or not services.can_write(self.request.user, enterprise):
+            raise PermissionDenied("无权登记或修改该企业的标识")
+        return enterprise
+
+    def _template_version(self, enterprise, ref: str | None, *, required: bool):
+        from apps.metadata.selectors import template_current_version, templates_for_enterprise
+
+        if not ref:
+            if required:
+                raise ValidationError({"template": ["登记标识需要指定模板"]})
+            return None
+        templates = templates_for_enterprise(enterprise, published_only=True)
+        template = (
+            templates.filter(pk=int(ref)).first()
+            if ref.isdigit()
+            else templates.filter(code__iexact=ref).first()
+        )
+        version = template_current_version(template) if template else None
+        if version is None:
+            raise ValidationError({"template": [f"模板 {ref} 不存在或未发布"]})
+        return version
+
+    @extend_schema(
+        summary="登记标识", request=IdentifierWriteSerializer, responses={201: IdentifierSerializer}
+    )
+    def create(self, request):
+        enterprise = self._writer_enterprise()
+        data = IdentifierWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = self._template_version(enterprise, data.validated_data.get("template"), required=True)
+        ident = services.identifier_register(
+            actor=request.user,
+            enterprise=enterprise,
+            template_version=version,
+            values=data.validated_data["values"],
+            object_code=data.validated_data.get("object_code") or None,
+        )
+        return Response(self.get_serializer(ident).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="修改标识（整体替换数据项的值）",
+        request=IdentifierWriteSerializer,
+        responses=IdentifierSerializer,
+    )
+    def update(self, request, pk=None):
+        ident = self.get_object()
+        self._writer_enterprise(ident)
+        data = IdentifierWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = self._template_version(
+            ident.enterprise, data.validated_data.get("template"), required=False
+        )
+        if version is not None and version.template_id != ident.template_version.template_id:
+            raise ApplicationError("只能升级到同一模板的其他版本", code="template_mismatch")
+        ident = services.identifier_update(
+            actor=request.user,
+            identifier=ident,
+            values=data.validated_data["values"],
+            template_version=version,
+        )
+        return Response(self.get_serializer(ident).data)
+
+    @extend_schema(
+        summary="修改部分数据项的值", request=IdentifierWriteSerializer, responses=IdentifierSerializer
+    )
+    def partial_update(self, request, pk=None):
+        ident = self.get_object()
+        self._writer_enterprise(ident)
+        changes = request.data.get("values") or {}
+        if not isinstance(changes, dict):
+            raise ValidationError({"values": ["values 必须是对象"]})
+        current = services.values_as_dict(
+            selectors.identifier_values_for(user=request.user, identifier=ident)
+        )
+        current.update({k: ("" if v is None else str(v)) for k, v in changes.items()})
+        ident = services.identifier_update(actor=request.user, identifier=ident, values=current)
+        return Response(self.get_serializer(ident).data)
+
+    @extend_schema(summary="注销标识", request=WithdrawSerializer, responses=IdentifierSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        ident = self.get_object()
+        self._writer_enterprise(ident)
+        ident = services.identifier_withdraw(
+            actor=request.user, identifier=ident, reason=str(request.data.get("reason") or "")
+        )
+        return Response(self.get_serializer(ident).data)
+
+    @extend_schema(summary="注销标识（同 POST withdraw）", responses={204: None})
+    def destroy(self, request, pk=None):
+        ident = self.get_object()
+        self._writer_enterprise(ident)
+        services.identifier_withdraw(actor=request.user, identifier=ident)
+        return Response(status=status.HTTP_204_NO_CONTENT)

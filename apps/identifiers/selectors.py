@@ -1,0 +1,181 @@
+"""Registry reads, with who-may-see-what in one place.
+
+Public values (一级, public) are public: the resolver serves them to anyone. Restricted values
+are read from the owning enterprise's schema and shown to its members, to the park operator's
+staff for operator identifiers, and to users the enterprise administrator granted access
+(django-guardian permission ``view_restricted_values`` on the identifier, or on its template
+together with that enterprise's grant record).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from apps.core.errors import NotFound
+from apps.identifiers.models import Identifier, IdentifierGrant
+
+PERM_IDENTIFIER = "identifiers.view_restricted_values"
+PERM_TEMPLATE = "metadata.view_restricted_values"
+
+
+def _base() -> QuerySet[Identifier]:
+    return Identifier.objects.select_related("template_version__template", "enterprise", "prefix")
+
+
+def identifier_list(*, user, enterprise=None, filters: dict[str, Any] | None = None) -> QuerySet[Identifier]:
+    """Identifiers of ``enterprise`` (enterprise portal, API on an enterprise domain) or of the
+    whole park (``enterprise=None``: park portal, park API). Filters: q (handle, code or name),
+    code, category, template (id or code), status, date_from, date_to, enterprise (id)."""
+    qs = _base()
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    f = filters or {}
+    if f.get("q"):
+        q = str(f["q"]).strip()
+        qs = qs.filter(Q(handle_ci__contains=q.lower()) | Q(name__icontains=q) | Q(object_code__icontains=q))
+    if f.get("code"):
+        qs = qs.filter(object_code__icontains=str(f["code"]).strip())
+    if f.get("category"):
+        qs = qs.filter(category=f["category"])
+    if f.get("template"):
+        t = str(f["template"])
+        qs = (
+            qs.filter(template_version__template_id=int(t))
+            if t.isdigit()
+            else qs.filter(template_version__template__code__iexact=t)
+        )
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    if f.get("enterprise") and enterprise is None:
+        qs = qs.filter(enterprise_id=f["enterprise"])
+    for key, lookup in (("date_from", "created_at__date__gte"), ("date_to", "created_at__date__lte")):
+        value = f.get(key)
+        if value:
+            if isinstance(value, str):
+                try:
+                    value = dt.date.fromisoformat(value)
+                except ValueError:
+                    continue
+            qs = qs.filter(**{lookup: value})
+    return qs.order_by("-created_at", "-id")
+
+
+def identifier_get(*, pk: int | None = None, handle: str | None = None, enterprise=None) -> Identifier:
+    """One identifier; with ``enterprise``, only that enterprise's (cross-tenant → NotFound)."""
+    qs = _base()
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    if pk is not None:
+        obj = qs.filter(pk=pk).first()
+    elif handle is not None:
+        obj = qs.filter(handle_ci=handle.lower()).first()
+        if obj is not None and obj.handle.split("/", 1)[1] != handle.split("/", 1)[-1]:
+            obj = None  # suffixes are case-sensitive
+    else:
+        obj = None
+    if obj is None:
+        raise NotFound("标识不存在")
+    return obj
+
+
+def is_owner_side(user, identifier: Identifier) -> bool:
+    """A member of the owning enterprise (or, for operator identifiers, park staff)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    enterprise = identifier.enterprise
+    if enterprise.is_park_operator and user.park_role in ("park_admin", "park_operator"):
+        return True
+    from apps.accounts.selectors import is_member
+
+    return is_member(user=user, enterprise=enterprise)
+
+
+def can_view_restricted(*, user, identifier: Identifier) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if is_owner_side(user, identifier):
+        return True
+    if user.has_perm(PERM_IDENTIFIER, identifier):
+        return True
+    template = identifier.template_version.template
+    # A template grant is given by one enterprise and covers only that enterprise's identifiers.
+    return (
+        user.has_perm(PERM_TEMPLATE, template)
+        and IdentifierGrant.objects.filter(
+            grantee=user, template=template, enterprise_id=identifier.enterprise_id
+        ).exists()
+    )
+
+
+def restricted_values(identifier: Identifier) -> list[dict]:
+    from apps.enterprise_data.services import restricted_values_get
+
+    return restricted_values_get(enterprise=identifier.enterprise, identifier_id=identifier.pk)
+
+
+def identifier_values_for(*, user, identifier: Identifier) -> list[dict]:
+    """The Handle-form values ``user`` may read: public, plus restricted when a member or granted."""
+    values = list(identifier.values or [])
+    if can_view_restricted(user=user, identifier=identifier):
+        values += restricted_values(identifier)
+    values.sort(key=lambda v: int(v.get("index", 0)))
+    return values
+
+
+def values_by_grade(*, user, identifier: Identifier) -> dict[str, Any]:
+    """For the detail page: items with name, value, grade and public flag, grouped by grade."""
+    from apps.metadata.choices import GRADE_GBT43697, Grade
+    from apps.metadata.selectors import effective_items
+
+    items = {item["code"]: item for item in effective_items(identifier.template_version)}
+    allowed = can_view_restricted(user=user, identifier=identifier)
+    values = identifier_values_for(user=user, identifier=identifier)
+    by_code = {str(v.get("type")): v for v in values if int(v.get("index", 0)) >= 2000}
+    groups: dict[int, list[dict]] = {1: [], 2: [], 3: []}
+    for code, item in sorted(items.items(), key=lambda kv: (kv[1].get("order", 0), kv[1]["index"])):
+        grade = int(item.get("grade") or 1)
+        public = grade == 1 and item.get("is_public", True)
+        entry = by_code.get(code)
+        if entry is None and (public or allowed):
+            if item.get("state") == "disabled":
+                continue
+        groups.setdefault(grade, []).append(
+            {
+                "code": code,
+                "name": item["name"],
+                "index": item["index"],
+                "unit": (item.get("constraints") or {}).get("unit", ""),
+                "item_type": item.get("item_type"),
+                "value": (entry or {}).get("data", {}).get("value", "") if entry else "",
+                "public": public,
+                "hidden": not public and not allowed,
+            }
+        )
+    return {
+        "allowed": allowed,
+        "groups": [
+            {"grade": g, "label": Grade(g).label, "gbt": GRADE_GBT43697[Grade(g)], "items": groups[g]}
+            for g in sorted(groups)
+            if groups[g]
+        ],
+        "other": [v for v in values if int(v.get("index", 0)) < 2000],
+    }
+
+
+def grants_of(*, enterprise) -> QuerySet[IdentifierGrant]:
+    return IdentifierGrant.objects.filter(enterprise=enterprise).select_related(
+        "grantee", "identifier", "template"
+    )
+
+
+def change_history(identifier: Identifier, limit: int = 50):
+    from apps.audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(
+        object_type="identifiers.Identifier", object_id=str(identifier.pk)
+    ).order_by("-id")[:limit]

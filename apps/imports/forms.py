@@ -1,0 +1,31 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from apps.imports.choices import FileFormat
+
+
+class UploadForm(forms.Form):
+    template = forms.ModelChoiceField(queryset=None, label=_("元数据模板"), empty_label=None)
+    file = forms.FileField(
+        label=_("文件"),
+        help_text=_("支持 .xlsx 与 CSV（UTF-8 或 GBK）；单个文件不超过 %(mb)s MB、%(rows)s 行")
+        % {"mb": settings.IMPORT_MAX_FILE_MB, "rows": settings.IMPORT_MAX_ROWS},
+    )
+
+    def __init__(self, *args, templates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+
+
+class ExportForm(forms.Form):
+    template = forms.ModelChoiceField(queryset=None, label=_("元数据模板"), empty_label=None)
+    format = forms.ChoiceField(label=_("格式"), choices=FileFormat.choices, initial=FileFormat.XLSX)
+    q = forms.CharField(label=_("关键字"), required=False)
+    status = forms.CharField(required=False, widget=forms.HiddenInput)
+    category = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, templates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates

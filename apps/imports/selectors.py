@@ -1,0 +1,47 @@
+"""Reads for the import pages."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django_tenants.utils import get_public_schema_name
+
+from apps.identifiers.models import Identifier
+from apps.imports.models import ImportJob
+from apps.metadata.choices import PARK_PUBLIC_CATEGORIES, VersionStatus
+from apps.metadata.models import MetadataTemplate
+from apps.tenants.models import Enterprise
+
+
+def acting_enterprise() -> Enterprise | None:
+    """Whose objects an import on this domain registers: the enterprise of the tenant domain,
+    or on the park domain the park operator (the public tenant)."""
+    tenant = getattr(connection, "tenant", None)
+    if tenant is not None and tenant.schema_name != get_public_schema_name():
+        return tenant
+    return Enterprise.objects.filter(schema_name=get_public_schema_name()).first()
+
+
+def importable_templates(*, enterprise: Enterprise, park_domain: bool) -> QuerySet[MetadataTemplate]:
+    """Templates with a published version that this domain registers objects under."""
+    qs = MetadataTemplate.objects.filter(versions__status=VersionStatus.PUBLISHED).distinct()
+    if park_domain:
+        return qs.filter(owner__isnull=True, category__in=PARK_PUBLIC_CATEGORIES).order_by("level", "code")
+    return qs.filter(Q(owner__isnull=True) | Q(owner=enterprise)).order_by("level", "code")
+
+
+def import_job_list() -> QuerySet[ImportJob]:
+    return ImportJob.objects.select_related("template_version__template", "created_by")
+
+
+def identifier_export_queryset(*, enterprise: Enterprise, filters: dict) -> QuerySet[Identifier]:
+    """The identifiers a list page shows with these filters (same names as the list's GET)."""
+    qs = Identifier.objects.filter(enterprise=enterprise)
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("category"):
+        qs = qs.filter(category=filters["category"])
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(object_code__icontains=q) | Q(name__icontains=q) | Q(handle_ci__contains=q.lower()))
+    return qs

@@ -1,0 +1,299 @@
+"""Import jobs: upload → background dry run (read and check every row) → confirm → apply in
+one transaction through ``apps.identifiers.bulk``. Exports live in ``apps.imports.exports``."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import PurePath
+
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.audit.services import audit_write
+from apps.core.errors import ApplicationError
+from apps.identifiers.bulk import OBJECT_CODE, BulkRow, identifier_bulk_upsert
+from apps.imports.choices import ImportState
+from apps.imports.mapping import map_columns, records
+from apps.imports.models import ImportJob
+from apps.imports.reading import FileRefused, check_size, open_table, sniff
+from apps.imports.workbook import error_report_workbook
+from apps.metadata.choices import VersionStatus
+from apps.metadata.selectors import effective_items
+
+Progress = Callable[[int, str], None]
+MAX_STORED_ERRORS = 100_000  # every error is kept; this only bounds a pathological file
+
+
+def import_job_create(*, actor, enterprise, template_version, uploaded_file, start: bool = True) -> ImportJob:
+    """Store the upload and queue its dry run. Refuses at once what can be told from the
+    name, size and first bytes (.xls, not a spreadsheet, too big)."""
+    if template_version.status != VersionStatus.PUBLISHED:
+        raise ApplicationError(_("只能按已发布的模板版本导入"), code="not_published")
+    name = PurePath(uploaded_file.name or "upload").name
+    check_size(uploaded_file.size)
+    head = uploaded_file.read(8)
+    uploaded_file.seek(0)
+    kind = sniff(head, name)
+    job = ImportJob(
+        enterprise=enterprise,
+        template_version=template_version,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        original_name=name[:255],
+        file_format=kind,
+        file_size=uploaded_file.size,
+    )
+    job.file.save(name, uploaded_file if isinstance(uploaded_file, File) else File(uploaded_file), save=False)
+    job.full_clean(exclude=["file", "parsed_file"])
+    job.save()
+    if start:
+        from apps.imports.tasks import import_validate
+        from apps.tasks.base import start_tracked
+
+        job.validate_run = start_tracked(
+            import_validate, job.pk, title=_("导入校验：%(name)s") % {"name": name}, user=actor
+        )
+        job.save(update_fields=["validate_run", "updated_at"])
+    return job
+
+
+def _message_without_label(message: str, label: str) -> str:
+    # validate_values names the item (「长度」应为数值); the report already names the column.
+    rest = message
+    if message.startswith("「"):
+        end = message.find("」")
+        if 0 < end < 60:
+            rest = message[end + 1 :]
+    if rest.startswith("为必填项"):
+        return _("必填，不能为空")
+    return rest[1:] if rest.startswith("的") else rest
+
+
+def _error_dicts(
+    result, labels: dict[str, str], items_by_code: dict[str, dict], order: dict[str, int]
+) -> list[dict]:
+    out = []
+    for error in result.errors[:MAX_STORED_ERRORS]:
+        if error.code == OBJECT_CODE:
+            column = labels.get(OBJECT_CODE, _("对象代码"))
+        else:
+            column = labels.get(error.code) or items_by_code.get(error.code, {}).get("name") or error.code
+        out.append(
+            {"row": error.label, "column": column, "message": _message_without_label(error.message, column)}
+        )
+    out.sort(key=lambda e: (e["row"], order.get(e["column"], 10**6)))
+    return out
+
+
+def format_error(error: dict) -> str:
+    if not error.get("row"):
+        return error["message"]
+    return _("第 %(row)s 行「%(column)s」: %(message)s") % error
+
+
+@contextmanager
+def _opened(job: ImportJob):
+    """The uploaded file as (table, column map, rows as BulkRow), read lazily."""
+    items = effective_items(job.template_version)
+    with job.file.open("rb") as fileobj:
+        table = open_table(fileobj, job.original_name)
+        try:
+            cmap = map_columns(table, items)
+            rows = (BulkRow(number, code, values) for number, code, values, _cells in records(table, cmap))
+            yield table, cmap, rows
+        finally:
+            if table.close:
+                table.close()
+
+
+def _save_cleaned(job: ImportJob, cmap, cleaned: list) -> None:
+    """The dry run's canonical rows, for the apply step (it does not parse the file again)."""
+    meta = {"labels": cmap.labels, "index": cmap.index_of(), "version": job.template_version_id}
+    lines = [json.dumps(meta, ensure_ascii=False)]
+    lines.extend(json.dumps(row, ensure_ascii=False) for row in cleaned)
+    job.parsed_file.save("cleaned.jsonl", ContentFile("\n".join(lines).encode()), save=False)
+
+
+def _load_cleaned(job: ImportJob) -> tuple[list[BulkRow], dict]:
+    with job.parsed_file.open("rb") as fh:
+        lines = fh.read().decode().split("\n")
+    meta = json.loads(lines[0])
+    if meta.get("version") != job.template_version_id:
+        raise ApplicationError(_("导入数据与模板版本不一致，请重新上传"), code="stale")
+    lines[0] = ""
+    rows = []
+    for i in range(1, len(lines)):
+        number, code, values = json.loads(lines[i])
+        lines[i] = ""  # the text goes as the rows come
+        rows.append(BulkRow(number, code, values))
+    return rows, meta
+
+
+def import_job_validate(*, job: ImportJob, progress: Progress | None = None) -> dict:
+    """The dry run: read and check every row in one pass, count what would be created /
+    updated / unchanged, keep every error. Writes nothing but the job."""
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportState.VALIDATING)
+    items_by_code = {i["code"]: i for i in effective_items(job.template_version)}
+    try:
+        with _opened(job) as (table, cmap, rows):
+            result = identifier_bulk_upsert(
+                actor=job.created_by,
+                enterprise=job.enterprise,
+                template_version=job.template_version,
+                rows=rows,
+                dry_run=True,
+                progress=progress,
+                total=table.estimated_rows,
+                keep_cleaned=True,
+            )
+            warnings = table.warnings + cmap.warnings
+    except FileRefused as exc:
+        job.state = ImportState.INVALID
+        job.errors = [{"row": 0, "column": "", "message": exc.message}]
+        job.error_count = 1
+        job.message = exc.message
+        job.save()
+        return {"state": job.state, "errors": 1}
+    job.total_rows = result.rows
+    job.create_count, job.update_count, job.unchanged_count = result.created, result.updated, result.unchanged
+    job.errors = _error_dicts(result, cmap.labels, items_by_code, cmap.index_of())
+    job.error_count = len(result.errors)
+    job.warnings = warnings
+    if not job.total_rows:
+        job.errors = [{"row": 0, "column": "", "message": _("文件中没有数据行")}]
+        job.error_count = 1
+    job.state = ImportState.INVALID if job.error_count else ImportState.VALIDATED
+    if job.state == ImportState.VALIDATED:
+        _save_cleaned(job, cmap, result.cleaned)
+    job.message = ""
+    job.save()
+    return {
+        "state": job.state,
+        "rows": job.total_rows,
+        "create": job.create_count,
+        "update": job.update_count,
+        "unchanged": job.unchanged_count,
+        "errors": job.error_count,
+    }
+
+
+def import_job_confirm(*, job: ImportJob, actor, start: bool = True) -> ImportJob:
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not job.can_confirm:
+            raise ApplicationError(_("只有校验通过且没有错误的导入才能确认"), code="not_confirmable")
+        job.state = ImportState.APPLYING
+        job.save(update_fields=["state", "updated_at"])
+        if start:
+            from apps.imports.tasks import import_apply
+            from apps.tasks.base import start_tracked
+
+            job.apply_run = start_tracked(
+                import_apply, job.pk, title=_("导入：%(name)s") % {"name": job.original_name}, user=actor
+            )
+            job.save(update_fields=["apply_run", "updated_at"])
+    return job
+
+
+def _pause_for_tests(progress: Progress | None) -> None:
+    # A worker started by the crash test pauses here, inside the open transaction, so the test
+    # can kill it mid-apply. Unset everywhere else.
+    seconds = float(os.environ.get("PARK_IMPORT_PAUSE_MID_APPLY") or 0)
+    if seconds:
+        if progress:
+            progress(85, "paused")
+        time.sleep(seconds)
+
+
+def import_job_apply(*, job: ImportJob, progress: Progress | None = None) -> dict:
+    """Write every row in one transaction, or nothing. Safe to run twice: an applied job is left alone."""
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update().select_related("template_version__template").get(pk=job.pk)
+        )
+        if job.state == ImportState.APPLIED:
+            return {"state": job.state}
+        if job.state != ImportState.APPLYING:
+            raise ApplicationError(_("导入任务状态不允许写入"), code="bad_state")
+        rows, meta = _load_cleaned(job)
+        items_by_code = {i["code"]: i for i in effective_items(job.template_version)}
+
+        paused = False
+
+        def inner(percent: int, message: str) -> None:
+            nonlocal paused
+            if progress:
+                progress(percent, message)
+            if percent >= 80 and not paused:
+                paused = True
+                _pause_for_tests(progress)
+
+        result = identifier_bulk_upsert(
+            actor=job.created_by,
+            enterprise=job.enterprise,
+            template_version=job.template_version,
+            rows=rows,
+            progress=inner,
+            total=len(rows),
+            values_cleaned=True,
+        )
+        if not result.ok:
+            # The registry changed since the dry run (a reference withdrawn, a code taken):
+            # nothing was written; show the new errors.
+            job.errors = _error_dicts(result, meta["labels"], items_by_code, meta["index"])
+            job.error_count = len(result.errors)
+            job.state = ImportState.INVALID
+            job.save()
+            return {"state": job.state, "errors": job.error_count}
+        job.create_count, job.update_count, job.unchanged_count = (
+            result.created,
+            result.updated,
+            result.unchanged,
+        )
+        job.state = ImportState.APPLIED
+        job.applied_at = timezone.now()
+        job.save()
+        audit_write(
+            action="import.apply",
+            object_type="imports.ImportJob",
+            object_id=job.pk,
+            object_repr=job.original_name,
+            after={"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        )
+    return {
+        "state": job.state,
+        "create": result.created,
+        "update": result.updated,
+        "unchanged": result.unchanged,
+    }
+
+
+def import_job_error_report(*, job: ImportJob, out: io.BufferedIOBase) -> None:
+    """The rows with errors as xlsx, bad cells red with the reason as a comment. Reads the
+    uploaded file again: reports are asked for rarely, and only for files that were not applied."""
+    header: list = []
+    index: dict[str, int] = {}
+    rows = []
+    wanted = {e["row"] for e in job.errors}
+    try:
+        with job.file.open("rb") as fileobj:
+            table = open_table(fileobj, job.original_name)
+            try:
+                header = table.header
+                cmap = map_columns(table, effective_items(job.template_version))
+                index = cmap.index_of()
+                for number, _code, _values, cells in records(table, cmap):
+                    if number in wanted:
+                        rows.append((number, cells))
+            finally:
+                if table.close:
+                    table.close()
+    except FileRefused:
+        pass  # the whole-file error is the report's only line
+    error_report_workbook(header=header, rows=rows, errors=job.errors, column_index=index, out=out)

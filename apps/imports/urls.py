@@ -1,0 +1,17 @@
+from django.urls import path
+
+from apps.imports import views
+
+app_name = "imports"
+
+# The same pages on both domains: the park operator imports park facilities on the park
+# domain, each enterprise its own objects on its domain.
+urlpatterns = [
+    path("", views.job_list, name="job_list"),
+    path("template/<int:pk>.xlsx", views.template_download, name="template_download"),
+    path("export/", views.export_view, name="export"),
+    path("<int:pk>/", views.job_detail, name="job_detail"),
+    path("<int:pk>/confirm/", views.job_confirm, name="job_confirm"),
+    path("<int:pk>/errors.xlsx", views.error_report, name="error_report"),
+]
+enterprise_urlpatterns = urlpatterns

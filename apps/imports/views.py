@@ -1,0 +1,174 @@
+"""Import/export pages, the same on the park domain (park facilities, the operator's prefix)
+and on an enterprise domain (its own objects)."""
+
+from __future__ import annotations
+
+import io
+from functools import wraps
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.errors import ApplicationError
+from apps.imports import services
+from apps.imports.forms import ExportForm, UploadForm
+from apps.imports.models import ImportJob
+from apps.imports.selectors import (
+    acting_enterprise,
+    identifier_export_queryset,
+    import_job_list,
+    importable_templates,
+)
+from apps.imports.workbook import template_workbook
+from apps.metadata.selectors import effective_items, template_current_version
+from apps.tenants.selectors import current_enterprise
+
+PARK_IMPORTERS = ("park_admin", "park_operator")
+PARK_READERS = ("park_admin", "park_operator", "park_auditor")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _allowed(request, *, write: bool) -> bool:
+    user = request.user
+    if user.is_superuser:
+        return True
+    enterprise = current_enterprise()
+    if enterprise is None:
+        return user.park_role in (PARK_IMPORTERS if write else PARK_READERS)
+    from apps.accounts.selectors import is_member
+
+    return is_member(user=user, enterprise=enterprise)
+
+
+def importer(write: bool = True):
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not _allowed(request, write=write):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def _templates():
+    enterprise = acting_enterprise()
+    return importable_templates(enterprise=enterprise, park_domain=current_enterprise() is None)
+
+
+def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@importer(write=False)
+def job_list(request):
+    templates = _templates()
+    form = UploadForm(request.POST or None, request.FILES or None, templates=templates)
+    if request.method == "POST":
+        if not _allowed(request, write=True):
+            raise PermissionDenied
+        if form.is_valid():
+            template = form.cleaned_data["template"]
+            try:
+                job = services.import_job_create(
+                    actor=request.user,
+                    enterprise=acting_enterprise(),
+                    template_version=template_current_version(template),
+                    uploaded_file=form.cleaned_data["file"],
+                )
+            except ApplicationError as exc:
+                form.add_error("file", exc.message)
+            else:
+                return redirect("imports:job_detail", pk=job.pk)
+    page = Paginator(import_job_list(), 20).get_page(request.GET.get("page"))
+    export_form = ExportForm(templates=templates, initial=request.GET or None)
+    return render(
+        request,
+        "imports/job_list.html",
+        {"form": form, "export_form": export_form, "page": page, "templates": templates},
+    )
+
+
+@importer(write=False)
+def template_download(request, pk: int):
+    template = get_object_or_404(_templates(), pk=pk)
+    version = template_current_version(template)
+    buffer = io.BytesIO()
+    template_workbook(
+        items=effective_items(version), template_label=f"{template.name} v{version.number}", out=buffer
+    )
+    return _attachment(buffer.getvalue(), f"{template.code}-v{version.number}-导入模板.xlsx", XLSX)
+
+
+@importer(write=False)
+def job_detail(request, pk: int):
+    job = get_object_or_404(import_job_list(), pk=pk)
+    errors = Paginator(job.errors, 200).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "imports/job_detail.html",
+        {
+            "job": job,
+            "errors": errors,
+            "error_lines": [services.format_error(e) for e in errors],
+            "can_write": _allowed(request, write=True),
+        },
+    )
+
+
+@require_POST
+@importer(write=True)
+def job_confirm(request, pk: int):
+    job = get_object_or_404(ImportJob, pk=pk)
+    try:
+        services.import_job_confirm(job=job, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已开始导入，完成前不会写入任何数据"))
+    return redirect("imports:job_detail", pk=pk)
+
+
+@importer(write=False)
+def error_report(request, pk: int):
+    job = get_object_or_404(ImportJob, pk=pk)
+    if not job.errors:
+        raise Http404
+    buffer = io.BytesIO()
+    services.import_job_error_report(job=job, out=buffer)
+    name = job.original_name.rsplit(".", 1)[0]
+    return _attachment(buffer.getvalue(), f"{name}-错误报告.xlsx", XLSX)
+
+
+@importer(write=False)
+def export_view(request):
+    """Export a filtered identifier list: ?template=<pk>&format=xlsx|csv plus the list's filters."""
+    from apps.imports.exports import export_identifiers
+
+    form = ExportForm(request.GET or None, templates=_templates())
+    if not form.is_valid():
+        messages.error(request, _("请选择要导出的模板"))
+        return redirect("imports:job_list")
+    template = form.cleaned_data["template"]
+    enterprise = acting_enterprise()
+    queryset = identifier_export_queryset(enterprise=enterprise, filters=form.cleaned_data)
+    buffer = io.BytesIO()
+    kind = form.cleaned_data["format"]
+    export_identifiers(
+        queryset=queryset, template=template, enterprise=enterprise, file_format=kind, out=buffer
+    )
+    content_type = XLSX if kind == "xlsx" else "text/csv; charset=utf-8"
+    return _attachment(buffer.getvalue(), f"{template.code}-标识导出.{kind}", content_type)

@@ -1,0 +1,109 @@
+"""HTML → PDF for the reports: the context each template needs, its charts, and the renderer."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core import charts
+from apps.core import pdf as core_pdf
+from apps.reports import formatting
+from apps.reports.selectors import Scope
+
+
+def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+    """The one PDF path of the portal (apps.core.pdf, shared with the label sheets)."""
+    return core_pdf.render_pdf(template_name, context)
+
+
+def page_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def section_titles(*, enterprise: bool) -> list[tuple[str, str, str]]:
+    sections = [
+        (
+            "sec-profile",
+            "profile",
+            _("一、园区概况与节点模式") if not enterprise else _("一、企业与园区概况"),
+        ),
+        ("sec-enterprises", "enterprises", _("二、入园企业")),
+        ("sec-identifiers", "identifiers", _("三、标识注册")),
+        ("sec-templates", "templates", _("四、模板覆盖与数据分级")),
+        ("sec-resolution", "resolution", _("五、标识解析与服务可用性")),
+        ("sec-sync", "sync", _("六、数据同步")),
+        ("sec-buildcases", "buildcases", _("七、实施流程（建设案例）")),
+        ("sec-security", "security", _("八、安全基线")),
+        ("sec-signature", "signature", _("九、签章")),
+    ]
+    if enterprise:
+        sections = [s for s in sections if s[1] != "enterprises"]
+        numerals = "一二三四五六七八九"
+        sections = [
+            (sid, key, f"{numerals[i]}、{title.split('、', 1)[1]}")
+            for i, (sid, key, title) in enumerate(sections)
+        ]
+    return sections
+
+
+def evaluation_context(data: dict[str, Any], *, title: str) -> dict[str, Any]:
+    scope: Scope = data["scope"]
+    sections = section_titles(enterprise=scope.enterprise is not None)
+    identifiers = data["identifiers"]
+    resolution = data["resolution"]
+    security = dict(data["security"] or {})
+    if security:
+        security["verified_label"] = formatting.cn_datetime(security["audit_verified_at"])
+        security["audit_full_label"] = formatting.cn_datetime(security.get("audit_full_at"))
+    chart_set = {
+        "enterprise_status": charts.pie_chart(
+            [(row["label"], row["count"]) for row in data["enterprises"]["by_status"]],
+            title=_("企业状态分布"),
+        ),
+        "by_category": charts.bar_chart(
+            [(row["label"], row["total"]) for row in identifiers["by_category"]],
+            title=_("各类别累计有效标识"),
+        ),
+        "by_enterprise": charts.hbar_chart(
+            [(row["name"], row["total"]) for row in identifiers["by_enterprise"][:15]],
+            title=_("累计标识数前 15 位企业"),
+        ),
+        "resolution_daily": charts.line_chart(
+            [f"{day.month}/{day.day}" for day, _n in resolution.get("daily", [])],
+            [(_("解析量"), [n for _day, n in resolution.get("daily", [])])],
+            title=_("每日解析量"),
+        ),
+        "buildcase_stages": charts.bar_chart(
+            [(row["stage"], row["count"]) for row in data["buildcases"].get("by_stage", [])],
+            title=_("各阶段案例数"),
+        ),
+    }
+    return {
+        **data,
+        "security": security,
+        "title": title,
+        "period_label": formatting.cn_period(scope.start, scope.end),
+        "generated_at": timezone.now(),
+        "sections": [(sid, label) for sid, _key, label in sections],
+        "titles": {key: label for _sid, key, label in sections},
+        "charts": chart_set,
+    }
+
+
+def filing_context(body: dict[str, Any], *, title: str) -> dict[str, Any]:
+    import datetime as dt
+
+    start = dt.date.fromisoformat(body["period"]["start"])
+    end = dt.date.fromisoformat(body["period"]["end"])
+    return {
+        "title": title,
+        "body": body,
+        "period_label": formatting.cn_period(start, end),
+        "month_label": f"{start.year}年{start.month}月",
+        "generated_at": timezone.now(),
+    }

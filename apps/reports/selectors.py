@@ -1,0 +1,613 @@
+"""Figures for the reports, each section one or two SQL aggregates (a report over a million
+identifiers must not loop over rows in Python).
+
+A ``Scope`` is a period (dates, both inclusive, in the park's time zone) and optionally one
+enterprise. "In the period" counts what happened between its start and end; "cumulative"
+counts everything that existed at its end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Avg, Count, Max, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.identifiers.choices import IdentifierStatus
+from apps.identifiers.models import Identifier, Prefix
+from apps.metadata.choices import Grade, ObjectCategory
+from apps.metadata.models import TemplateVersion
+from apps.reports.models import Report, ServiceEvent
+from apps.sync.models import OutboxEntry, OutboxStatus
+from apps.tenants.choices import EnterpriseStatus
+from apps.tenants.models import Enterprise, Park
+
+
+@dataclass(frozen=True)
+class Scope:
+    start: dt.date
+    end: dt.date
+    enterprise: Enterprise | None = None
+
+    @property
+    def since(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.start, dt.time.min))
+
+    @property
+    def until(self) -> dt.datetime:
+        """Exclusive end: midnight after the last day."""
+        return timezone.make_aware(dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min))
+
+    @property
+    def hours(self) -> float:
+        return (self.until - self.since).total_seconds() / 3600
+
+
+# ---------------------------------------------------------------- park and enterprises
+
+
+def park_profile() -> dict[str, Any]:
+    park = Park.objects.select_related("operator").order_by("pk").first()
+    if park is None:
+        return {"name": _("（未设置园区）"), "prefix_root": "", "node_mode": "", "domain": ""}
+    return {
+        "name": park.name,
+        "park_code": park.park_code,
+        "prefix_root": park.prefix_root,
+        "node_mode": park.get_node_mode_display(),
+        "domain": park.domain,
+        "operator": park.operator.name if park.operator_id else "",
+        "operator_credit_code": park.operator.credit_code if park.operator_id else "",
+        "since": park.created_at,
+    }
+
+
+def enterprise_section(scope: Scope) -> dict[str, Any]:
+    qs = Enterprise.objects.filter(is_park_operator=False, created_at__lt=scope.until)
+    if scope.enterprise is not None:
+        qs = qs.filter(pk=scope.enterprise.pk)
+    labels = dict(EnterpriseStatus.choices)
+    by_status = [
+        {"status": row["status"], "label": str(labels.get(row["status"], row["status"])), "count": row["n"]}
+        for row in qs.values("status").annotate(n=Count("id")).order_by("-n", "status")
+    ]
+    by_industry = [
+        {
+            "industry": row["industry_code"] or _("未填写"),
+            "total": row["n"],
+            "active": row["active"],
+        }
+        for row in qs.values("industry_code")
+        .annotate(n=Count("id"), active=Count("id", filter=Q(status=EnterpriseStatus.ACTIVE)))
+        .order_by("-n", "industry_code")
+    ]
+    totals = qs.aggregate(
+        total=Count("id"),
+        active=Count("id", filter=Q(status=EnterpriseStatus.ACTIVE)),
+        joined=Count("id", filter=Q(approved_at__gte=scope.since, approved_at__lt=scope.until)),
+    )
+    return {"by_status": by_status, "by_industry": by_industry, **totals}
+
+
+# ---------------------------------------------------------------- identifiers
+
+
+def _identifiers(scope: Scope):
+    qs = Identifier.objects.filter(created_at__lt=scope.until)
+    if scope.enterprise is not None:
+        qs = qs.filter(enterprise=scope.enterprise)
+    return qs
+
+
+def identifier_section(scope: Scope) -> dict[str, Any]:
+    qs = _identifiers(scope)
+    in_period = Q(created_at__gte=scope.since)
+    active = Q(status=IdentifierStatus.ACTIVE) | Q(withdrawn_at__gte=scope.until)
+    labels = dict(ObjectCategory.choices)
+    by_category = [
+        {
+            "category": row["category"],
+            "label": str(labels.get(row["category"], row["category"])),
+            "period": row["period"],
+            "total": row["total"],
+        }
+        for row in qs.values("category")
+        .annotate(period=Count("id", filter=in_period), total=Count("id", filter=active))
+        .order_by("-total", "category")
+    ]
+    by_enterprise = [
+        {
+            "name": row["enterprise__short_name"] or row["enterprise__name"],
+            "code": row["enterprise__code"],
+            "period": row["period"],
+            "total": row["total"],
+        }
+        for row in qs.values(
+            "enterprise_id", "enterprise__name", "enterprise__short_name", "enterprise__code"
+        )
+        .annotate(period=Count("id", filter=in_period), total=Count("id", filter=active))
+        .order_by("-total", "enterprise__code")
+    ]
+    totals = qs.aggregate(
+        period=Count("id", filter=in_period),
+        total=Count("id", filter=active),
+        withdrawn_period=Count("id", filter=Q(withdrawn_at__gte=scope.since, withdrawn_at__lt=scope.until)),
+    )
+    prefixes = Prefix.objects.filter(created_at__lt=scope.until)
+    if scope.enterprise is not None:
+        prefixes = prefixes.filter(enterprise=scope.enterprise)
+    prefix_rows = list(prefixes.order_by("prefix").values_list("prefix", flat=True)[:50])
+    return {
+        "by_category": by_category,
+        "by_enterprise": by_enterprise,
+        "prefixes": prefix_rows,
+        "prefix_count": prefixes.count(),
+        **totals,
+    }
+
+
+def _active_items(version_items: list) -> list[dict]:
+    return [
+        item
+        for item in version_items or []
+        if isinstance(item, dict) and item.get("state", "enabled") != "disabled"
+    ]
+
+
+def _stored_in_registry(item: dict) -> bool:
+    # Public 一级 values are the ones kept in the shared registry (DESIGN: data grading).
+    return bool(item.get("is_public", True)) and int(item.get("grade") or Grade.G1) == Grade.G1
+
+
+def template_coverage(scope: Scope) -> dict[str, Any]:
+    """Share of identifiers (active at the period's end) whose required items are all filled.
+
+    Checked in SQL with jsonb containment, one condition per template version in use: every
+    required registry item present in ``values`` and not empty. Required items of higher grades
+    live in the enterprise schemas and are enforced by registration itself."""
+    qs = _identifiers(scope).filter(Q(status=IdentifierStatus.ACTIVE) | Q(withdrawn_at__gte=scope.until))
+    version_ids = list(qs.order_by().values_list("template_version_id", flat=True).distinct())
+    if not version_ids:
+        return {"total": 0, "complete": 0, "share": None, "versions": 0, "required_items": 0}
+    filled = Q(pk__in=[])
+    required_total = 0
+    for version_id, items in TemplateVersion.objects.filter(pk__in=version_ids).values_list(
+        "pk", "effective_items"
+    ):
+        required = [
+            int(item["index"])
+            for item in _active_items(items)
+            if item.get("required") and item.get("index") is not None and _stored_in_registry(item)
+        ]
+        required_total += len(required)
+        condition = Q(template_version_id=version_id)
+        if required:
+            condition &= Q(values__contains=[{"index": index} for index in required])
+            for index in required:
+                condition &= ~Q(values__contains=[{"index": index, "data": {"value": ""}}])
+        filled |= condition
+    counts = qs.aggregate(total=Count("id"), complete=Count("id", filter=filled))
+    share = counts["complete"] / counts["total"] if counts["total"] else None
+    return {**counts, "share": share, "versions": len(version_ids), "required_items": required_total}
+
+
+def grading_coverage(scope: Scope) -> dict[str, Any]:
+    """Share of the template items (in the versions identifiers use, or all published versions
+    when none is used yet) that carry a data grade, and how the grades are spread."""
+    version_ids = list(
+        _identifiers(scope).order_by().values_list("template_version_id", flat=True).distinct()
+    )
+    if not version_ids:
+        published = TemplateVersion.objects.filter(status="published", created_at__lt=scope.until)
+        if scope.enterprise is not None:
+            published = published.filter(
+                Q(template__owner=scope.enterprise) | Q(template__owner__isnull=True)
+            )
+        version_ids = list(published.values_list("pk", flat=True))
+    if not version_ids:
+        return {"items": 0, "graded": 0, "share": None, "by_grade": []}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT item->>'grade' AS grade, count(*)
+            FROM metadata_templateversion tv
+            CROSS JOIN LATERAL jsonb_array_elements(
+                CASE WHEN jsonb_typeof(tv.effective_items) = 'array' THEN tv.effective_items ELSE '[]'::jsonb END
+            ) item
+            WHERE tv.id = ANY(%s) AND coalesce(item->>'state', 'enabled') <> 'disabled'
+            GROUP BY 1
+            """,
+            [version_ids],
+        )
+        rows = cursor.fetchall()
+    labels = {str(value): str(label) for value, label in Grade.choices}
+    by_grade = {key: 0 for key in labels}
+    ungraded = 0
+    for grade, count in rows:
+        if grade in by_grade:
+            by_grade[grade] += count
+        else:
+            ungraded += count
+    graded = sum(by_grade.values())
+    items = graded + ungraded
+    return {
+        "items": items,
+        "graded": graded,
+        "share": graded / items if items else None,
+        "by_grade": [{"grade": key, "label": labels[key], "count": by_grade[key]} for key in labels],
+    }
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def _table_exists(model) -> bool:
+    # Optional apps land their tables during development; a report must not fail meanwhile.
+    return model._meta.db_table in connection.introspection.table_names()
+
+
+def _resolution_stats_model():
+    """The hourly resolution statistics (resolution app), or None while it has no table."""
+    from django.apps import apps as django_apps
+
+    try:
+        model = django_apps.get_model("resolution", "ResolutionStat")
+    except LookupError:
+        return None
+    return model if _table_exists(model) else None
+
+
+def availability(scope: Scope, events: list[dict] | None = None) -> float:
+    """Share of the period the node served: minutes of recorded service interruptions
+    (ServiceEvent with service_interrupted) count against it."""
+    events = service_events(scope) if events is None else events
+    down = sum(event["minutes"] for event in events if event["service_interrupted"])
+    total = scope.hours * 60
+    return max(0.0, (total - down) / total) if total else 1.0
+
+
+def resolution_section(scope: Scope) -> dict[str, Any]:
+    """Volume, p50/p99 latency (from the summed hourly latency histograms, in SQL), the share
+    answered, and a daily series for the chart."""
+    figures: dict[str, Any] = {
+        "available": False,
+        "total": 0,
+        "not_found": 0,
+        "found": 0,
+        "p50": None,
+        "p99": None,
+    }
+    figures["daily"] = []
+    model = _resolution_stats_model()
+    if model is None:
+        return figures
+    from django.db.models import Sum
+    from django.db.models.functions import TruncDate
+
+    from apps.resolution.counters import percentile
+
+    qs = model.objects.filter(hour__gte=scope.since, hour__lt=scope.until)
+    if scope.enterprise is not None:
+        qs = qs.filter(enterprise=scope.enterprise)
+    totals = qs.aggregate(total=Sum("count"), not_found=Sum("not_found"), rows=Count("id"))
+    figures["available"] = True
+    figures["total"] = totals["total"] or 0
+    figures["not_found"] = totals["not_found"] or 0
+    figures["found"] = figures["total"] - figures["not_found"]
+    figures["found_share"] = figures["found"] / figures["total"] if figures["total"] else None
+    if not totals["rows"]:
+        return figures
+    params: list[Any] = [scope.since, scope.until]
+    where = "hour >= %s AND hour < %s"
+    if scope.enterprise is not None:
+        where += " AND enterprise_id = %s"
+        params.append(scope.enterprise.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT b.ord, sum(b.n::bigint)
+            FROM {model._meta.db_table} s
+            CROSS JOIN LATERAL jsonb_array_elements_text(
+                CASE WHEN jsonb_typeof(s.latency_buckets) = 'array' THEN s.latency_buckets ELSE '[]'::jsonb END
+            ) WITH ORDINALITY AS b(n, ord)
+            WHERE {where}
+            GROUP BY b.ord ORDER BY b.ord
+            """,
+            params,
+        )
+        rows = cursor.fetchall()
+    buckets = [0] * (max((int(ordinal) for ordinal, _n in rows), default=0))
+    for ordinal, count in rows:
+        buckets[int(ordinal) - 1] = int(count)
+    figures["p50"] = percentile(buckets, 0.50)
+    figures["p99"] = percentile(buckets, 0.99)
+    figures["daily"] = [
+        (row["day"], row["n"] or 0)
+        for row in qs.annotate(day=TruncDate("hour")).values("day").annotate(n=Sum("count")).order_by("day")
+    ]
+    return figures
+
+
+# ---------------------------------------------------------------- sync
+
+
+def sync_section(scope: Scope) -> dict[str, Any]:
+    qs = OutboxEntry.objects.all()
+    if scope.enterprise is not None:
+        prefixes = list(Prefix.objects.filter(enterprise=scope.enterprise).values_list("prefix", flat=True))
+        qs = qs.filter(Q(identifier__enterprise=scope.enterprise) | Q(handle__in=prefixes))
+    in_period = Q(created_at__gte=scope.since, created_at__lt=scope.until)
+    sent_in_period = Q(sent_at__gte=scope.since, sent_at__lt=scope.until)
+    figures = qs.aggregate(
+        queued=Count("id", filter=in_period),
+        sent=Count("id", filter=sent_in_period),
+        pending=Count("id", filter=Q(status=OutboxStatus.PENDING)),
+        failed=Count("id", filter=Q(status__in=[OutboxStatus.FAILED, OutboxStatus.STOPPED])),
+        oldest_pending=Min("created_at", filter=Q(status=OutboxStatus.PENDING)),
+    )
+    lag = qs.filter(sent_in_period).aggregate(avg=Avg(_lag()), worst=Max(_lag()))
+    figures["lag_avg_seconds"] = lag["avg"].total_seconds() if lag["avg"] is not None else None
+    figures["lag_max_seconds"] = lag["worst"].total_seconds() if lag["worst"] is not None else None
+    oldest = figures.pop("oldest_pending")
+    figures["backlog_seconds"] = (timezone.now() - oldest).total_seconds() if oldest else 0
+    figures["recent_errors"] = list(
+        qs.filter(status__in=[OutboxStatus.FAILED, OutboxStatus.STOPPED])
+        .exclude(last_error="")
+        .order_by("-id")
+        .values("handle", "last_error", "attempts")[:10]
+    )
+    return figures
+
+
+def _lag():
+    from django.db.models import DurationField, ExpressionWrapper, F
+
+    return ExpressionWrapper(F("sent_at") - F("created_at"), output_field=DurationField())
+
+
+# ---------------------------------------------------------------- build cases
+
+
+def buildcase_section(scope: Scope) -> dict[str, Any]:
+    """Build cases (guide 四 实施流程) at the period's end: how many per stage and build mode,
+    each case's required checklist items done, and the stage decisions of the period. A few
+    grouped queries; the case list is capped."""
+    from django.db.models import F
+
+    from apps.buildcases.choices import (
+        STAGE_ORDER,
+        BuildMode,
+        CaseStatus,
+        Decision,
+        EventKind,
+        ItemState,
+        Stage,
+    )
+    from apps.buildcases.models import BuildCase, CaseEvent, StageDecision
+
+    cases = BuildCase.objects.filter(created_at__lt=scope.until)
+    if scope.enterprise is not None:
+        cases = cases.filter(enterprise=scope.enterprise)
+    totals = cases.aggregate(
+        total=Count("id"),
+        active=Count("id", filter=Q(status=CaseStatus.ACTIVE)),
+        completed=Count("id", filter=Q(status=CaseStatus.COMPLETED)),
+        completed_period=Count("id", filter=Q(completed_at__gte=scope.since, completed_at__lt=scope.until)),
+    )
+    stage_labels = dict(Stage.choices)
+    mode_labels = dict(BuildMode.choices)
+    grid: dict[tuple[str, str], int] = {
+        (row["stage"], row["mode"]): row["n"]
+        for row in cases.values("stage", "mode").annotate(n=Count("id")).order_by()
+    }
+    modes = [mode for mode in mode_labels if any(m == mode for _s, m in grid)]
+    by_stage = [
+        {
+            "stage": str(stage_labels[stage]),
+            "code": stage,
+            "count": sum(n for (s, _m), n in grid.items() if s == stage),
+            "by_mode": [grid.get((stage, mode), 0) for mode in modes],
+        }
+        for stage in STAGE_ORDER
+    ]
+    by_mode = [
+        {
+            "mode": mode,
+            "label": str(mode_labels[mode]),
+            "count": sum(n for (_s, m), n in grid.items() if m == mode),
+        }
+        for mode in modes
+    ]
+
+    required = Q(items__required=True)
+    current = required & Q(items__stage=F("stage"))
+    done = Q(items__state=ItemState.DONE)
+    rows = (
+        cases.annotate(
+            required_total=Count("items", filter=required),
+            required_done=Count("items", filter=required & done),
+            stage_required=Count("items", filter=current),
+            stage_done=Count("items", filter=current & done),
+        )
+        .values(
+            "id", "title", "mode", "stage", "status", "started_on", "target_date", "stage_entered_at",
+            "enterprise__name", "required_total", "required_done", "stage_required", "stage_done",
+        )
+        .order_by("status", "-stage_entered_at", "id")[:200]
+    )  # fmt: skip
+    status_labels = dict(CaseStatus.choices)
+    case_rows = [
+        {
+            "title": row["title"],
+            "subject": row["enterprise__name"] or str(_("园区")),
+            "mode": str(mode_labels.get(row["mode"], row["mode"])),
+            "stage": str(stage_labels.get(row["stage"], row["stage"])),
+            "status": str(status_labels.get(row["status"], row["status"])),
+            "completed": row["status"] == CaseStatus.COMPLETED,
+            "started_on": row["started_on"],
+            "target_date": row["target_date"],
+            "stage_entered_at": row["stage_entered_at"],
+            "required_total": row["required_total"],
+            "required_done": row["required_done"],
+            "stage_required": row["stage_required"],
+            "stage_done": row["stage_done"],
+        }
+        for row in rows
+    ]
+    items = cases.aggregate(
+        required_total=Count("items", filter=required), required_done=Count("items", filter=required & done)
+    )
+
+    decisions_qs = StageDecision.objects.filter(
+        case__in=cases, decided_at__gte=scope.since, decided_at__lt=scope.until
+    )
+    decision_counts = decisions_qs.aggregate(
+        approved=Count("id", filter=Q(decision=Decision.APPROVED)),
+        sent_back=Count("id", filter=Q(decision=Decision.SENT_BACK)),
+    )
+    decision_labels = dict(Decision.choices)
+    decisions = [
+        {
+            "case": row["case__title"],
+            "stage": str(stage_labels.get(row["stage"], row["stage"])),
+            "to_stage": str(stage_labels.get(row["to_stage"], "")) if row["to_stage"] else str(_("案例完成")),
+            "decision": str(decision_labels.get(row["decision"], row["decision"])),
+            "approved": row["decision"] == Decision.APPROVED,
+            "reason": row["reason"],
+            "by": row["decided_by__username"] or "",
+            "at": row["decided_at"],
+        }
+        for row in decisions_qs.values(
+            "case__title", "stage", "to_stage", "decision", "reason", "decided_by__username", "decided_at"
+        ).order_by("-decided_at", "-id")[:20]
+    ]
+    alerts = CaseEvent.objects.filter(
+        case__in=cases, kind=EventKind.ALERT, created_at__gte=scope.since, created_at__lt=scope.until
+    ).count()
+    return {
+        "available": True,
+        **totals,
+        "modes": [str(mode_labels[mode]) for mode in modes],
+        "by_stage": by_stage,
+        "by_mode": by_mode,
+        "cases": case_rows,
+        "items_required": items["required_total"],
+        "items_done": items["required_done"],
+        "items_share": items["required_done"] / items["required_total"] if items["required_total"] else None,
+        "decisions": decisions,
+        "decisions_approved": decision_counts["approved"],
+        "decisions_sent_back": decision_counts["sent_back"],
+        "alerts_period": alerts,
+    }
+
+
+# ---------------------------------------------------------------- security baseline
+
+
+def _min_password_length() -> int | None:
+    for validator in settings.AUTH_PASSWORD_VALIDATORS:
+        if validator["NAME"].endswith("MinimumLengthValidator"):
+            return int(validator.get("OPTIONS", {}).get("min_length", 8))
+    return None
+
+
+def security_baseline(*, full_audit: bool = False) -> dict[str, Any]:
+    """The settings an MLPS assessor checks, and the audit chain verified now: incrementally
+    from the last good checkpoint (``full_audit``: from the genesis), with the nightly full
+    verification's result beside it; the chain counts as good only if both are."""
+    from apps.audit.models import AuditEntry
+    from apps.reports.auditchain import audit_chain_check
+
+    names = [validator["NAME"].rsplit(".", 1)[-1] for validator in settings.AUTH_PASSWORD_VALIDATORS]
+    check = audit_chain_check(full=full_audit)
+    checkpoint = check.checkpoint
+    full_ok = checkpoint.full_ok if checkpoint is not None else None
+    return {
+        "password_min_length": _min_password_length(),
+        "password_complexity": "ComplexityValidator" in names,
+        "password_common_check": "CommonPasswordValidator" in names,
+        "password_numeric_check": "NumericPasswordValidator" in names,
+        "login_max_failures": getattr(settings, "LOGIN_MAX_FAILURES", None),
+        "login_lockout_minutes": getattr(settings, "LOGIN_LOCKOUT_MINUTES", None),
+        "session_idle_minutes": getattr(settings, "SESSION_IDLE_TIMEOUT_MINUTES", None),
+        "https_only": bool(getattr(settings, "SECURE_SSL_REDIRECT", False)),
+        "audit_ok": check.ok and full_ok is not False,
+        "audit_mode": check.mode,
+        "audit_checked": check.checked,
+        "audit_from_id": check.from_id,
+        "audit_total": AuditEntry.objects.count(),
+        "audit_bad_id": check.bad_id
+        if check.bad_id is not None
+        else (checkpoint.full_bad_id if checkpoint else None),
+        "audit_verified_at": timezone.now(),
+        "audit_full_at": checkpoint.full_verified_at if checkpoint is not None else None,
+        "audit_full_ok": full_ok,
+        "audit_full_checked": checkpoint.full_checked if checkpoint is not None else 0,
+    }
+
+
+# ---------------------------------------------------------------- service events
+
+
+def service_events(scope: Scope) -> list[dict[str, Any]]:
+    rows = ServiceEvent.objects.filter(started_at__lt=scope.until).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=scope.since)
+    )
+    return [
+        {
+            "kind": event.kind,
+            "kind_label": event.get_kind_display(),
+            "title": event.title,
+            "description": event.description,
+            "started_at": event.started_at,
+            "ended_at": event.ended_at,
+            "service_interrupted": event.service_interrupted,
+            "minutes": _overlap_minutes(event.started_at, event.ended_at, scope),
+        }
+        for event in rows.order_by("started_at")
+    ]
+
+
+def _overlap_minutes(start: dt.datetime, end: dt.datetime | None, scope: Scope) -> float:
+    end = min(end or timezone.now(), scope.until)
+    start = max(start, scope.since)
+    return max(0.0, (end - start).total_seconds() / 60)
+
+
+def report_list(*, enterprise: Enterprise | None = None, park: bool = True):
+    qs = Report.objects.select_related("enterprise", "task_run", "created_by")
+    if enterprise is not None:
+        return qs.filter(enterprise=enterprise)
+    return qs
+
+
+def report_data(scope: Scope, *, verify_audit: bool = True) -> dict[str, Any]:
+    """Every section of the evaluation report (park or one enterprise)."""
+    events = service_events(scope)
+    data = {
+        "scope": scope,
+        "park": park_profile(),
+        "enterprise": scope.enterprise,
+        "enterprises": enterprise_section(scope),
+        "identifiers": identifier_section(scope),
+        "coverage": template_coverage(scope),
+        "grading": grading_coverage(scope),
+        "resolution": resolution_section(scope),
+        "availability": availability(scope, events),
+        "events": events,
+        "sync": sync_section(scope),
+        "buildcases": buildcase_section(scope),
+        "security": security_baseline() if verify_audit else None,
+    }
+    data["is_empty"] = not (
+        data["identifiers"]["period"]
+        or data["resolution"]["total"]
+        or data["sync"]["queued"]
+        or data["enterprises"]["joined"]
+    )
+    return data

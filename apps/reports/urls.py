@@ -1,0 +1,13 @@
+from django.urls import path
+
+from apps.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.report_list_view, name="list"),
+    path("<int:pk>/", views.report_detail_view, name="detail"),
+    path("<int:pk>/download/", views.report_download_view, name="download"),
+]
+# The same views serve the enterprise domain: they scope by the current tenant.
+enterprise_urlpatterns = list(urlpatterns)

@@ -1,0 +1,285 @@
+"""Two-layer cache of resolution records: an in-process LRU in front of Redis.
+
+Keys are the lowercased handle. A warm hit is served from the in-process LRU with no network
+round trip; correctness across processes comes from invalidation messages:
+
+* Every process that serves resolutions runs one subscriber thread on a Redis pub/sub channel.
+  While it is subscribed the local LRU is trusted; when the subscription drops, the LRU is
+  cleared and not used again until the thread has re-subscribed (no message can be missed
+  while an entry is trusted).
+* ``invalidate_handle`` (called from ``transaction.on_commit`` after every create, update and
+  withdrawal) INCRs the handle's version, deletes the shared Redis copy and PUBLISHes the
+  handle. Each subscriber drops its local entry and acknowledges; the writer waits for as many
+  acknowledgements as PUBLISH reported receivers, so when ``invalidate_handle`` returns no
+  process serves the old value any more.
+* A reader that loaded a value before an invalidation was processed must not install it after:
+  the LRU keeps an epoch bumped by every invalidation message, and a value is installed only if
+  the epoch did not move while it was being read.
+* The Redis copy carries the version it was computed under; a reader that loaded from the
+  database before a concurrent change's invalidation writes a copy tagged with the old version,
+  which every later reader rejects (no stale copy can be re-installed by a race).
+
+If Redis loses its data (restart, flush) versions restart at 0; local entries are bounded by
+``LOCAL_TTL`` and a lost subscription clears them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import redis
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+# Found records: Redis keeps them long (invalidation is explicit); local copies are dropped by
+# invalidation messages, the TTL only bounds memory and the Redis-flush case.
+REDIS_TTL = 3600
+LOCAL_TTL = 60
+LOCAL_MAX = 20_000
+# Not-found answers are cached briefly; registration invalidates the handle on create anyway.
+NOT_FOUND_TTL = 10
+# How long a writer waits for every subscribed process to confirm an invalidation.
+ACK_TIMEOUT = 2.0
+
+_MISSING = object()
+_NOT_FOUND = {"__nf__": True}
+
+_client_lock = threading.Lock()
+_client: redis.Redis | None = None
+_client_pid: int | None = None
+
+
+def redis_client() -> redis.Redis:
+    """One connection pool per process (re-created after fork)."""
+    global _client, _client_pid
+    pid = os.getpid()
+    if _client is None or _client_pid != pid:
+        with _client_lock:
+            if _client is None or _client_pid != pid:
+                _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2)
+                _client_pid = pid
+    return _client
+
+
+def namespace() -> str:
+    """Key prefix shared with the Django cache config (tests get their own key space)."""
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', 'pp')}:res"
+
+
+def channel() -> str:
+    # Pub/sub ignores the database number: put it in the channel name so nodes on other
+    # databases of the same Redis never wait for each other's acknowledgements.
+    db = redis_client().connection_pool.connection_kwargs.get("db", 0)
+    return f"{namespace()}:{db}:invalidate"
+
+
+def version_key(handle_ci: str) -> str:
+    return f"{namespace()}:ver:{handle_ci}"
+
+
+def record_key(handle_ci: str) -> str:
+    return f"{namespace()}:rec:{handle_ci}"
+
+
+def ack_key(message_id: str) -> str:
+    return f"{namespace()}:ack:{message_id}"
+
+
+class LocalLRU:
+    """Thread-safe LRU of (expires_at, record), trusted only while ``live`` (subscribed)."""
+
+    def __init__(self, max_items: int = LOCAL_MAX):
+        self.max_items = max_items
+        self._data: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.epoch = 0
+        self.live = False
+
+    def get(self, key: str) -> Any:
+        if not self.live:
+            return _MISSING
+        with self._lock:
+            item = self._data.get(key)
+            if item is None:
+                return _MISSING
+            if item[0] < time.monotonic():
+                del self._data[key]
+                return _MISSING
+            self._data.move_to_end(key)
+            return item[1]
+
+    def put_if(self, epoch: int, key: str, value: Any, ttl: float) -> None:
+        """Install ``value`` unless an invalidation arrived since ``epoch`` was read."""
+        with self._lock:
+            if not self.live or self.epoch != epoch:
+                return
+            self._data[key] = (time.monotonic() + ttl, value)
+            self._data.move_to_end(key)
+            while len(self._data) > self.max_items:
+                self._data.popitem(last=False)
+
+    def drop(self, keys) -> None:
+        with self._lock:
+            self.epoch += 1
+            for key in keys:
+                self._data.pop(key, None)
+
+    def set_live(self, live: bool) -> None:
+        with self._lock:
+            self.epoch += 1
+            self.live = live
+            self._data.clear()
+
+    def clear(self) -> None:
+        with self._lock:
+            self.epoch += 1
+            self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+local = LocalLRU()
+
+
+class _Subscriber:
+    """The per-process invalidation listener (a daemon thread, started lazily after fork)."""
+
+    def __init__(self):
+        self.pid: int | None = None
+        self.lock = threading.Lock()
+        self.subscribed = threading.Event()
+
+    def ensure(self) -> None:
+        pid = os.getpid()
+        if self.pid == pid:
+            return
+        with self.lock:
+            if self.pid == pid:
+                return
+            self.pid = pid
+            self.subscribed = threading.Event()
+            local.set_live(False)  # inherited from the parent: not covered by our subscription
+            threading.Thread(target=self._run, name="resolution-invalidation", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            pubsub = None
+            try:
+                client = redis.Redis.from_url(
+                    settings.REDIS_URL, socket_connect_timeout=2, socket_keepalive=True
+                )
+                pubsub = client.pubsub()
+                pubsub.subscribe(channel())
+                for message in pubsub.listen():
+                    kind = message.get("type")
+                    if kind == "subscribe":
+                        local.set_live(True)
+                        self.subscribed.set()
+                    elif kind == "message":
+                        self._handle(client, message["data"])
+            except Exception:  # Redis away: stop trusting the LRU until subscribed again
+                logger.warning("resolution invalidation listener lost Redis; retrying", exc_info=True)
+            local.set_live(False)
+            self.subscribed.clear()
+            if pubsub is not None:
+                try:
+                    pubsub.close()
+                except Exception:
+                    pass
+            time.sleep(0.5)
+
+    @staticmethod
+    def _handle(client: redis.Redis, data: bytes) -> None:
+        message_id, _, keys = data.decode().partition("|")
+        local.drop(keys.split("\n") if keys else [])
+        if message_id:
+            pipe = client.pipeline(transaction=False)
+            pipe.rpush(ack_key(message_id), 1)
+            pipe.expire(ack_key(message_id), 60)
+            pipe.execute()
+
+
+subscriber = _Subscriber()
+
+
+def invalidate_handle(handle: str) -> None:
+    """Forget the cached record of ``handle`` in every process. Call after commit."""
+    invalidate_handles([handle])
+
+
+def invalidate_handles(handles: list[str]) -> None:
+    """Forget the cached records of ``handles`` in every process; returns once every subscribed
+    process has dropped them (or after ``ACK_TIMEOUT``)."""
+    keys = sorted({handle.lower() for handle in handles})
+    if not keys:
+        return
+    local.drop(keys)
+    client = redis_client()
+    message_id = uuid.uuid4().hex
+    pipe = client.pipeline(transaction=False)
+    for handle_ci in keys:
+        pipe.incr(version_key(handle_ci))
+        pipe.delete(record_key(handle_ci))
+    pipe.publish(channel(), message_id + "|" + "\n".join(keys))
+    receivers = pipe.execute()[-1]
+    deadline = time.monotonic() + ACK_TIMEOUT
+    acked = 0
+    while acked < receivers:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            logger.warning("resolution invalidation: %s of %s processes confirmed", acked, receivers)
+            break
+        if client.blpop([ack_key(message_id)], timeout=max(0.01, left)) is None:
+            continue
+        acked += 1
+    client.delete(ack_key(message_id))
+
+
+def fetch(
+    handle_ci: str,
+    loader: Callable[[str], dict | None],
+    *,
+    ttl: int | Callable[[dict], int] = REDIS_TTL,
+    not_found_ttl: int = NOT_FOUND_TTL,
+) -> dict | None:
+    """The record of ``handle_ci`` or None; ``loader`` reads the database (or an upstream) on a
+    miss and returns a JSON-able dict or None."""
+    subscriber.ensure()
+    value = local.get(handle_ci)
+    if value is not _MISSING:
+        return None if value is _NOT_FOUND else value
+
+    epoch = local.epoch
+    client = redis_client()
+    version, raw = client.mget(version_key(handle_ci), record_key(handle_ci))
+    version = version or b"0"
+    if raw is not None:
+        tag, _, body = raw.partition(b"|")
+        if tag == version:
+            value = json.loads(body)
+            if value == _NOT_FOUND:
+                local.put_if(epoch, handle_ci, _NOT_FOUND, min(LOCAL_TTL, not_found_ttl))
+                return None
+            local.put_if(epoch, handle_ci, value, LOCAL_TTL)
+            return value
+
+    record = loader(handle_ci)
+    stored = record if record is not None else _NOT_FOUND
+    if record is None:
+        expiry = not_found_ttl
+    else:
+        expiry = ttl(record) if callable(ttl) else ttl
+    if expiry > 0:
+        client.set(record_key(handle_ci), version + b"|" + json.dumps(stored).encode(), ex=expiry)
+        local.put_if(epoch, handle_ci, stored, min(LOCAL_TTL, expiry))
+    return record

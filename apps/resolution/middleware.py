@@ -1,0 +1,46 @@
+"""Fast lane for anonymous machine reads of the park domain.
+
+``/api/handles/…`` and ``/identityv2/data/detail`` without credentials need none of the
+session, locale, CSRF, auth, messages or membership middleware: this middleware (placed right
+after the tenant middleware) calls the view directly. Requests carrying a session cookie, an
+Authorization header or ``auth=true`` take the normal path so authentication works as usual.
+The HTML page (catch-all) always takes the normal path (its templates use the full context).
+"""
+
+import os
+
+from django.conf import settings
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
+
+HANDLE_API = "/api/handles/"
+SNMS_DETAIL = "/identityv2/data/detail"
+BENCH = os.environ.get("PARK_BENCH_ENDPOINTS") == "1"
+
+
+class ResolutionFastPathMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.public = get_public_schema_name()
+
+    def __call__(self, request):
+        path = request.path_info
+        if path.startswith(HANDLE_API) or path == SNMS_DETAIL or (BENCH and path == "/bench/floor"):
+            if (
+                "HTTP_AUTHORIZATION" not in request.META
+                and settings.SESSION_COOKIE_NAME not in request.COOKIES
+                and request.GET.get("auth") != "true"
+                and request.GET.get("publicOnly") != "false"
+                and getattr(connection, "tenant", None) is not None
+                and connection.tenant.schema_name == self.public
+            ):
+                from apps.resolution import views
+
+                if path == SNMS_DETAIL:
+                    return views.snms_detail(request)
+                if path == "/bench/floor":
+                    from apps.resolution import bench_views
+
+                    return bench_views.floor(request)
+                return views.handle_rest(request, path[len(HANDLE_API) :])
+        return self.get_response(request)

@@ -1,0 +1,218 @@
+"""Reads of the resolution app: the cached public record of a handle and dashboard figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from django.conf import settings
+from django.db.models import Sum
+from django.db.models.functions import TruncDate
+
+from apps.resolution import cache, counters
+
+PARK_CACHE_SECONDS = 30
+_park_cache: tuple[float, str | None] = (0.0, None)
+
+# Upstream answers are cached for their TTL, within these bounds.
+UPSTREAM_MIN_TTL = 5
+UPSTREAM_MAX_TTL = 3600
+UPSTREAM_TIMEOUT = 5
+
+
+def park_prefix_root() -> str | None:
+    """``88.101`` (lowercase), cached in process: the hot path must not query it per request."""
+    global _park_cache
+    now = time.monotonic()
+    if _park_cache[0] > now:
+        return _park_cache[1]
+    from apps.tenants.models import Park
+
+    park = Park.objects.only("country_code", "park_code").first()
+    root = park.prefix_root.lower() if park else None
+    _park_cache = (now + PARK_CACHE_SECONDS, root)
+    return root
+
+
+def forget_park() -> None:
+    global _park_cache
+    _park_cache = (0.0, None)
+
+
+def is_local_prefix(prefix_ci: str) -> bool:
+    root = park_prefix_root()
+    return root is not None and (prefix_ci == root or prefix_ci.startswith(root + "."))
+
+
+def _display_values(values: list[dict], items: list[dict]) -> list[dict]:
+    """Public values with the template item's Chinese name and unit, for the HTML page."""
+    by_index = {item.get("index"): item for item in items or []}
+    out = []
+    for value in values:
+        item = by_index.get(value.get("index")) or {}
+        data = value.get("data") or {}
+        raw = data.get("value")
+        out.append(
+            {
+                "index": value.get("index"),
+                "type": value.get("type"),
+                "name": item.get("name") or value.get("type"),
+                "value": raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False),
+                "unit": ((item.get("constraints") or {}).get("unit") or ""),
+            }
+        )
+    return out
+
+
+def _qualified(model) -> str:
+    from django_tenants.utils import get_public_schema_name
+
+    return f'"{get_public_schema_name()}"."{model._meta.db_table}"'
+
+
+def load_local_record(handle_ci: str) -> dict | None:
+    """The public record of a local handle from the registry: one indexed query over the unique
+    ``handle_ci`` index. Raw SQL on the driver's cursor with schema-qualified tables: the ORM's
+    per-query overhead and django-tenants' ``SET search_path`` round trip are most of a miss."""
+    from django.db import connection
+
+    from apps.identifiers.models import Identifier, Prefix
+    from apps.metadata.choices import ObjectCategory
+    from apps.metadata.models import MetadataTemplate, TemplateVersion
+    from apps.tenants.models import Enterprise
+
+    sql = (
+        "SELECT i.id, i.handle, i.suffix, i.status, i.name, i.category, i.enterprise_id, i.values, "
+        "i.updated_at, p.prefix, e.name, t.name, t.code, t.default_link, v.number, v.effective_items "
+        f"FROM {_qualified(Identifier)} i "
+        f"JOIN {_qualified(Prefix)} p ON p.id = i.prefix_id "
+        f"JOIN {_qualified(Enterprise)} e ON e.id = i.enterprise_id "
+        f"JOIN {_qualified(TemplateVersion)} v ON v.id = i.template_version_id "
+        f"JOIN {_qualified(MetadataTemplate)} t ON t.id = v.template_id "
+        "WHERE i.handle_ci = %s"
+    )
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute(sql, [handle_ci])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (pk, handle, suffix, status, name, category, enterprise_id, values, updated_at, prefix, enterprise,
+     template, template_code, default_link, version_number, effective_items) = row  # fmt: skip
+    values = json.loads(values) if isinstance(values, str) else (values or [])
+    effective_items = json.loads(effective_items) if isinstance(effective_items, str) else effective_items
+    try:
+        category_label = str(ObjectCategory(category).label)
+    except ValueError:
+        category_label = category
+    return {
+        "kind": "local",
+        "id": pk,
+        "handle": handle,
+        "prefix": prefix,
+        "suffix": suffix,
+        "status": status,
+        "name": name,
+        "category": category,
+        "category_label": category_label,
+        "enterprise_id": enterprise_id,
+        "enterprise": enterprise,
+        "template": template,
+        "template_code": template_code,
+        "template_version": version_number,
+        "default_link": default_link or "",
+        "values": values,
+        "display": _display_values(values, effective_items or []),
+        "timestamp": updated_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def load_upstream_record(handle: str) -> dict | None:
+    """Ask the configured upstream resolver's Handle REST API. None only for "not found"."""
+    base = settings.UPSTREAM_RESOLVER_URL.rstrip("/")
+    url = f"{base}/api/handles/{urllib.parse.quote(handle, safe='/')}"
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=UPSTREAM_TIMEOUT) as response:
+            body = json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        try:
+            body = json.loads(exc.read())
+        except ValueError:
+            raise UpstreamError(f"HTTP {exc.code}") from exc
+        if body.get("responseCode") == 100:
+            return None
+        raise UpstreamError(
+            body.get("message") or f"HTTP {exc.code}", code=body.get("responseCode") or 2
+        ) from exc
+    except (OSError, ValueError) as exc:
+        raise UpstreamError(str(exc)) from exc
+    values = body.get("values") or []
+    ttls = [v.get("ttl") for v in values if isinstance(v.get("ttl"), int)]
+    ttl = min(ttls) if ttls else UPSTREAM_MAX_TTL
+    return {
+        "kind": "upstream",
+        "handle": body.get("handle") or handle,
+        "status": "active",
+        "values": values,
+        "display": _display_values(values, []),
+        "ttl": max(UPSTREAM_MIN_TTL, min(ttl, UPSTREAM_MAX_TTL)),
+    }
+
+
+class UpstreamError(Exception):
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
+
+
+def get_record(handle_ci: str, prefix_ci: str, handle: str) -> dict | None:
+    """Cached record of a handle: local registry or, for other prefixes, the upstream resolver."""
+    if is_local_prefix(prefix_ci):
+        return cache.fetch(handle_ci, load_local_record)
+    # Upstream answers: cached under their own key space, for the upstream values' TTL.
+    return cache.fetch("up:" + handle_ci, lambda _key: load_upstream_record(handle), ttl=lambda r: r["ttl"])
+
+
+# ------------------------------------------------------------------ dashboards
+def daily_stats(*, enterprise=None, days: int = 14) -> dict:
+    """Resolutions per day, p50/p99 per day and top identifiers over ``days`` days."""
+    from apps.resolution.models import ResolutionStat
+
+    since = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0) - dt.timedelta(days=days - 1)
+    since = since.replace(hour=0)
+    rows = ResolutionStat.objects.filter(hour__gte=since)
+    if enterprise is not None:
+        rows = rows.filter(enterprise=enterprise)
+    per_day_count = dict(
+        rows.annotate(day=TruncDate("hour", tzinfo=dt.UTC))
+        .values("day")
+        .annotate(n=Sum("count"))
+        .values_list("day", "n")
+    )
+    buckets_by_day: dict[dt.date, list[int]] = {}
+    top: dict[str, int] = {}
+    for row in rows.only("hour", "latency_buckets", "top"):
+        day = row.hour.astimezone(dt.UTC).date()
+        buckets_by_day[day] = counters.merge_buckets(buckets_by_day.get(day, []), row.latency_buckets)
+        for handle, n in (row.top or {}).items():
+            top[handle] = top.get(handle, 0) + n
+    start = since.date()
+    day_list = [start + dt.timedelta(days=i) for i in range(days)]
+    all_buckets: list[int] = []
+    for b in buckets_by_day.values():
+        all_buckets = counters.merge_buckets(all_buckets, b)
+    return {
+        "days": day_list,
+        "counts": [int(per_day_count.get(d) or 0) for d in day_list],
+        "p50": [counters.percentile(buckets_by_day.get(d, []), 0.5) or 0 for d in day_list],
+        "p99": [counters.percentile(buckets_by_day.get(d, []), 0.99) or 0 for d in day_list],
+        "total": sum(int(v or 0) for v in per_day_count.values()),
+        "p50_all": counters.percentile(all_buckets, 0.5),
+        "p99_all": counters.percentile(all_buckets, 0.99),
+        "top": sorted(top.items(), key=lambda kv: -kv[1])[:10],
+    }

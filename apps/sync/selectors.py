@@ -1,0 +1,30 @@
+"""Reads for the sync pages."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from apps.identifiers.choices import UpstreamStatus
+from apps.identifiers.models import Prefix
+from apps.sync.models import OutboxEntry, OutboxStatus
+from apps.tasks.models import TaskRun
+
+
+def failures() -> QuerySet[OutboxEntry]:
+    return OutboxEntry.objects.filter(status__in=[OutboxStatus.FAILED, OutboxStatus.STOPPED]).order_by("id")
+
+
+def waiting_with_error() -> QuerySet[OutboxEntry]:
+    return OutboxEntry.objects.filter(status=OutboxStatus.PENDING).exclude(last_error="").order_by("id")
+
+
+def recent_batches(limit: int = 20) -> list[TaskRun]:
+    return list(TaskRun.objects.filter(task_name="apps.sync.batch").order_by("-id")[:limit])
+
+
+def prefixes_in_flight() -> QuerySet[Prefix]:
+    return (
+        Prefix.objects.select_related("enterprise")
+        .exclude(upstream_status=UpstreamStatus.NOT_SENT)
+        .order_by("-updated_at")
+    )

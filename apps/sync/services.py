@@ -1,0 +1,647 @@
+"""Sync to the upstream node: the outbox drain, prefix applications and reconciliation.
+
+The drain is safe to run twice at once: a session advisory lock lets one drainer work and the
+other return at once (and a killed drainer's lock dies with its connection). Rows are sent in
+id order; within a batch each handle's operations go out in "waves" (its first operation in
+wave 0, its second in wave 1, ...), so create → update → withdraw keep their order while a wave
+still goes out as one batch request per operation.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import timedelta
+from importlib import import_module
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from apps.audit.services import audit_write
+from apps.identifiers.choices import IdentifierStatus, UpstreamStatus
+from apps.identifiers.models import Identifier, Prefix
+from apps.sync import snms
+from apps.sync.adapters import adapter_for, link_configured, link_get
+from apps.sync.client import AuthError, BusinessError, TransientError
+from apps.sync.models import OutboxEntry, OutboxOperation, OutboxStatus, PushedTemplate
+from apps.tasks.choices import TaskState
+from apps.tasks.models import TaskRun
+
+DRAIN_LOCK_KEY = 0x5EC0_0006
+HELD_PREFIX_STATES = [UpstreamStatus.PENDING, UpstreamStatus.UNDER_REVIEW, UpstreamStatus.REJECTED]
+
+
+# ---------------------------------------------------------------- small helpers
+def backoff_seconds(failures: int) -> float:
+    """Exponential backoff with jitter: base·2^(n-1) capped, times a random factor in [0.5, 1]."""
+    base = float(getattr(settings, "SYNC_BACKOFF_BASE_SECONDS", 5))
+    cap = float(getattr(settings, "SYNC_BACKOFF_MAX_SECONDS", 900))
+    return min(cap, base * (2 ** max(0, failures - 1))) * random.uniform(0.5, 1.0)
+
+
+def snms_version_name(template_version) -> str:
+    """SNMS ``templateVersion`` of one of our template versions (the metadata app's naming)."""
+    naming = _optional("apps.metadata.exchange", "snms_version_name")
+    if naming is not None:
+        return naming(template_version)
+    return f"{template_version.template.code}-v{template_version.number}"
+
+
+def _values_of(entry: OutboxEntry) -> list[dict]:
+    payload = entry.payload
+    if isinstance(payload, dict):
+        for key in ("values", "value"):
+            if isinstance(payload.get(key), list):
+                return payload[key]
+    if isinstance(payload, list):
+        return payload
+    return list(entry.identifier.values) if entry.identifier_id and entry.identifier else []
+
+
+def _template_version_name(entry: OutboxEntry, values: list[dict]) -> str:
+    # Our identifier's template version names it best; a payload's own name (rows written
+    # without an identifier) comes next, the index-1001 value last.
+    if entry.identifier_id and entry.identifier:
+        return snms_version_name(entry.identifier.template_version)
+    payload = entry.payload if isinstance(entry.payload, dict) else {}
+    return str(payload.get("templateVersion") or snms.template_version_of(values) or "")
+
+
+def identifier_body(entry: OutboxEntry) -> dict:
+    values = _values_of(entry)
+    return {
+        "handle": entry.handle,
+        "templateVersion": _template_version_name(entry, values),
+        "value": snms.item_values(values),
+    }
+
+
+def template_body(template_version, *, prefix: str, version: str) -> dict:
+    """One of our typed template versions as an SNMS template: public items as strings."""
+    exchange = _optional("apps.metadata.exchange", "template_to_snms")
+    if exchange is not None:
+        body = exchange(template_version)
+        # Restricted items never leave the park; the items are flattened (inherited included),
+        # so the upstream needs no parent template of ours.
+        body["items"] = [i for i in body.get("items", []) if (i.get("metadata") or {}).get("public", True)]
+        body.update(prefix=prefix, version=version, parent=None)
+        return body
+    from apps.metadata.selectors import effective_items
+
+    template = template_version.template
+    items = []
+    for item in effective_items(template_version):
+        if not item.get("is_public", True):
+            continue
+        constraints = item.get("constraints") or {}
+        items.append(
+            {
+                "name": item.get("name"),
+                "idType": item.get("code"),
+                "idIndex": int(item.get("index")),
+                "required": bool(item.get("required")),
+                "state": 1 if item.get("state", "enabled") == "enabled" else 0,
+                "metadata": {
+                    "type": "string",
+                    "minLength": int(constraints.get("min_length") or (1 if item.get("required") else 0)),
+                    "maxLength": int(min(255, constraints.get("max_length") or 255)),
+                },
+            }
+        )
+    return {
+        "prefix": prefix,
+        "version": version,
+        "industryCategory": template.industry_section or "",
+        "industrySpecific": template.industry_division or "",
+        "industryTrade": template.industry_group or "",
+        "industrySubclass": template.industry_class or "",
+        "type": 2,
+        "description": template.name,
+        "items": items,
+    }
+
+
+def _optional(module_path: str, name: str):
+    try:
+        module = import_module(module_path)
+    except ModuleNotFoundError:
+        return None
+    return getattr(module, name, None)
+
+
+def _prefix_of(handle: str) -> str:
+    return handle.split("/", 1)[0]
+
+
+# ---------------------------------------------------------------- reads for the page
+def sync_overview() -> dict:
+    pending = OutboxEntry.objects.filter(status=OutboxStatus.PENDING)
+    oldest = pending.order_by("id").values_list("created_at", flat=True).first()
+    return {
+        "pending": pending.count(),
+        "failed": OutboxEntry.objects.filter(status=OutboxStatus.FAILED).count(),
+        "stopped": OutboxEntry.objects.filter(status=OutboxStatus.STOPPED).count(),
+        "sent": OutboxEntry.objects.filter(status=OutboxStatus.SENT).count(),
+        "lag_seconds": int((timezone.now() - oldest).total_seconds()) if oldest else 0,
+        "oldest_pending_at": oldest,
+    }
+
+
+# ---------------------------------------------------------------- drain
+class _Batch:
+    def __init__(self, rows: list[OutboxEntry]):
+        self.rows = rows
+        self.done: dict[int, str] = {}  # row id → note
+        self.failed: dict[int, str] = {}  # row id → message
+
+
+def _pending_rows(limit: int) -> list[OutboxEntry]:
+    return list(
+        OutboxEntry.objects.filter(status=OutboxStatus.PENDING)
+        .exclude(identifier__prefix__upstream_status__in=HELD_PREFIX_STATES)
+        .select_related("identifier__template_version__template")
+        .order_by("id")[:limit]
+    )
+
+
+def _waves(rows: list[OutboxEntry]) -> list[list[OutboxEntry]]:
+    seen: dict[str, int] = defaultdict(int)
+    waves: list[list[OutboxEntry]] = []
+    for row in rows:
+        key = row.handle.lower()
+        n = seen[key]
+        seen[key] += 1
+        while len(waves) <= n:
+            waves.append([])
+        waves[n].append(row)
+    return waves
+
+
+def _ensure_templates(adapter, rows: list[OutboxEntry], bodies: dict[int, dict]) -> None:
+    wanted: dict[tuple[str, str], object] = {}
+    for row in rows:
+        version = bodies[row.id]["templateVersion"]
+        if row.identifier_id and row.identifier:
+            wanted.setdefault((_prefix_of(row.handle), version), row.identifier.template_version)
+    if not wanted:
+        return
+    pushed = set(
+        PushedTemplate.objects.filter(prefix__in={p for p, _v in wanted}).values_list("prefix", "version")
+    )
+    for (prefix, version), template_version in wanted.items():
+        if (prefix, version) in pushed:
+            continue
+        adapter.ensure_template(template_body(template_version, prefix=prefix, version=version))
+        PushedTemplate.objects.get_or_create(prefix=prefix, version=version)
+
+
+def _send_wave(adapter, wave: list[OutboxEntry], batch: _Batch) -> None:
+    by_op: dict[str, list[OutboxEntry]] = defaultdict(list)
+    for row in wave:
+        by_op[row.operation].append(row)
+    creates = by_op.get(OutboxOperation.CREATE, [])
+    updates = list(by_op.get(OutboxOperation.UPDATE, []))
+    bodies = {row.id: identifier_body(row) for row in creates + updates}
+    if creates or updates:
+        _ensure_templates(adapter, creates + updates, bodies)
+    if creates:
+        results = adapter.create([bodies[r.id] for r in creates])
+        for row, result in zip(creates, results, strict=True):
+            if result.ok:
+                batch.done[row.id] = ""
+            elif snms.is_exists_message(result.message):
+                # Committed by an earlier attempt whose reply was lost (or created by someone
+                # else): send our values as an update so the upstream ends with exactly them.
+                updates.append(row)
+            else:
+                batch.failed[row.id] = result.message
+    if updates:
+        results = adapter.update([bodies[r.id] for r in updates])
+        for row, result in zip(updates, results, strict=True):
+            if result.ok:
+                batch.done[row.id] = "exists→update" if row.operation == OutboxOperation.CREATE else ""
+            else:
+                batch.failed[row.id] = result.message
+    deletes = by_op.get(OutboxOperation.DELETE, [])
+    if deletes:
+        results = adapter.delete([r.handle for r in deletes])
+        for row, result in zip(deletes, results, strict=True):
+            if result.ok or snms.is_not_found_message(result.message):
+                # "Not found" on a delete: an earlier attempt removed it, the goal is reached.
+                batch.done[row.id] = "" if result.ok else "already-deleted"
+            else:
+                batch.failed[row.id] = result.message
+    for row in by_op.get(OutboxOperation.PREFIX_APPLY, []):
+        _send_prefix_apply(adapter, row, batch)
+
+
+def _send_prefix_apply(adapter, row: OutboxEntry, batch: _Batch) -> None:
+    prefix = Prefix.objects.filter(prefix__iexact=row.handle).first()
+    try:
+        adapter.apply_prefix(row.payload)
+    except BusinessError as exc:
+        if snms.is_exists_message(exc.message) or "已被使用" in exc.message or "已提交" in exc.message:
+            batch.done[row.id] = "already-applied"
+        else:
+            batch.failed[row.id] = exc.message
+            if prefix:
+                Prefix.objects.filter(pk=prefix.pk).update(upstream_message=exc.message[:2000])
+            return
+    else:
+        batch.done[row.id] = ""
+    if prefix and prefix.upstream_status in (UpstreamStatus.NOT_SENT, UpstreamStatus.PENDING):
+        Prefix.objects.filter(pk=prefix.pk).update(
+            upstream_status=UpstreamStatus.UNDER_REVIEW, upstream_message=""
+        )
+
+
+def _finish_rows(batch: _Batch, *, error: str = "", now=None) -> None:
+    now = now or timezone.now()
+    if batch.done:
+        OutboxEntry.objects.filter(id__in=list(batch.done)).update(
+            status=OutboxStatus.SENT, sent_at=now, last_error=""
+        )
+    for row_id, message in batch.failed.items():
+        OutboxEntry.objects.filter(id=row_id).update(status=OutboxStatus.FAILED, last_error=message[:2000])
+    unresolved = [r.id for r in batch.rows if r.id not in batch.done and r.id not in batch.failed]
+    if unresolved and error:
+        from django.db.models import F
+
+        OutboxEntry.objects.filter(id__in=unresolved).update(
+            attempts=F("attempts") + 1, last_error=error[:2000]
+        )
+
+
+def _send_batch(adapter, batch: _Batch) -> None:
+    for wave in _waves(batch.rows):
+        _send_wave(adapter, wave, batch)
+
+
+def _try_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [DRAIN_LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def _unlock() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [DRAIN_LOCK_KEY])
+
+
+def sync_drain(*, max_batches: int | None = None, ignore_backoff: bool = False) -> dict:
+    """Send pending outbox rows upstream, batch by batch, until none is left or the upstream fails."""
+    with schema_context(get_public_schema_name()):
+        link = link_get()
+        adapter = adapter_for(link)
+        if adapter is None:
+            return {"skipped": "no-upstream"}
+        if link.stopped_reason:
+            return {"skipped": "stopped", "reason": link.stopped_reason}
+        now = timezone.now()
+        if link.next_attempt_at and link.next_attempt_at > now and not ignore_backoff:
+            return {"skipped": "backoff", "until": link.next_attempt_at.isoformat()}
+        if not _try_lock():
+            return {"skipped": "busy"}
+        totals = {"batches": 0, "sent": 0, "failed": 0, "error": ""}
+        try:
+            _close_orphaned_runs()
+            size = max(1, min(snms.BATCH_MAX, int(link.batch_size or snms.BATCH_ADVISED)))
+            while max_batches is None or totals["batches"] < max_batches:
+                rows = _pending_rows(size)
+                if not rows:
+                    break
+                outcome = _drain_one(adapter, link, rows)
+                totals["batches"] += 1
+                totals["sent"] += outcome["sent"]
+                totals["failed"] += outcome["failed"]
+                if outcome["error"]:
+                    totals["error"] = outcome["error"]
+                    break
+        finally:
+            _unlock()
+        return totals
+
+
+def _close_orphaned_runs() -> None:
+    """Batch runs still "running" while we hold the lock belong to a drainer that died (its rows
+    are still pending and go out again now)."""
+    TaskRun.objects.filter(task_name="apps.sync.batch", state=TaskState.RUNNING).update(
+        state=TaskState.FAILED,
+        message=_("同步进程中断，未确认的记录将重新发送"),
+        finished_at=timezone.now(),
+    )
+
+
+def _drain_one(adapter, link, rows: list[OutboxEntry]) -> dict:
+    run = TaskRun.objects.create(
+        task_name="apps.sync.batch",
+        title=_("同步批次（%(n)d 条）") % {"n": len(rows)},
+        schema_name=get_public_schema_name(),
+        state=TaskState.RUNNING,
+        started_at=timezone.now(),
+        attempts=1,
+        message=_("发送中：第 %(first)d – %(last)d 号") % {"first": rows[0].id, "last": rows[-1].id},
+    )
+    error = ""
+    stop = False
+    batch = _Batch(rows)
+    try:
+        _send_batch(adapter, batch)
+    except TransientError as exc:
+        error = exc.message
+    except AuthError as exc:
+        error, stop = exc.message, True
+    except BusinessError as exc:
+        # The whole request was refused (e.g. a template the upstream will not take): the rows
+        # of this batch not yet answered fail with that message; the drain goes on.
+        for row in rows:
+            if row.id not in batch.done and row.id not in batch.failed:
+                batch.failed[row.id] = exc.message
+    now = timezone.now()
+    with transaction.atomic():
+        if error:
+            # Partial progress inside a failed batch is kept (those rows are answered).
+            _finish_rows(batch, error=error, now=now)
+            link.consecutive_failures += 1
+            link.last_error, link.last_error_at = error, now
+            if stop:
+                link.stopped_reason = error
+                link.next_attempt_at = None
+            else:
+                link.next_attempt_at = now + timedelta(seconds=backoff_seconds(link.consecutive_failures))
+            link.save()
+        else:
+            _finish_rows(batch, now=now)
+            link.consecutive_failures = 0
+            link.next_attempt_at = None
+            link.last_success_at = now
+            link.save(update_fields=["consecutive_failures", "next_attempt_at", "last_success_at"])
+    sent, failed = len(batch.done), len(batch.failed)
+    result = {
+        "rows": len(rows),
+        "sent": sent,
+        "failed": failed,
+        "first_id": rows[0].id,
+        "last_id": rows[-1].id,
+    }
+    if error:
+        result["error"] = error
+        message = (_("已停止：%(e)s") if stop else _("将重试：%(e)s")) % {"e": error}
+    else:
+        message = _("已发送 %(sent)d 条，失败 %(failed)d 条") % {"sent": sent, "failed": failed}
+    TaskRun.objects.filter(pk=run.pk).update(
+        state=TaskState.FAILED if error else TaskState.SUCCEEDED,
+        progress=100,
+        message=message[:2000],
+        result=result,
+        finished_at=timezone.now(),
+    )
+    return {"sent": sent, "failed": failed, "error": error}
+
+
+def sync_retry(*, actor=None, entry_ids: list[int] | None = None) -> int:
+    """The retry button: failed/stopped rows back to pending, the link's stop and backoff cleared."""
+    with schema_context(get_public_schema_name()):
+        qs = OutboxEntry.objects.filter(status__in=[OutboxStatus.FAILED, OutboxStatus.STOPPED])
+        if entry_ids:
+            qs = qs.filter(id__in=entry_ids)
+        with transaction.atomic():
+            count = qs.update(status=OutboxStatus.PENDING, next_attempt_at=None)
+            link = link_get()
+            before = {
+                "stopped_reason": link.stopped_reason,
+                "consecutive_failures": link.consecutive_failures,
+            }
+            link.stopped_reason = ""
+            link.next_attempt_at = None
+            link.save(update_fields=["stopped_reason", "next_attempt_at"])
+            audit_write(
+                action="sync.retry",
+                object_type="sync.UpstreamLink",
+                object_id=link.pk,
+                object_repr=link.url or "-",
+                before=before,
+                after={"requeued": count},
+            )
+        transaction.on_commit(sync_kick)
+        return count
+
+
+def sync_kick() -> None:
+    """Ask a worker to drain soon (debounced: at most one message per second)."""
+    if not getattr(settings, "SYNC_KICK_ON_COMMIT", True) or not link_configured():
+        return
+    from django.core.cache import cache
+
+    if not cache.add("sync:kick", 1, timeout=1):
+        return
+    from apps.sync.tasks import sync_drain_task
+
+    try:
+        sync_drain_task.apply_async(countdown=1)
+    except Exception:  # the beat entry drains anyway; a broker hiccup must not fail a registration
+        pass
+
+
+# ---------------------------------------------------------------- prefixes
+def _application_body(prefix: Prefix) -> dict:
+    """``/snms/api/v3/ent/apply`` body from what the park holds. The upstream account named in
+    sysUser gets a random password (sha256, as documented): the enterprise never logs in there
+    through us. KYC fields the park does not keep (licence images, legal representative) are
+    left out; a third-party node that insists on them answers -2 and the row shows its message."""
+    import hashlib
+    import secrets
+
+    enterprise = prefix.enterprise
+    industry = (enterprise.industry_code or "").strip()
+    return {
+        "sysUser": {
+            "userName": f"{prefix.prefix.replace('.', '_')}"[:50],
+            "password": hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
+            "email": enterprise.contact_email,
+            "mobile": enterprise.contact_phone,
+            "remarks": "",
+        },
+        "entBasicInfo": {
+            "orgName": enterprise.name,
+            "orgCrtType": 1,
+            "orgCrtCode": enterprise.credit_code,
+            "orgAddr": enterprise.address,
+            "industryCategory": industry[:1],
+            "industrySpecific": industry[1:3],
+            "contactName": enterprise.contact_name,
+            "contactPhone": enterprise.contact_phone,
+            "contactEmail": enterprise.contact_email,
+            "entPrefix": prefix.prefix,
+        },
+        "entRegisterManageInfo": {
+            # 1 标识注册系统 2 标识注册数据 3 注册数据备份 4 解析服务器: hosted by the park node (云部署)
+            "entInfoSyses": [{"sysType": t, "deployMode": 2, "name": _park_name()} for t in (1, 2, 3, 4)],
+            "servSysBuildType": 2,
+            "servSysOperType": 2,
+        },
+    }
+
+
+def _park_name() -> str:
+    from apps.tenants.selectors import park_get
+
+    park = park_get()
+    return park.name if park else ""
+
+
+def prefix_sync_enqueue(prefix: Prefix) -> OutboxEntry:
+    """An approved prefix is applied for at the upstream (called by enterprise approval)."""
+    with schema_context(get_public_schema_name()), transaction.atomic():
+        entry = OutboxEntry.objects.create(
+            operation=OutboxOperation.PREFIX_APPLY, handle=prefix.prefix, payload=_application_body(prefix)
+        )
+        Prefix.objects.filter(pk=prefix.pk).update(upstream_status=UpstreamStatus.PENDING)
+        transaction.on_commit(sync_kick)
+        return entry
+
+
+UPSTREAM_FROM_SNMS = {
+    snms.PREFIX_ENABLED: UpstreamStatus.ACTIVE,
+    snms.PREFIX_REJECTED: UpstreamStatus.REJECTED,
+    snms.PREFIX_AWAITING_REVIEW: UpstreamStatus.UNDER_REVIEW,
+    snms.PREFIX_UNDER_REVIEW: UpstreamStatus.UNDER_REVIEW,
+}
+
+
+def prefix_status_refresh() -> dict:
+    """Ask the upstream for every prefix still on its way (beat task)."""
+    with schema_context(get_public_schema_name()):
+        adapter = adapter_for(link_get())
+        if adapter is None:
+            return {"skipped": "no-upstream"}
+        changed = 0
+        checked = 0
+        for prefix in Prefix.objects.filter(upstream_status=UpstreamStatus.UNDER_REVIEW):
+            checked += 1
+            try:
+                data = adapter.prefix_status(prefix.prefix)
+            except (TransientError, AuthError) as exc:
+                return {"checked": checked, "changed": changed, "error": exc.message}
+            if not data:
+                continue
+            status = UPSTREAM_FROM_SNMS.get(int(data.get("status", -99)))
+            if status and status != prefix.upstream_status:
+                before = prefix.upstream_status
+                note = str(data.get("entDesc") or "") if status == UpstreamStatus.REJECTED else ""
+                Prefix.objects.filter(pk=prefix.pk).update(
+                    upstream_status=status, upstream_message=note[:2000]
+                )
+                audit_write(
+                    action="prefix.upstream_status",
+                    object_type="identifiers.Prefix",
+                    object_id=prefix.pk,
+                    object_repr=prefix.prefix,
+                    before={"upstream_status": before},
+                    after={"upstream_status": status},
+                )
+                changed += 1
+        if changed:
+            sync_kick()  # identifiers held for an activated prefix can go now
+        return {"checked": checked, "changed": changed}
+
+
+# ---------------------------------------------------------------- reconciliation
+def local_digests(prefix: Prefix) -> dict[str, str]:
+    rows = Identifier.objects.filter(prefix=prefix, status=IdentifierStatus.ACTIVE).values_list(
+        "handle", "values"
+    )
+    return {handle.lower(): snms.values_digest(snms.item_values(values)) for handle, values in rows}
+
+
+def sync_reconcile(*, limit_per_prefix: int = 50_000) -> dict:
+    """Compare counts and per-prefix checksums with the upstream and re-send what differs.
+    Missing or different identifiers get a new outbox row (create / update), identifiers the
+    upstream still holds but we withdrew get a delete. Never touches a prefix in flight."""
+    from apps.sync.outbox import outbox_record_many
+
+    with schema_context(get_public_schema_name()):
+        link = link_get()
+        adapter = adapter_for(link)
+        if adapter is None:
+            return {"skipped": "no-upstream"}
+        report = {"prefixes": 0, "matching": 0, "resent_create": 0, "resent_update": 0, "resent_delete": 0}
+        prefixes = Prefix.objects.exclude(upstream_status__in=HELD_PREFIX_STATES)
+        pending_handles = set(
+            h.lower()
+            for h in OutboxEntry.objects.filter(status=OutboxStatus.PENDING).values_list("handle", flat=True)
+        )
+        for prefix in prefixes:
+            local = local_digests(prefix)
+            try:
+                remote_summary = adapter.prefix_digest(prefix.prefix)
+            except (TransientError, AuthError) as exc:
+                report["error"] = exc.message
+                break
+            report["prefixes"] += 1
+            checksum = snms.prefix_checksum(list(local.items()))
+            if remote_summary is not None and (
+                int(remote_summary.get("count", -1)) == len(local)
+                and remote_summary.get("checksum") == checksum
+            ):
+                report["matching"] += 1
+                continue
+            idents = {
+                i.handle.lower(): i
+                for i in Identifier.objects.filter(prefix=prefix).only("id", "handle", "values", "status")
+            }
+            originals = [idents[h].handle for h in local]
+            remote = _remote_digests(
+                adapter, prefix.prefix, originals, remote_summary is not None, limit_per_prefix
+            )
+            todo = []
+            for handle_ci, digest in local.items():
+                if handle_ci in pending_handles:
+                    continue  # on its way already
+                ident = idents[handle_ci]
+                if handle_ci not in remote:
+                    todo.append((OutboxOperation.CREATE, ident.handle, ident, {"values": ident.values}))
+                    report["resent_create"] += 1
+                elif remote[handle_ci] != digest:
+                    todo.append((OutboxOperation.UPDATE, ident.handle, ident, {"values": ident.values}))
+                    report["resent_update"] += 1
+            for handle_ci in set(remote) - set(local):
+                if handle_ci in pending_handles:
+                    continue
+                ident = idents.get(handle_ci)
+                if ident is not None and ident.status == IdentifierStatus.WITHDRAWN:
+                    todo.append((OutboxOperation.DELETE, ident.handle, ident, {}))
+                    report["resent_delete"] += 1
+            if todo:
+                with transaction.atomic():
+                    outbox_record_many(todo)
+        link.last_reconciled_at = timezone.now()
+        link.last_reconcile_result = report
+        link.save(update_fields=["last_reconciled_at", "last_reconcile_result"])
+        if report["resent_create"] or report["resent_update"] or report["resent_delete"]:
+            sync_kick()
+        return report
+
+
+def _remote_digests(
+    adapter, prefix: str, handles: list[str], has_extension: bool, limit: int
+) -> dict[str, str]:
+    remote: dict[str, str] = {}
+    if has_extension:
+        after = ""
+        while True:
+            page = adapter.prefix_handles(prefix, after=after, size=5000)
+            for item in page.get("items") or []:
+                remote[str(item["handle"]).lower()] = item["digest"]
+            after = page.get("next") or ""
+            if not after or len(remote) >= limit:
+                return remote
+    # A plain SNMS node has no listing: ask for each of our identifiers (bounded).
+    for handle in handles[:limit]:
+        data = adapter.identifier_detail(handle)
+        if data:
+            remote[handle.lower()] = snms.values_digest(snms.item_values(data.get("value") or []))
+    return remote

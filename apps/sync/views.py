@@ -1,0 +1,62 @@
+"""Sync pages: the park's sync page (/sync/) and the enterprise's prefix status."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.decorators import park_role_required
+from apps.identifiers.models import Prefix
+from apps.sync import selectors, services
+from apps.sync.adapters import link_get
+
+
+@park_role_required("park_admin", "park_operator", "park_auditor")
+def sync_page(request):
+    link = link_get()
+    context = {
+        "link": link,
+        "overview": services.sync_overview(),
+        "failures": selectors.failures()[:200],
+        "waiting": selectors.waiting_with_error()[:50],
+        "batches": selectors.recent_batches(),
+        "prefixes": selectors.prefixes_in_flight()[:200],
+        "can_retry": request.user.is_superuser or request.user.park_role in ("park_admin", "park_operator"),
+    }
+    return render(request, "sync/sync_page.html", context)
+
+
+@require_POST
+@park_role_required("park_admin", "park_operator")
+def sync_retry(request):
+    ids = [int(i) for i in request.POST.getlist("entry") if i.isdigit()]
+    count = services.sync_retry(actor=request.user, entry_ids=ids or None)
+    messages.success(request, _("已重新排队 %(n)d 条，同步将立即重试") % {"n": count})
+    return redirect("sync:page")
+
+
+@park_role_required("park_admin", "park_operator", "park_auditor")
+def national_filing(request):
+    """Secondary-node mode without a national adapter: the monthly filing JSON to submit."""
+    from apps.reports.filing import previous_month
+    from apps.sync.adapters import national_filing_build
+
+    period = request.GET.get("period") or previous_month().strftime("%Y-%m")
+    body = national_filing_build(period)
+    if body is None:
+        raise Http404(_("月度报备不可用"))
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="filing-{period[:7]}.json"'
+    return response
+
+
+@login_required
+def enterprise_prefix_status(request):
+    """The enterprise sees where its prefix stands at the upstream node."""
+    prefixes = Prefix.objects.filter(enterprise_id=connection.tenant.pk).order_by("prefix")
+    return render(request, "sync/enterprise_prefix.html", {"prefixes": prefixes})

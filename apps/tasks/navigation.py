@@ -1,0 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.navigation import ENTERPRISE, ENTERPRISE_USERS, PARK, PARK_STAFF, NavItem
+
+ITEMS = [
+    NavItem(
+        _("任务"),
+        "tasks:run_list",
+        domains=(PARK, ENTERPRISE),
+        roles=PARK_STAFF + ENTERPRISE_USERS,
+        order=900,
+    ),
+]

@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.tenants.models import Enterprise
+from apps.tenants.services import enterprise_code_taken
+
+
+class EnterpriseApplicationForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "short_name",
+            "credit_code",
+            "code",
+            "industry_code",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+        ]
+        error_messages = {
+            "credit_code": {"unique": _("该统一社会信用代码已提交过申请")},
+        }
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if enterprise_code_taken(code):
+            raise forms.ValidationError(_("企业代码已被使用"), code="code_taken")
+        return code
+
+    def clean_credit_code(self):
+        return self.cleaned_data["credit_code"].strip().upper()
+
+    def _post_clean(self):
+        # schema_name is derived by the service; skip model validation of it here.
+        self.instance.schema_name = "ent_placeholder"
+        super()._post_clean()
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("驳回原因"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("请填写驳回原因")},
+    )
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(label=_("暂停原因"), required=False, max_length=2000)

@@ -1,0 +1,100 @@
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from apps.accounts.choices import EnterpriseRole
+from apps.accounts.models import Membership, User
+from apps.audit.services import audit_write
+from apps.tenants import demo_data
+from apps.tenants.choices import EnterpriseStatus
+from apps.tenants.models import Enterprise
+from apps.tenants.provisioning import ensure_public_tenant
+from apps.tenants.services import enterprise_apply, enterprise_approve
+from park_portal.urls_common import PORTAL_APPS
+
+
+def _ensure_user(username: str, display_name: str, **fields) -> tuple[User, bool]:
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user, False
+    user = User(username=username, display_name=display_name, **fields)
+    user.set_password(demo_data.DEMO_PASSWORD)
+    user.save()
+    audit_write(
+        action="user.create",
+        object_type="accounts.User",
+        object_id=user.pk,
+        object_repr=username,
+        after={"username": username, "park_role": user.park_role},
+        tenant_schema="public",
+        actor="demo",
+    )
+    return user, True
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo park (数智产业园, park code 101): three enterprises approved through the real "
+        "approval service, one user per role, then each app's demo data. Running it again changes nothing."
+    )
+
+    def handle(self, *args, verbosity=1, **options):
+        say = self.stdout.write if verbosity else (lambda *a, **k: None)
+        ensure_public_tenant(park_name=demo_data.PARK_NAME, park_code=demo_data.PARK_CODE)
+        created = 0
+        with transaction.atomic():
+            park_admin = None
+            for username, display_name, role in demo_data.PARK_USERS:
+                user, new = _ensure_user(
+                    username, display_name, park_role=role, is_staff=role == "park_admin"
+                )
+                created += new
+                if role == "park_admin":
+                    park_admin = user
+            for name, short, credit, code, industry, address, contact, phone, email in demo_data.ENTERPRISES:
+                enterprise = Enterprise.objects.filter(credit_code=credit).first()
+                if enterprise is None:
+                    enterprise = enterprise_apply(
+                        name=name,
+                        short_name=short,
+                        credit_code=credit,
+                        code=code,
+                        industry_code=industry,
+                        address=address,
+                        contact_name=contact,
+                        contact_phone=phone,
+                        contact_email=email,
+                    )
+                if enterprise.status in (EnterpriseStatus.APPLIED, EnterpriseStatus.APPROVED):
+                    result = enterprise_approve(enterprise=enterprise, actor=park_admin)
+                    if result.initial_password:
+                        # Demo only: a known password instead of the one-time random one.
+                        result.admin_user.set_password(demo_data.DEMO_PASSWORD)
+                        result.admin_user.save(update_fields=["password"])
+                        created += 1
+                        say(
+                            f"  approved {name} → {result.enterprise.schema_name}, prefix {result.prefix.prefix}"
+                        )
+            username, display_name, code = demo_data.ENTERPRISE_MEMBER
+            member, new = _ensure_user(username, display_name)
+            created += new
+            enterprise = Enterprise.objects.get(code__iexact=code)
+            _m, new = Membership.objects.get_or_create(
+                user=member, enterprise=enterprise, defaults={"role": EnterpriseRole.ENTERPRISE_MEMBER}
+            )
+            created += new
+        say(f"demo park: {created} new objects" if created else "demo park: already loaded, nothing changed")
+        # Then every app's own demo data, in PORTAL_APPS order (metadata before identifiers).
+        for app in PORTAL_APPS:
+            module_name = f"apps.{app}.demo"
+            try:
+                module = import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name and module_name.startswith(exc.name):
+                    continue
+                raise
+            loader = getattr(module, "load", None)
+            if loader is not None:
+                say(f"demo data: {app}")
+                loader(self.stdout)

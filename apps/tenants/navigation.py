@@ -1,0 +1,7 @@
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.navigation import PARK, PARK_STAFF, NavItem
+
+ITEMS = [
+    NavItem(_("入驻企业"), "tenants:enterprise_list", domains=(PARK,), roles=PARK_STAFF, order=100),
+]

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
+
+from apps.tenants.models import Enterprise, Park
+
+
+def park_get() -> Park | None:
+    """The park's settings row (one per deployment)."""
+    return Park.objects.select_related("operator").order_by("pk").first()
+
+
+def current_enterprise() -> Enterprise | None:
+    """The tenant the current connection is switched to, or None on the park domain."""
+    tenant = getattr(connection, "tenant", None)
+    if tenant is None or tenant.schema_name == get_public_schema_name():
+        return None
+    return tenant
+
+
+def is_park_domain() -> bool:
+    return connection.schema_name == get_public_schema_name()
+
+
+def enterprise_list(*, status: str | None = None, q: str | None = None):
+    """Enterprises of the park (not the operator), newest applications first."""
+    from django.db.models import Q
+
+    enterprises = Enterprise.objects.filter(is_park_operator=False).order_by("-created_at", "-id")
+    if status:
+        enterprises = enterprises.filter(status=status)
+    if q:
+        enterprises = enterprises.filter(
+            Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__iexact=q) | Q(credit_code__iexact=q)
+        )
+    return enterprises
+
+
+def enterprise_get(*, pk: int) -> Enterprise | None:
+    return Enterprise.objects.filter(pk=pk, is_park_operator=False).first()

@@ -1,0 +1,354 @@
+"""Writes for enterprises: apply, approve, reject, suspend, resume."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass
+from importlib import import_module
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_exists
+
+from apps.audit.services import audit_write
+from apps.core.errors import ApplicationError
+from apps.tenants.choices import EnterpriseStatus
+from apps.tenants.middleware import forget_domains
+from apps.tenants.models import Domain, Enterprise
+
+
+def schema_name_for(code: str) -> str:
+    return f"ent_{code.lower()}"
+
+
+def enterprise_code_taken(code: str) -> bool:
+    return Enterprise.objects.annotate(code_lower=Lower("code")).filter(code_lower=code.lower()).exists()
+
+
+@transaction.atomic
+def enterprise_apply(
+    *,
+    name: str,
+    credit_code: str,
+    code: str,
+    contact_name: str,
+    contact_phone: str,
+    contact_email: str,
+    short_name: str = "",
+    industry_code: str = "",
+    address: str = "",
+) -> Enterprise:
+    """An enterprise asks to join the park. Nothing but the application row is created."""
+    enterprise = Enterprise(
+        name=name.strip(),
+        short_name=short_name.strip(),
+        credit_code=credit_code.strip().upper(),
+        code=code.strip(),
+        schema_name=schema_name_for(code.strip()),
+        contact_name=contact_name.strip(),
+        contact_phone=contact_phone.strip(),
+        contact_email=contact_email.strip(),
+        industry_code=industry_code.strip(),
+        address=address.strip(),
+        status=EnterpriseStatus.APPLIED,
+    )
+    errors: dict[str, list[str]] = {}
+    try:
+        # Uniqueness is checked below with messages of our own (and enforced by the database).
+        enterprise.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+        if "code" in errors:
+            errors.pop("schema_name", None)  # derived from the code: its error says it already
+    if "code" not in errors and enterprise_code_taken(enterprise.code):
+        errors["code"] = [_("企业代码已被使用")]
+    if "credit_code" not in errors and Enterprise.objects.filter(credit_code=enterprise.credit_code).exists():
+        errors["credit_code"] = [_("该统一社会信用代码已提交过申请")]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, errors=errors, code="invalid_application")
+    enterprise.save()
+    audit_write(
+        action="enterprise.apply",
+        object_type="tenants.Enterprise",
+        object_id=enterprise.pk,
+        object_repr=enterprise.name,
+        after={"name": enterprise.name, "code": enterprise.code, "status": enterprise.status},
+        tenant_schema="public",
+    )
+    return enterprise
+
+
+# ---------------------------------------------------------------- review
+
+
+@dataclass
+class ApprovalResult:
+    enterprise: Enterprise
+    admin_user: object
+    # The one-time initial password of a newly created enterprise administrator; None when the
+    # administrator already existed (a second approval creates nothing and reveals nothing).
+    initial_password: str | None
+    prefix: object
+    created: bool
+
+
+def domain_for(enterprise: Enterprise) -> str:
+    return f"{enterprise.code.lower()}.{settings.PARK_DOMAIN}"
+
+
+def generate_initial_password(length: int = 14) -> str:
+    """A random password that meets the complexity policy (all four character classes)."""
+    rng = secrets.SystemRandom()
+    symbols = "!@#$%^&*-_+="
+    chars = [
+        rng.choice(string.ascii_uppercase),
+        rng.choice(string.ascii_lowercase),
+        rng.choice(string.digits),
+        rng.choice(symbols),
+    ]
+    pool = string.ascii_letters + string.digits + symbols
+    chars += [rng.choice(pool) for _ in range(length - len(chars))]
+    rng.shuffle(chars)
+    return "".join(chars)
+
+
+def _actor_kwargs(actor) -> dict:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {}
+    return {"actor": actor.get_username(), "actor_user_id": actor.pk}
+
+
+def _locked(enterprise: Enterprise) -> Enterprise:
+    return Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+
+
+def _ensure_admin_user(enterprise: Enterprise, actor) -> tuple[object, str | None]:
+    from apps.accounts.choices import EnterpriseRole
+    from apps.accounts.models import Membership, User
+
+    existing = (
+        Membership.objects.filter(enterprise=enterprise, role=EnterpriseRole.ENTERPRISE_ADMIN)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        return existing.user, None
+    base = f"{enterprise.code.lower()}_admin"
+    username, n = base, 1
+    while User.objects.filter(username__iexact=username).exists():
+        n += 1
+        username = f"{base}{n}"
+    password = generate_initial_password()
+    user = User(
+        username=username,
+        email=enterprise.contact_email,
+        display_name=enterprise.contact_name,
+        phone=enterprise.contact_phone,
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    Membership.objects.create(user=user, enterprise=enterprise, role=EnterpriseRole.ENTERPRISE_ADMIN)
+    audit_write(
+        action="user.create",
+        object_type="accounts.User",
+        object_id=user.pk,
+        object_repr=username,
+        after={"username": username, "enterprise": enterprise.code, "role": EnterpriseRole.ENTERPRISE_ADMIN},
+        tenant_schema=enterprise.schema_name,
+        **_actor_kwargs(actor),
+    )
+    return user, password
+
+
+def _ensure_prefix(enterprise: Enterprise, actor):
+    from apps.identifiers.choices import PrefixStatus, UpstreamStatus
+    from apps.identifiers.models import Prefix
+    from apps.tenants.selectors import park_get
+
+    park = park_get()
+    if park is None:
+        raise ApplicationError(_("园区尚未初始化，请先运行 manage.py bootstrap"), code="park_missing")
+    value = f"{park.prefix_root}.{enterprise.code}"
+    prefix = Prefix.objects.filter(prefix__iexact=value).first()
+    if prefix is not None:
+        return prefix, False
+    prefix = Prefix.objects.create(
+        prefix=value,
+        enterprise=enterprise,
+        status=PrefixStatus.ACTIVE,
+        upstream_status=UpstreamStatus.PENDING,
+    )
+    audit_write(
+        action="prefix.create",
+        object_type="identifiers.Prefix",
+        object_id=prefix.pk,
+        object_repr=value,
+        after={"prefix": value, "status": prefix.status, "upstream_status": prefix.upstream_status},
+        tenant_schema=enterprise.schema_name,
+        **_actor_kwargs(actor),
+    )
+    return prefix, True
+
+
+def _enqueue_prefix_sync(prefix) -> None:
+    """Hand the new prefix to the sync app if it offers ``prefix_sync_enqueue`` (optional)."""
+    try:
+        module = import_module("apps.sync.services")
+    except ModuleNotFoundError:
+        return
+    enqueue = getattr(module, "prefix_sync_enqueue", None)
+    if enqueue is not None:
+        enqueue(prefix)
+
+
+@transaction.atomic
+def enterprise_approve(*, enterprise: Enterprise, actor) -> ApprovalResult:
+    """Approve an application: clone the enterprise's schema from the base schema, add its
+    domain, create its administrator and its prefix. Safe to call twice: what exists is kept,
+    so a second call (or a call after a half-finished one) creates nothing twice."""
+    enterprise = _locked(enterprise)
+    if enterprise.is_park_operator:
+        raise ApplicationError(_("园区运营方无需审批"), code="is_operator")
+    if enterprise.status in (EnterpriseStatus.REJECTED, EnterpriseStatus.SUSPENDED):
+        raise ApplicationError(
+            _("该企业状态为“%(status)s”，不能批准") % {"status": enterprise.get_status_display()},
+            code="invalid_status",
+        )
+    before_status = enterprise.status
+    created = False
+    if enterprise.status == EnterpriseStatus.APPLIED:
+        enterprise.status = EnterpriseStatus.APPROVED
+        enterprise.approved_at = timezone.now()
+        enterprise.reject_reason = ""
+        enterprise.save(update_fields=["status", "approved_at", "reject_reason", "updated_at"])
+        created = True
+    if not schema_exists(enterprise.schema_name):
+        # Clones settings.TENANT_BASE_SCHEMA (TENANT_CREATION_FAKES_MIGRATIONS): no migrations run.
+        enterprise.create_schema(check_if_exists=True, verbosity=0)
+        connection.set_schema_to_public()
+        created = True
+    domain_name = domain_for(enterprise)
+    _domain, domain_created = Domain.objects.get_or_create(
+        domain=domain_name, defaults={"tenant": enterprise, "is_primary": True}
+    )
+    if _domain.tenant_id != enterprise.pk:
+        raise ApplicationError(_("域名 %(domain)s 已被占用") % {"domain": domain_name}, code="domain_taken")
+    admin_user, password = _ensure_admin_user(enterprise, actor)
+    prefix, prefix_created = _ensure_prefix(enterprise, actor)
+    if enterprise.status == EnterpriseStatus.APPROVED:
+        enterprise.status = EnterpriseStatus.ACTIVE
+        enterprise.save(update_fields=["status", "updated_at"])
+        created = True
+    created = created or domain_created or password is not None or prefix_created
+    if created:
+        audit_write(
+            action="enterprise.approve",
+            object_type="tenants.Enterprise",
+            object_id=enterprise.pk,
+            object_repr=enterprise.name,
+            before={"status": before_status},
+            after={
+                "status": enterprise.status,
+                "schema": enterprise.schema_name,
+                "domain": domain_name,
+                "prefix": prefix.prefix,
+                "admin": admin_user.get_username(),
+            },
+            tenant_schema="public",
+            **_actor_kwargs(actor),
+        )
+    transaction.on_commit(forget_domains)
+    if prefix_created:
+        transaction.on_commit(lambda: _enqueue_prefix_sync(prefix))
+    return ApprovalResult(
+        enterprise=enterprise,
+        admin_user=admin_user,
+        initial_password=password,
+        prefix=prefix,
+        created=created,
+    )
+
+
+@transaction.atomic
+def enterprise_reject(*, enterprise: Enterprise, actor, reason: str) -> Enterprise:
+    """Refuse an application with a reason the applicant is told. Nothing is provisioned."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(
+            _("请填写驳回原因"), errors={"reason": [_("请填写驳回原因")]}, code="reason_required"
+        )
+    enterprise = _locked(enterprise)
+    if enterprise.status != EnterpriseStatus.APPLIED:
+        raise ApplicationError(
+            _("只能驳回待审核的申请（当前状态：%(status)s）") % {"status": enterprise.get_status_display()},
+            code="invalid_status",
+        )
+    enterprise.status = EnterpriseStatus.REJECTED
+    enterprise.reject_reason = reason
+    enterprise.save(update_fields=["status", "reject_reason", "updated_at"])
+    audit_write(
+        action="enterprise.reject",
+        object_type="tenants.Enterprise",
+        object_id=enterprise.pk,
+        object_repr=enterprise.name,
+        before={"status": EnterpriseStatus.APPLIED},
+        after={"status": enterprise.status, "reject_reason": reason},
+        tenant_schema="public",
+        **_actor_kwargs(actor),
+    )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_suspend(*, enterprise: Enterprise, actor, reason: str = "") -> Enterprise:
+    """Suspend an active enterprise: its domain stops answering (the schema and data are kept)."""
+    enterprise = _locked(enterprise)
+    if enterprise.is_park_operator:
+        raise ApplicationError(_("不能暂停园区运营方"), code="is_operator")
+    if enterprise.status == EnterpriseStatus.SUSPENDED:
+        return enterprise
+    if enterprise.status != EnterpriseStatus.ACTIVE:
+        raise ApplicationError(_("只能暂停已开通的企业"), code="invalid_status")
+    enterprise.status = EnterpriseStatus.SUSPENDED
+    enterprise.save(update_fields=["status", "updated_at"])
+    audit_write(
+        action="enterprise.suspend",
+        object_type="tenants.Enterprise",
+        object_id=enterprise.pk,
+        object_repr=enterprise.name,
+        before={"status": EnterpriseStatus.ACTIVE},
+        after={"status": enterprise.status, "reason": reason.strip()},
+        tenant_schema="public",
+        **_actor_kwargs(actor),
+    )
+    transaction.on_commit(forget_domains)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_resume(*, enterprise: Enterprise, actor) -> Enterprise:
+    enterprise = _locked(enterprise)
+    if enterprise.status != EnterpriseStatus.SUSPENDED:
+        return enterprise
+    enterprise.status = EnterpriseStatus.ACTIVE
+    enterprise.save(update_fields=["status", "updated_at"])
+    audit_write(
+        action="enterprise.resume",
+        object_type="tenants.Enterprise",
+        object_id=enterprise.pk,
+        object_repr=enterprise.name,
+        before={"status": EnterpriseStatus.SUSPENDED},
+        after={"status": enterprise.status},
+        tenant_schema="public",
+        **_actor_kwargs(actor),
+    )
+    transaction.on_commit(forget_domains)
+    return enterprise

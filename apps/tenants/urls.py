@@ -1,0 +1,15 @@
+from django.urls import path
+
+from apps.tenants import views
+
+app_name = "tenants"
+urlpatterns = [
+    path("apply/", views.apply, name="apply"),
+    path("apply/done/", views.apply_done, name="apply_done"),
+    path("", views.enterprise_list_view, name="enterprise_list"),
+    path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("<int:pk>/approve/", views.enterprise_approve_view, name="enterprise_approve"),
+    path("<int:pk>/reject/", views.enterprise_reject_view, name="enterprise_reject"),
+    path("<int:pk>/suspend/", views.enterprise_suspend_view, name="enterprise_suspend"),
+    path("<int:pk>/resume/", views.enterprise_resume_view, name="enterprise_resume"),
+]

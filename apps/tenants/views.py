@@ -1,0 +1,156 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.decorators import park_role_required
+from apps.core.errors import ApplicationError
+from apps.tenants.choices import EnterpriseStatus
+from apps.tenants.forms import EnterpriseApplicationForm, RejectForm, SuspendForm
+from apps.tenants.selectors import enterprise_get, enterprise_list
+from apps.tenants.services import (
+    domain_for,
+    enterprise_apply,
+    enterprise_approve,
+    enterprise_reject,
+    enterprise_resume,
+    enterprise_suspend,
+)
+
+PARK_STAFF = ("park_admin", "park_operator", "park_auditor")
+
+
+def apply(request):
+    """Public form (no login): an enterprise applies to join the park."""
+    form = EnterpriseApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise_apply(**form.cleaned_data)
+        except ApplicationError as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("申请已提交，园区管理员审核后将通过邮件通知您"))
+            return redirect("tenants:apply_done")
+    return render(request, "tenants/apply.html", {"form": form})
+
+
+def apply_done(request):
+    return render(request, "tenants/apply_done.html")
+
+
+@park_role_required(*PARK_STAFF)
+def enterprise_list_view(request):
+    status = request.GET.get("status") or ""
+    q = (request.GET.get("q") or "").strip()
+    page = Paginator(enterprise_list(status=status, q=q), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tenants/enterprise_list.html",
+        {"page": page, "status": status, "q": q, "statuses": EnterpriseStatus.choices},
+    )
+
+
+def _get_or_404(pk: int):
+    enterprise = enterprise_get(pk=pk)
+    if enterprise is None:
+        raise Http404
+    return enterprise
+
+
+@park_role_required(*PARK_STAFF)
+def enterprise_detail(request, pk: int):
+    enterprise = _get_or_404(pk)
+    return render(
+        request,
+        "tenants/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "domains": enterprise.domains.all(),
+            "prefixes": enterprise.prefixes.all(),
+            "reject_form": RejectForm(),
+            "suspend_form": SuspendForm(),
+            "can_act": request.user.is_park_admin,
+        },
+    )
+
+
+@require_POST
+@park_role_required("park_admin")
+def enterprise_approve_view(request, pk: int):
+    enterprise = _get_or_404(pk)
+    try:
+        result = enterprise_approve(enterprise=enterprise, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("tenants:enterprise_detail", pk=pk)
+    if not result.created:
+        messages.info(request, _("该企业已开通，未做任何更改"))
+        return redirect("tenants:enterprise_detail", pk=pk)
+    # The initial password is shown in this response only; it is stored nowhere in clear.
+    return render(
+        request,
+        "tenants/approved.html",
+        {
+            "enterprise": result.enterprise,
+            "admin_user": result.admin_user,
+            "initial_password": result.initial_password,
+            "prefix": result.prefix,
+            "domain": domain_for(result.enterprise),
+        },
+    )
+
+
+@require_POST
+@park_role_required("park_admin")
+def enterprise_reject_view(request, pk: int):
+    enterprise = _get_or_404(pk)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            enterprise_reject(enterprise=enterprise, actor=request.user, reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已驳回该申请"))
+            return redirect("tenants:enterprise_detail", pk=pk)
+    return render(
+        request,
+        "tenants/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "domains": enterprise.domains.all(),
+            "prefixes": enterprise.prefixes.all(),
+            "reject_form": form,
+            "suspend_form": SuspendForm(),
+            "can_act": True,
+        },
+        status=400,
+    )
+
+
+@require_POST
+@park_role_required("park_admin")
+def enterprise_suspend_view(request, pk: int):
+    enterprise = _get_or_404(pk)
+    form = SuspendForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        enterprise_suspend(enterprise=enterprise, actor=request.user, reason=reason)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已暂停该企业"))
+    return redirect("tenants:enterprise_detail", pk=pk)
+
+
+@require_POST
+@park_role_required("park_admin")
+def enterprise_resume_view(request, pk: int):
+    enterprise = _get_or_404(pk)
+    enterprise_resume(enterprise=enterprise, actor=request.user)
+    messages.success(request, _("已恢复该企业"))
+    return redirect("tenants:enterprise_detail", pk=pk)

@@ -1,0 +1,277 @@
+"""Settings for Park Portal.
+
+Every value comes from the environment with a development default; production sets
+DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, PARK_DOMAIN and the service URLs.
+Nothing exists only in production.
+"""
+
+import os
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from park_portal.env import BASE_DIR, VAR_DIR, env_bool, env_int, env_list, load_services_env
+
+load_services_env()
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+SECRET_KEY = os.environ.get(
+    "DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz"
+)
+PARK_DOMAIN = os.environ.get("PARK_DOMAIN", "park.localhost")
+PARK_PORT = env_int("PARK_PORT", 8000)
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", [PARK_DOMAIN, f".{PARK_DOMAIN}", "localhost", "127.0.0.1", "testserver"]
+)
+
+# ---------------------------------------------------------------- apps and tenancy
+# The split is decided once (DESIGN.md, "Tenancy split"): what the park must see and serve
+# lives in the public schema; what only an enterprise may see lives in its own schema.
+SHARED_APPS = [
+    "django_tenants",
+    "apps.tenants",
+    "apps.accounts",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.admin",
+    "django.contrib.humanize",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "guardian",
+    "import_export",
+    "apps.core",
+    "apps.audit",
+    "apps.tasks",
+    "apps.metadata",
+    "apps.identifiers",
+    "apps.resolution",
+    "apps.imports",
+    "apps.sync",
+    "apps.buildcases",
+    "apps.reports",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "apps.enterprise_data",
+    "apps.imports",
+]
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Enterprise"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+PUBLIC_SCHEMA_URLCONF = "park_portal.urls_public"
+ROOT_URLCONF = "park_portal.urls_tenant"
+# New enterprises are provisioned by cloning this schema (kept migrated by `manage.py bootstrap`).
+TENANT_BASE_SCHEMA = "tenant_base"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.core.middleware.RequestContextMiddleware",
+    "apps.tenants.middleware.ParkTenantMiddleware",
+    # anonymous Handle REST / SNMS reads skip the session/auth stack below (hot path)
+    "apps.resolution.middleware.ResolutionFastPathMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "apps.core.middleware.ParkLocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.accounts.middleware.IdleSessionTimeoutMiddleware",  # after messages: it flashes a notice
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apps.tenants.middleware.TenantMembershipMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "apps.core.context_processors.portal",
+            ],
+        },
+    }
+]
+WSGI_APPLICATION = "park_portal.wsgi.application"
+ASGI_APPLICATION = "park_portal.asgi.application"
+
+# ---------------------------------------------------------------- services
+DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/park_portal")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        # Tests (and each xdist worker) get their own key space in the shared Redis.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX")
+        or (
+            f"pp-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+            if "PYTEST_VERSION" in os.environ
+            else "pp"
+        ),
+    }
+}
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "park")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BEAT_SCHEDULE: dict = {}  # each app adds its entries in its AppConfig.ready()
+
+# ---------------------------------------------------------------- auth and security
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "apps.accounts.backends.LockoutModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_URL_PATH = "/accounts/login/"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
+GUARDIAN_RAISE_403 = True
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "apps.accounts.validators.ComplexityValidator"},
+]
+if "PYTEST_VERSION" in os.environ:
+    # Tests log in hundreds of times; a slow hash there buys nothing.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# MLPS level 3 login policy (等保三级): lockout and idle timeout, configurable.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+
+SECURE_SSL = env_bool("DJANGO_SECURE_SSL", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_SSL
+CSRF_COOKIE_SECURE = SECURE_SSL
+SECURE_SSL_REDIRECT = SECURE_SSL
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+CSRF_TRUSTED_ORIGINS = env_list(
+    "DJANGO_CSRF_TRUSTED_ORIGINS",
+    [
+        f"http://{PARK_DOMAIN}:{PARK_PORT}",
+        f"http://*.{PARK_DOMAIN}:{PARK_PORT}",
+        f"https://{PARK_DOMAIN}",
+        f"https://*.{PARK_DOMAIN}",
+    ],
+)
+
+# ---------------------------------------------------------------- i18n
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# ---------------------------------------------------------------- files
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+WHITENOISE_USE_FINDERS = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# ---------------------------------------------------------------- API
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "apps.tenants.permissions.IsTenantMember",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Park Portal API",
+    "DESCRIPTION": "工业互联网园区标识一体化门户 API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# ---------------------------------------------------------------- park / identifiers
+PARK_COUNTRY_CODE = os.environ.get("PARK_COUNTRY_CODE", "88")
+IDENTIFIER_MAX_HANDLE_LENGTH = 255
+IDENTIFIER_MAX_PREFIX_LENGTH = 64
+PARK_CODE_WIDTH = env_int("PARK_CODE_WIDTH", 3)
+ENTERPRISE_CODE_MAX_LENGTH = env_int("ENTERPRISE_CODE_MAX_LENGTH", 20)
+# The park operator is the public tenant; its restricted values live in this schema, not public.
+OPERATOR_DATA_SCHEMA = os.environ.get("OPERATOR_DATA_SCHEMA", "park_operator")
+EXTRA_TENANT_SCHEMAS = [OPERATOR_DATA_SCHEMA]  # migrated by migrate_tenants with the enterprises
+IMPORT_MAX_FILE_MB = env_int("IMPORT_MAX_FILE_MB", 50)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+RESOLUTION_RATE_LIMIT = os.environ.get("RESOLUTION_RATE_LIMIT", "600/m")
+UPSTREAM_RESOLVER_URL = os.environ.get("UPSTREAM_RESOLVER_URL", "")
+UPSTREAM_NODE_URL = os.environ.get("UPSTREAM_NODE_URL", "")
+UPSTREAM_NODE_USER = os.environ.get("UPSTREAM_NODE_USER", "")
+UPSTREAM_NODE_PASSWORD = os.environ.get("UPSTREAM_NODE_PASSWORD", "")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

@@ -1,0 +1,22 @@
+"""URLs of the park domain (public schema): the park portal, the APIs and resolution."""
+
+from django.contrib import admin
+from django.urls import path
+
+from park_portal.urls_common import _patterns, api_urls, app_urls, common_urls, media_urls
+
+admin.site.site_header = "园区标识一体化门户"
+admin.site.site_title = "Park Portal"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    *common_urls(),
+    *api_urls("urlpatterns"),
+    # Protocol endpoints at fixed paths (Handle REST, SNMS v5) belong to their apps.
+    *_patterns("apps.resolution.protocol_urls", "urlpatterns"),
+    *_patterns("apps.sync.protocol_urls", "urlpatterns"),
+    *app_urls("urlpatterns"),
+    *media_urls(),
+    # Last: any path whose first segment is a prefix resolves as a handle (GET /88.101.x/obj).
+    *_patterns("apps.resolution.protocol_urls", "catchall_urlpatterns"),
+]

@@ -1,0 +1,164 @@
+"""The board, the case page and its actions, per role and per domain."""
+
+import pytest
+
+from apps.buildcases.choices import ItemState, Stage
+from apps.buildcases.models import BuildCase
+from tests.buildcases.builders import document, work_manual_items
+
+pytestmark = pytest.mark.django_db
+
+
+def test_board_groups_cases_by_stage(park_client, park_admin, secondary_case, alpha_case):
+    work_manual_items(secondary_case, park_admin)
+    from apps.buildcases import services
+
+    services.stage_approve(case=secondary_case, actor=park_admin)
+    park_client.force_login(park_admin)
+    response = park_client.get("/buildcases/")
+    assert response.status_code == 200
+    columns = {c["stage"]: [case.title for case in c["cases"]] for c in response.context["columns"]}
+    assert columns[Stage.DEMAND] == ["Alpha 企业节点"]
+    assert columns[Stage.PLANNING] == ["园区二级节点建设"]
+    assert "发起建设案例" in response.content.decode()
+
+
+def test_start_a_case_with_the_form(park_client, park_admin, enterprise_a):
+    park_client.force_login(park_admin)
+    response = park_client.post("/buildcases/new/", {"title": "园区企业节点", "mode": "enterprise"})
+    assert response.status_code == 200
+    assert "企业节点须指定建设主体企业" in response.content.decode()
+    response = park_client.post(
+        "/buildcases/new/", {"title": "园区企业节点", "mode": "enterprise", "enterprise": enterprise_a.pk}
+    )
+    case = BuildCase.objects.get(title="园区企业节点")
+    assert response.status_code == 302 and response["Location"] == f"/buildcases/{case.pk}/"
+    assert case.owner == park_admin and case.stage == Stage.DEMAND and case.items.exists()
+
+
+def test_case_page_shows_checklist_timeline_and_decision_buttons_to_admins(
+    park_client, park_admin, secondary_case
+):
+    park_client.force_login(park_admin)
+    body = park_client.get(f"/buildcases/{secondary_case.pk}/").content.decode()
+    assert "标识解析建设可行性分析报告" in body and "创建建设案例" in body
+    assert "批准进入下一阶段" in body and "尚未完成的必需事项" in body
+
+
+def test_only_park_admins_approve_through_the_page(
+    park_client, park_admin, park_operator, park_auditor, secondary_case
+):
+    url = f"/buildcases/{secondary_case.pk}/approve/"
+    park_client.force_login(park_operator)
+    assert "批准进入下一阶段" not in park_client.get(f"/buildcases/{secondary_case.pk}/").content.decode()
+    work_manual_items(secondary_case, park_operator)
+    assert park_client.post(url).status_code == 403
+    park_client.force_login(park_auditor)
+    assert park_client.get("/buildcases/").status_code == 200
+    assert park_client.post(url).status_code == 403
+    item = secondary_case.items.filter(stage=Stage.DEMAND).first()
+    assert park_client.post(f"/buildcases/{secondary_case.pk}/items/{item.pk}/reopen/").status_code == 403
+    park_client.force_login(park_admin)
+    response = park_client.post(url, {"note": "同意"}, follow=True)
+    assert "阶段已批准" in response.content.decode()
+    secondary_case.refresh_from_db()
+    assert secondary_case.stage == Stage.PLANNING
+
+
+def test_open_items_are_named_when_approval_is_refused(park_client, park_admin, secondary_case):
+    park_client.force_login(park_admin)
+    response = park_client.post(f"/buildcases/{secondary_case.pk}/approve/", follow=True)
+    assert "当前阶段还有未完成的必需事项" in response.content.decode()
+    secondary_case.refresh_from_db()
+    assert secondary_case.stage == Stage.DEMAND
+
+
+def test_send_back_through_the_page(park_client, park_admin, secondary_case):
+    from apps.buildcases import services
+
+    work_manual_items(secondary_case, park_admin)
+    services.stage_approve(case=secondary_case, actor=park_admin)
+    park_client.force_login(park_admin)
+    url = f"/buildcases/{secondary_case.pk}/send-back/"
+    response = park_client.post(url, {"reason": "可行性报告缺少投资测算", "to_stage": "demand"}, follow=True)
+    assert "可行性报告缺少投资测算" in response.content.decode()
+    secondary_case.refresh_from_db()
+    assert secondary_case.stage == Stage.DEMAND
+
+
+def test_enterprise_sees_only_its_own_cases(tenant_client, enterprise_a, admin_a, alpha_case, beta_case):
+    client = tenant_client(enterprise_a)
+    client.force_login(admin_a)
+    response = client.get("/buildcases/")
+    assert response.status_code == 200
+    titles = [case.title for column in response.context["columns"] for case in column["cases"]]
+    assert titles == ["Alpha 企业节点"]
+    assert client.get(f"/buildcases/{alpha_case.pk}/").status_code == 200
+    assert client.get(f"/buildcases/{beta_case.pk}/").status_code == 404
+    body = client.get(f"/buildcases/{alpha_case.pk}/").content.decode()
+    assert "批准进入下一阶段" not in body and "签字" not in body
+    # Decisions are not even routed on the enterprise domain.
+    assert client.post(f"/buildcases/{alpha_case.pk}/approve/").status_code == 404
+
+
+def test_enterprise_users_cannot_use_the_park_board(park_client, admin_a, alpha_case):
+    park_client.force_login(admin_a)
+    assert park_client.get("/buildcases/").status_code == 403
+    assert park_client.get(f"/buildcases/{alpha_case.pk}/").status_code == 403
+
+
+def test_enterprise_member_uploads_an_artifact_for_its_item(
+    tenant_client, enterprise_a, member_a, alpha_case, beta_case
+):
+    client = tenant_client(enterprise_a)
+    client.force_login(member_a)
+    item = alpha_case.items.get(name="标识解析建设可行性分析报告")
+    response = client.post(
+        f"/buildcases/{alpha_case.pk}/items/{item.pk}/upload/", {"file": document("可行性.pdf")}, follow=True
+    )
+    assert "文档已上传" in response.content.decode()
+    item.refresh_from_db()
+    assert item.state == ItemState.DONE
+    artifact = alpha_case.artifacts.get()
+    download = client.get(f"/buildcases/{alpha_case.pk}/artifacts/{artifact.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    other = beta_case.items.get(name="标识解析建设可行性分析报告")
+    assert (
+        client.post(f"/buildcases/{beta_case.pk}/items/{other.pk}/upload/", {"file": document()}).status_code
+        == 404
+    )
+
+
+def test_navigation_has_the_board(park_client, park_admin, tenant_client, enterprise_a, member_a):
+    park_client.force_login(park_admin)
+    assert 'href="/buildcases/"' in park_client.get("/").content.decode()
+    client = tenant_client(enterprise_a)
+    client.force_login(member_a)
+    assert 'href="/buildcases/"' in client.get("/").content.decode()
+
+
+def test_enterprise_admin_reads_the_issued_api_token(
+    tenant_client, enterprise_a, park_admin, admin_a, member_a, alpha_case
+):
+    from rest_framework.authtoken.models import Token
+
+    from apps.buildcases import services
+
+    for _ in range(2):
+        for item in work_manual_items(alpha_case, park_admin):
+            item.state = ItemState.DONE
+            item.save()
+        alpha_case = services.stage_approve(case=alpha_case, actor=alpha_case.owner)
+    assert alpha_case.stage == Stage.CONSTRUCTION
+    step = alpha_case.items.get(automated_step="issue_api_credentials")
+    services.step_execute(item_id=step.pk, actor=alpha_case.owner)
+    step.refresh_from_db()
+    assert step.state == ItemState.DONE, step.error
+    token = Token.objects.get(user=admin_a)
+    assert step.result["user"] == "admin_a" and token.key not in str(step.result)
+
+    client = tenant_client(enterprise_a)
+    client.force_login(admin_a)
+    assert token.key in client.get(f"/buildcases/{alpha_case.pk}/").content.decode()
+    client.force_login(member_a)
+    assert token.key not in client.get(f"/buildcases/{alpha_case.pk}/").content.decode()

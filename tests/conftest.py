@@ -1,0 +1,256 @@
+"""Shared test fixtures: real PostgreSQL (schemas), real Redis, a real Celery worker.
+
+The test database is migrated once per session (pytest-django, which runs django-tenants'
+migrate_schemas), then the tenant base schema, the park's public tenant and two test
+enterprises are created once, committed. Fixtures re-create them if a ``transaction=True``
+test flushed the public tables (schemas survive a flush, so that is cheap).
+
+Tests that need a worker use the ``celery_worker`` fixture and
+``@pytest.mark.django_db(transaction=True)`` so the worker sees committed rows.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def park_schemas(django_db_setup, django_db_blocker):
+    from apps.tenants.provisioning import ensure_base_schema
+
+    with django_db_blocker.unblock():
+        ensure_base_schema()
+        factories.ensure_test_park()
+        factories.ensure_enterprise("alpha")
+        factories.ensure_enterprise("beta")
+    yield
+
+
+@pytest.fixture
+def park(db):
+    """The park (public tenant + Park row)."""
+    return factories.ensure_test_park()
+
+
+@pytest.fixture
+def enterprise_a(park):
+    return factories.ensure_enterprise("alpha")
+
+
+@pytest.fixture
+def enterprise_b(park):
+    return factories.ensure_enterprise("beta")
+
+
+@pytest.fixture
+def park_admin(park):
+    return factories.user("park_admin", park_role="park_admin")
+
+
+@pytest.fixture
+def park_auditor(park):
+    return factories.user("park_auditor", park_role="park_auditor")
+
+
+@pytest.fixture
+def admin_a(enterprise_a):
+    return factories.member("admin_a", enterprise_a, role="enterprise_admin")
+
+
+@pytest.fixture
+def member_a(enterprise_a):
+    return factories.member("member_a", enterprise_a, role="enterprise_member")
+
+
+@pytest.fixture
+def admin_b(enterprise_b):
+    return factories.member("admin_b", enterprise_b, role="enterprise_admin")
+
+
+@pytest.fixture
+def park_client(park):
+    """A Django test client on the park domain."""
+    from django.test import Client
+
+    return Client(HTTP_HOST="park.localhost")
+
+
+@pytest.fixture
+def tenant_client():
+    """tenant_client(enterprise) → a Django test client on that enterprise's domain."""
+    from django.test import Client
+
+    def make(enterprise):
+        return Client(HTTP_HOST=factories.domain_of(enterprise))
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests():
+    from apps.tenants.middleware import forget_domains
+
+    forget_domains()
+    yield
+    connection.set_schema_to_public()
+    forget_domains()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Tests share one Redis; each test starts from an empty cache of its own prefix."""
+    from django.core.cache import cache
+
+    yield
+    try:
+        cache.clear()
+    except Exception:
+        pass
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, park_schemas):
+    """A real Celery worker process on the test database and a queue of its own."""
+    from django.conf import settings
+
+    from park_portal.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    app.conf.task_default_queue = queue
+    env = dict(os.environ)
+    db = settings.DATABASES["default"]
+    env["DATABASE_URL"] = _database_url(db)
+    env["REDIS_URL"] = settings.REDIS_URL
+    env["CELERY_QUEUE"] = queue
+    env["CACHE_KEY_PREFIX"] = settings.CACHES["default"]["KEY_PREFIX"]
+    log = open(ROOT / "var" / f"worker-{queue}.log", "w") if (ROOT / "var").exists() else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "park_portal",
+            "worker",
+            "-Q",
+            queue,
+            "-c",
+            "2",
+            "-P",
+            "threads",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    _wait_for_worker(app, queue, proc)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _database_url(db: dict) -> str:
+    from urllib.parse import quote
+
+    host = db.get("HOST") or ""
+    host_part = quote(host, safe="") if host.startswith("/") else host
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{quote(db.get('USER') or 'postgres', safe='')}{password}@{host_part}{port}/{db['NAME']}"
+    )
+
+
+def _wait_for_worker(app, queue: str, proc, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("celery worker exited at start")
+        replies = app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5)
+        if replies:
+            return
+    raise RuntimeError("celery worker did not answer a ping")
+
+
+def wait_for(predicate, timeout: float = 60, interval: float = 0.2):
+    """Poll until predicate() is truthy (for tests waiting on a worker). Not a timing assertion."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not met in time")
+
+
+# ---------------------------------------------------------------- browser tests
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (no browser download). Skips only when chromium
+    is absent (make test installs it when run as root)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def live_url(live_server):
+    """live_url(host) → base URL of the live server on that host name. Chromium resolves
+    *.localhost to loopback itself, so enterprise domains work without /etc/hosts."""
+    port = live_server.url.rsplit(":", 1)[1]
+
+    def make(host: str = "park.localhost") -> str:
+        return f"http://{host}:{port}"
+
+    return make

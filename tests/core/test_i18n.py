@@ -1,0 +1,26 @@
+"""Simplified Chinese by default; English on request, from locale/en."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_landing_in_english(park_client):
+    page = park_client.get("/?lang=en").content.decode()
+    assert "Apply to join the park" in page
+    assert "企业入驻申请" not in page
+    # The choice sticks (cookie) until the user switches back.
+    assert "Apply to join the park" in park_client.get("/").content.decode()
+    assert "企业入驻申请" in park_client.get("/?lang=zh-hans").content.decode()
+
+
+def test_form_errors_in_english(park_client, enterprise_a):
+    response = park_client.post("/tenants/apply/?lang=en", {"code": "alpha", "credit_code": "123"})
+    page = response.content.decode()
+    assert "This enterprise code is already taken" in page or "letters and digits" in page
+    assert "Invalid unified social credit code" in page
+
+
+def test_login_lockout_message_in_english(park_client, park):
+    response = park_client.post("/accounts/login/?lang=en", {"username": "nobody", "password": "x"})
+    assert "Wrong username or password" in response.content.decode()

@@ -1,0 +1,132 @@
+"""Import/export pages on the park domain (park facilities) and on an enterprise domain."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django_tenants.utils import tenant_context
+
+from apps.identifiers.models import Identifier
+from apps.imports import services
+from apps.imports.choices import ImportState
+from apps.imports.models import ImportJob
+from tests.imports import files
+from tests.imports.conftest import upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_park_page_lists_park_templates_and_downloads_a_template(park_client, park_admin, road_version):
+    park_client.force_login(park_admin)
+    page = park_client.get("/imports/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "园区道路设施模板" in body and "下载 Excel 模板" in body
+    assert "生产制造" not in body  # enterprise-owned categories are not imported on the park domain
+    response = park_client.get(f"/imports/template/{road_version.template_id}.xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert wb["数据"]["A1"].value == "对象代码 *"
+
+
+def test_who_may_use_the_park_page(park_client, park_auditor, member_a, road_version):
+    assert park_client.get("/imports/").status_code == 302  # to the login page
+    park_client.force_login(member_a)
+    assert park_client.get("/imports/").status_code == 403
+    park_client.force_login(park_auditor)
+    assert park_client.get("/imports/").status_code == 200
+    data = {
+        "template": road_version.template_id,
+        "file": upload("r.csv", files.csv_bytes([files.ROAD_HEADER])),
+    }
+    assert park_client.post("/imports/", data).status_code == 403  # auditors read, they do not import
+
+
+def test_upload_refusals_show_on_the_form(park_client, park_admin, road_version):
+    park_client.force_login(park_admin)
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100
+    response = park_client.post(
+        "/imports/", {"template": road_version.template_id, "file": upload("旧.xls", ole)}
+    )
+    assert response.status_code == 200
+    assert "另存为" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_report_page_shows_counts_errors_and_the_report_download(
+    park_client, park_admin, road_version, operator
+):
+    park_client.force_login(park_admin)
+    rows = [files.ROAD_HEADER, ["A1", "路", "高速", 1, None], ["A2", "路", "支路", 2, None]]
+    job = services.import_job_create(
+        actor=park_admin,
+        enterprise=operator,
+        template_version=road_version,
+        uploaded_file=upload("roads.xlsx", files.xlsx(rows)),
+        start=False,
+    )
+    services.import_job_validate(job=job)
+    body = park_client.get(f"/imports/{job.pk}/").content.decode()
+    assert "第 2 行「道路等级」: 值「高速」不在可选范围内" in body
+    assert 'id="count-create">1<' in body and "确认导入" not in body
+    report = park_client.get(f"/imports/{job.pk}/errors.xlsx")
+    assert report.status_code == 200
+    ws = openpyxl.load_workbook(io.BytesIO(report.content)).active
+    assert ws["A2"].value == 2
+    assert park_client.post(f"/imports/{job.pk}/confirm/").status_code == 302
+    job.refresh_from_db()
+    assert job.state == ImportState.INVALID and not Identifier.objects.exists()
+
+
+def test_enterprise_domain_imports_its_own_objects_and_exports_them(
+    tenant_client, admin_a, alpha, road_version
+):
+    client = tenant_client(alpha)
+    client.force_login(admin_a)
+    assert client.get("/imports/").status_code == 200
+    with tenant_context(alpha):
+        job = services.import_job_create(
+            actor=admin_a,
+            enterprise=alpha,
+            template_version=road_version,
+            uploaded_file=upload("r.csv", files.csv_bytes([files.ROAD_HEADER, *files.road_rows(5)])),
+            start=False,
+        )
+        services.import_job_validate(job=job)
+        services.import_job_apply(job=services.import_job_confirm(job=job, actor=admin_a, start=False))
+    assert client.get(f"/imports/{job.pk}/").status_code == 200
+    assert Identifier.objects.filter(enterprise=alpha).count() == 5
+
+    response = client.get(f"/imports/export/?template={road_version.template_id}&format=csv&q=R0000")
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("对象代码 *,")
+    assert len(text.strip().splitlines()) == 6 and "88.101.ALPHA/R00003" in text
+    one = client.get(f"/imports/export/?template={road_version.template_id}&format=xlsx&q=R00002")
+    ws = openpyxl.load_workbook(io.BytesIO(one.content))["数据"]
+    assert [c.value for c in ws[3]][0] == "R00002" and ws.max_row == 3
+
+
+def test_enterprise_cannot_see_another_enterprises_jobs(
+    tenant_client, admin_a, admin_b, alpha, enterprise_b, road_version
+):
+    with tenant_context(alpha):
+        job = services.import_job_create(
+            actor=admin_a,
+            enterprise=alpha,
+            template_version=road_version,
+            uploaded_file=upload("r.csv", files.csv_bytes([files.ROAD_HEADER, *files.road_rows(1)])),
+            start=False,
+        )
+    other = tenant_client(enterprise_b)
+    other.force_login(admin_b)
+    # ImportJob ids are per schema: beta's schema has no such job
+    with tenant_context(enterprise_b):
+        assert not ImportJob.objects.filter(pk=job.pk, original_name="r.csv", enterprise=alpha).exists()
+    assert other.get(f"/imports/{job.pk}/").status_code == 404
+    client_a = tenant_client(alpha)
+    client_a.force_login(admin_b)
+    assert client_a.get("/imports/").status_code in (302, 403)

@@ -1,0 +1,52 @@
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from apps.reports import formatting as f
+
+# The session-wide park fixture needs the test database even for these pure functions.
+pytestmark = pytest.mark.django_db
+
+
+def test_thousands_separators():
+    assert f.thousands(1234567) == "1,234,567"
+    assert f.thousands(0) == "0"
+    assert f.thousands(1234.5, 2) == "1,234.50"
+    assert f.thousands(None) == "—"
+
+
+def test_cn_number_uses_wan_and_yi():
+    assert f.cn_number(9999) == "9,999"
+    assert f.cn_number(10000) == "1万"
+    assert f.cn_number(12345) == "1.2万"
+    assert f.cn_number(1_000_000) == "100万"
+    assert f.cn_number(123_456_789) == "1.2亿"
+    assert f.cn_number(Decimal("25000"), digits=2) == "2.5万"
+    assert f.cn_number(-15000) == "-1.5万"
+    assert f.cn_number(12.34) == "12.3"
+
+
+def test_percent():
+    assert f.percent(0.98765) == "98.8%"
+    assert f.percent(3, 4) == "75.0%"
+    assert f.percent(1, 0) == "—"
+    assert f.percent(None) == "—"
+
+
+def test_dates_in_chinese_form():
+    assert f.cn_date(dt.date(2026, 11, 24)) == "2026年11月24日"
+    assert f.cn_date(dt.date(2026, 1, 5)) == "2026年1月5日"
+    # an aware datetime late on the 23rd UTC is the 24th in Shanghai
+    late = dt.datetime(2026, 11, 23, 20, 0, tzinfo=ZoneInfo("UTC"))
+    assert f.cn_date(late) == "2026年11月24日"
+    assert f.cn_datetime(late) == "2026年11月24日 04:00"
+    assert f.cn_period(dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == "2026年11月1日至2026年11月30日"
+
+
+def test_durations_and_latency():
+    assert f.duration_hours(720) == "720小时（30天）"
+    assert f.duration_hours(5.5) == "5.5小时"
+    assert f.milliseconds(12.345) == "12.3 ms"
+    assert f.milliseconds(None) == "—"

@@ -1,0 +1,158 @@
+"""Reports generated on a real Celery worker, downloaded, and read back."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from apps.audit.services import audit_write
+from apps.identifiers.models import Identifier
+from apps.reports.choices import ReportKind, ReportStatus
+from apps.reports.models import FilingReport, Report, ServiceEvent
+from apps.resolution.models import ResolutionStat
+from apps.sync.models import OutboxStatus
+from apps.tenants.models import Enterprise
+from tests.conftest import wait_for
+from tests.reports import builders, pdfcheck
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+
+TODAY = timezone.localdate()
+START = TODAY.replace(day=1)
+
+
+@pytest.fixture
+def demo(enterprise_a, enterprise_b):
+    Enterprise.objects.filter(pk=enterprise_a.pk).update(industry_code="C3911")
+    Enterprise.objects.filter(pk=enterprise_b.pk).update(industry_code="G5990")
+    version = builders.template_version()
+    builders.identifiers(enterprise_a, 120, version=version, incomplete=6)
+    long_ago = timezone.now() - dt.timedelta(days=90)
+    builders.identifiers(enterprise_b, 30, version=version, category="logistics", created_at=long_ago)
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    ResolutionStat.objects.create(
+        hour=hour, prefix="88.101.alpha", enterprise=enterprise_a, count=12345, not_found=45,
+        latency_buckets=[0, 0, 12000, 300, 0, 0, 0, 0, 0, 0, 45] + [0] * 13,
+    )  # fmt: skip
+    builders.outbox("88.101.ALPHA/man00000001", lag_seconds=20)
+    builders.outbox("88.101.ALPHA/man00000002", status=OutboxStatus.FAILED)
+    ServiceEvent.objects.create(
+        kind="maintenance", title="数据库例行维护", started_at=timezone.now() - dt.timedelta(minutes=30),
+        ended_at=timezone.now() - dt.timedelta(minutes=20), service_interrupted=False,
+    )  # fmt: skip
+    audit_write(action="test.demo", object_type="test")
+    yield
+    for report in Report.objects.all():
+        if report.file:
+            report.file.delete(save=False)
+
+
+def _generated(client, data) -> tuple[Report, bytes]:
+    before = set(Report.objects.values_list("pk", flat=True))
+    response = client.post("/reports/", data)
+    assert response.status_code == 302, response.content[:2000]
+    report = Report.objects.exclude(pk__in=before).get()
+    wait_for(
+        lambda: Report.objects.filter(pk=report.pk).exclude(status=ReportStatus.PENDING).exists(), timeout=120
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY, report.error
+    download = client.get(f"/reports/{report.pk}/download/")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    return report, b"".join(download.streaming_content)
+
+
+def test_park_evaluation_report_matches_the_database(demo, celery_worker, park_client, park_admin):
+    builders.build_cases(park_admin, Enterprise.objects.get(code="ALPHA"))
+    park_client.force_login(park_admin)
+    report, pdf = _generated(
+        park_client, {"kind": ReportKind.PARK_EVALUATION, "period_start": START, "period_end": TODAY}
+    )
+    text = pdfcheck.text(pdf)
+
+    total = Identifier.objects.count()
+    in_period = Identifier.objects.filter(created_at__date__gte=START).count()
+    assert (total, in_period) == (150, 120)
+    assert f"本期新增注册标识 {in_period} 个" in text
+    assert f"累计有效标识 {total} 个" in text
+    assert "ALPHA 120 120" in text and "BETA 0 30" in text
+    assert "生产制造 120 120" in text and "物流设备 0 30" in text
+    assert "C3911 1 1" in text and "G5990 1 1" in text
+    assert "144 / 150 个有效标识的必填数据项均已填写" in text  # 6 of alpha's miss 型号
+    assert "12,345（1.2万）" in text
+    assert "解析时延 p99 1.5 ms" in text
+    assert "本期已同步 1" in text and "当前失败/停止 1" in text
+    assert "连续失败 5 次锁定 15 分钟" in text
+    assert "校验通过" in text
+    assert "数据库例行维护" in text
+    assert "目录" in text and "九、签章" in text
+    # 七、实施流程: the two cases made through apps.buildcases.services
+    assert "截至期末共有建设案例 2 个，其中进行中 2 个、已完成 0 个" in text
+    assert "必需检查项已完成 2 / 7 项" in text and "本期阶段批准 1 次、退回 1 次" in text
+    assert "阶段 园区型二级节点 园区型企业节点 合计 需求 0 1 1 规划 1 0 1 建设 0 0 0" in text
+    # (pdftotext reads wrapped table cells column-wise, so the case rows are checked by their tails)
+    assert "报告测试二级节点" in text and "规划 0/3 2/5 进行中" in text and "需求 0/2 0/2 进行中" in text
+    assert "报告测试企业节点 需求 退回 需求 park_admin 需求说明不完整" in text
+    assert "报告测试二级节点 需求 批准进入下一阶段 规划 park_admin 材料齐全" in text
+    assert f"{TODAY.year}年{TODAY.month}月{TODAY.day}日" in text
+    pages = pdfcheck.page_count(pdf)
+    assert pages == report.pages >= 4
+    assert f"第 {pages} 页 / 共 {pages} 页".replace(" ", "") in text.replace(" ", "")
+
+    fonts = pdfcheck.embedded_fonts(pdf)
+    assert fonts and all(fonts.values()), fonts
+    assert any("CJK" in name for name in fonts)
+    assert pdfcheck.ink_ratio(pdf, page=3) > 0.005  # glyphs drawn, not an empty page of boxes
+    assert report.summary["audit_ok"] is True
+
+
+def test_enterprise_report_is_downloadable_by_its_admin_only(
+    demo, celery_worker, tenant_client, enterprise_a, enterprise_b, admin_a, admin_b
+):
+    client = tenant_client(enterprise_a)
+    client.force_login(admin_a)
+    report, pdf = _generated(client, {"period_start": START, "period_end": TODAY})
+    assert report.kind == ReportKind.ENTERPRISE and report.enterprise_id == enterprise_a.pk
+    text = pdfcheck.text(pdf)
+    assert "企业标识报告" in text and enterprise_a.name in text
+    assert "本期新增注册标识 120 个" in text and "累计有效标识 120 个" in text
+    assert "114 / 120" in text
+    assert "88.101.ALPHA" in text and "BETA" not in text
+
+    other = tenant_client(enterprise_b)
+    other.force_login(admin_b)
+    assert other.get(f"/reports/{report.pk}/download/").status_code == 404
+    assert "企业标识报告" not in other.get("/reports/").content.decode()
+
+
+def test_monthly_filing_pdf_beside_its_json(demo, celery_worker, park_client, park_admin):
+    park_client.force_login(park_admin)
+    report, pdf = _generated(
+        park_client, {"kind": ReportKind.MONTHLY_FILING, "period_start": TODAY, "period_end": TODAY}
+    )
+    assert (report.period_start, report.period_end.month) == (START, START.month)
+    filing = FilingReport.objects.get(period_start=START)
+    assert filing.report_id == report.pk
+    assert filing.body["sla"]["registrations"] == 120
+    assert filing.body["sla"]["resolutions"] == 12345
+    assert filing.body["maintenance"][0]["title"] == "数据库例行维护"
+    text = pdfcheck.text(pdf)
+    assert "二级节点月度报备" in text
+    assert "本月标识注册量 120" in text and "本月解析量 12,345" in text
+    assert "本月无紧急情况" in text
+
+
+def test_report_of_an_empty_period_says_so(celery_worker, park_client, park_admin, park):
+    park_client.force_login(park_admin)
+    report, pdf = _generated(
+        park_client,
+        {"kind": ReportKind.PARK_EVALUATION, "period_start": "2020-01-01", "period_end": "2020-01-31"},
+    )
+    text = pdfcheck.text(pdf)
+    assert "2020年1月1日至2020年1月31日" in text
+    # the notice wraps over lines; compare without the spaces pdftotext puts at line breaks
+    assert "内无新增标识注册、标识解析、数据同步或企业入园记录" in text.replace(" ", "")
+    assert "本期无解析数据（无数据）" in text
+    assert report.summary["is_empty"] is True
+    report.file.delete(save=False)

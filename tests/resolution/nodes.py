@@ -1,0 +1,156 @@
+"""Real server subprocesses for resolution tests: this node on the test database, and a second
+instance of the project (its own database, park code 202, its own data) as the upstream."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+
+UPSTREAM_SEED = """
+from apps.identifiers.models import Identifier, Prefix
+from apps.metadata.models import MetadataTemplate, TemplateVersion
+from apps.tenants.models import Enterprise
+op = Enterprise.objects.get(schema_name="public")
+p, _ = Prefix.objects.get_or_create(prefix="88.202.up", defaults={"enterprise": op, "status": "active"})
+t, _ = MetadataTemplate.objects.get_or_create(code="UP", level="park", defaults={"name": "上级模板", "category": "road"})
+v, _ = TemplateVersion.objects.get_or_create(template=t, number=1, defaults={"status": "published"})
+Identifier.objects.get_or_create(handle="88.202.up/Pump-7", defaults=dict(
+    prefix=p, suffix="Pump-7", object_code="Pump-7", enterprise=op, category="road", template_version=v,
+    name="上级泵站", values=[{"index": 2000, "type": "name", "data": {"format": "string", "value": "上级泵站"}, "ttl": 120}]))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url(name: str, base: dict) -> str:
+    """URL of database ``name`` on the server of ``base`` (Django settings dict). A Unix-socket
+    host (embedded PostgreSQL: a directory path) is percent-encoded into the host part, which
+    dj-database-url and libpq read back as the socket directory."""
+    host = base.get("HOST") or "127.0.0.1"
+    host_part = quote(host, safe="") if host.startswith("/") else host
+    port = f":{base['PORT']}" if base.get("PORT") else ""
+    user = quote(base.get("USER") or "postgres", safe="")
+    password = f":{quote(base['PASSWORD'], safe='')}" if base.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host_part}{port}/{name}"
+
+
+def admin_connect(base: dict):
+    return psycopg.connect(
+        host=base.get("HOST") or "127.0.0.1",
+        port=base.get("PORT") or 5432,
+        user=base.get("USER") or "postgres",
+        password=base.get("PASSWORD") or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def create_upstream_database(base: dict) -> str:
+    name = f"{base['NAME']}_upstream"
+    with admin_connect(base) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name
+
+
+def drop_database(base: dict, name: str) -> None:
+    with admin_connect(base) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+class Server:
+    """gunicorn serving the project; ``get(path)`` → (status, headers, body)."""
+
+    def __init__(self, env: dict, workers: int = 2, host: str = "park.localhost"):
+        self.port = free_port()
+        self.host = host
+        self.log = open(ROOT / f".pytest-server-{self.port}.log", "w")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [
+                GUNICORN,
+                "park_portal.wsgi:application",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "-w",
+                str(workers),
+                "--access-logfile",
+                "-",
+                "--error-logfile",
+                "-",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: see {self.log.name}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("server did not start")
+
+    def get(self, path: str, headers: dict | None = None):
+        request = urllib.request.Request(self.url + path, headers={"Host": self.host, **(headers or {})})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read()
+
+    def json(self, path: str):
+        status, _headers, body = self.get(path)
+        return status, json.loads(body)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
+
+
+def node_env(database: str, *, key_prefix: str, **extra: str) -> dict:
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "REDIS_URL": settings.REDIS_URL,
+        "CACHE_KEY_PREFIX": key_prefix,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECURE_SSL": "0",  # plain HTTP on loopback
+        "RESOLUTION_RATE_LIMIT": "",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("PYTEST_VERSION", None)
+    env.update(extra)
+    return env

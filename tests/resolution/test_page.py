@@ -1,0 +1,99 @@
+"""GET /<handle>: HTML page, JSON, 307 redirect, RFC 9264 linkset, CORS/HEAD/OPTIONS."""
+
+import pytest
+
+from tests.resolution import builders
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lamp(enterprise_a):
+    return builders.identifier(enterprise_a, "Lamp-1")
+
+
+@pytest.fixture
+def linked(enterprise_a):
+    return builders.identifier(
+        enterprise_a, "Linked-9", default_link="https://shop.example.com/p/{suffix}?from={prefix}"
+    )
+
+
+def test_html_page_for_browser(park_client, lamp):
+    response = park_client.get("/88.101.alpha/Lamp-1", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "1号路灯" in html  # object name
+    assert "道路设施" in html  # category
+    assert "Alpha 测试科技有限公司" in html  # owner
+    assert "120 W" in html  # value with its unit
+    assert "V1" in html  # template version
+    assert "<svg" in html  # QR code
+    assert 'name="viewport"' in html
+    assert 'rel="linkset"' in response["Link"]
+
+
+def test_json_on_accept(park_client, lamp):
+    response = park_client.get("/88.101.alpha/Lamp-1", HTTP_ACCEPT="application/json")
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["handle"] == lamp.handle
+    assert body["enterprise"] == "Alpha 测试科技有限公司"
+    assert len(body["values"]) == 3
+
+
+def test_redirect_keeps_query_string(park_client, linked):
+    response = park_client.get("/88.101.alpha/Linked-9?utm=qr&lot=7", HTTP_ACCEPT="text/html")
+    assert response.status_code == 307
+    assert response["Location"] == "https://shop.example.com/p/Linked-9?from=88.101.alpha&utm=qr&lot=7"
+    # the page stays reachable
+    assert park_client.get("/88.101.alpha/Linked-9?redirect=0").status_code == 200
+
+
+def test_linkset(park_client, linked):
+    for response in (
+        park_client.get("/88.101.alpha/Linked-9", {"linkType": "linkset"}),
+        park_client.get("/88.101.alpha/Linked-9", HTTP_ACCEPT="application/linkset+json"),
+    ):
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/linkset+json"
+        body = response.json()
+        assert list(body) == ["linkset"]
+        context = body["linkset"][0]
+        assert context["anchor"] == "http://park.localhost/88.101.alpha/Linked-9"
+        assert context["describedby"][0]["href"] == "http://park.localhost/api/handles/88.101.alpha/Linked-9"
+        assert context["describedby"][0]["type"] == "application/json"
+        assert context["alternate"][0]["type"] == "text/html"
+        assert context["related"][0]["href"] == "https://shop.example.com/p/Linked-9?from=88.101.alpha"
+        for targets in (v for k, v in context.items() if k != "anchor"):
+            assert all("href" in t for t in targets)
+    link = park_client.get("/88.101.alpha/Linked-9", HTTP_ACCEPT="application/json")["Link"]
+    assert link == (
+        '<http://park.localhost/88.101.alpha/Linked-9?linkType=linkset>; rel="linkset"; type="application/linkset+json"'
+    )
+
+
+def test_unknown_and_malformed(park_client, park):
+    missing = park_client.get("/88.101.alpha/none", HTTP_ACCEPT="text/html")
+    assert missing.status_code == 404
+    assert "未找到标识" in missing.content.decode()
+    assert "88.101.alpha/none" in missing.content.decode()
+    malformed = park_client.get("/88.101.alpha", HTTP_ACCEPT="text/html")
+    assert malformed.status_code == 400
+    assert "标识格式无效" in malformed.content.decode()
+
+
+def test_cors_head_options(park_client, lamp):
+    head = park_client.head("/88.101.alpha/Lamp-1")
+    assert head.status_code == 200 and head.content == b""
+    assert head["Access-Control-Allow-Origin"] == "*"
+    options = park_client.options("/88.101.alpha/Lamp-1")
+    assert options.status_code == 204
+    assert "HEAD" in options["Allow"]
+
+
+def test_catchall_does_not_hide_portal_pages(park_client, park):
+    # a portal path (first segment not a prefix) never reaches the resolver
+    response = park_client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert "标识" not in response.get("Link", "")

@@ -1,0 +1,272 @@
+"""The SNMS v5 API this node serves, exercised over HTTP on the second node with our client."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from apps.sync.client import AuthError, BusinessError, SnmsClient
+from tests.sync.node import API_PASSWORD, API_USER
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(up, upstream_prefixes):
+    return SnmsClient(base_url=up.url, username=API_USER, password=API_PASSWORD, timeout=10)
+
+
+def test_token_is_valid_24_hours_and_a_wrong_password_is_refused(up):
+    reply = requests.post(
+        f"{up.url}/identity/token", json={"username": API_USER, "password": "nope"}, timeout=10
+    )
+    assert reply.json() == {"status": -2, "message": "用户名/密码错误！", "data": None}
+    reply = requests.post(
+        f"{up.url}/identity/token", json={"username": API_USER, "password": API_PASSWORD}, timeout=10
+    )
+    body = reply.json()
+    assert body["status"] == 1 and body["message"] == "success" and body["data"]["token"]
+    (hours,) = up.sql(
+        "SELECT round(extract(epoch FROM expires_at - created_at) / 3600) FROM sync_apitoken ORDER BY id DESC LIMIT 1"
+    )[0]
+    assert int(hours) == 24
+    missing = requests.get(f"{up.url}/snms/api/prefix/page", timeout=10)
+    assert missing.status_code == 401 and missing.json()["status"] == -1
+
+
+def test_expired_token_is_refreshed_once_by_the_client(client, up):
+    client.login()
+    up.sql("UPDATE sync_apitoken SET expires_at = now() - interval '1 minute'")
+    page = client.prefix_page(page_size=1)
+    assert page["totalElements"] >= 2 and page["numberOfElements"] == 1 and page["size"] == 1
+
+
+def test_wrong_credentials_raise_auth_error(up):
+    with pytest.raises(AuthError, match="用户名/密码错误"):
+        SnmsClient(base_url=up.url, username=API_USER, password="wrong").prefix_page()
+
+
+def test_prefix_query_and_paging(client, upstream_prefixes):
+    data = client.prefix_query("88.101.ALPHA")
+    assert data["prefix"] == "88.101.ALPHA" and data["status"] == 1 and data["entNameCn"]
+    assert set(data) >= {"prefix", "createDate", "ghrName", "status", "entNameCn", "entAddrCn", "entDesc"}
+    first = client.prefix_page(current_page=1, page_size=1, entPrefix="88.101.")
+    second = client.prefix_page(current_page=2, page_size=1, entPrefix="88.101.")
+    assert first["first"] is True and second["number"] == 2
+    assert first["content"][0]["entPrefix"] != second["content"][0]["entPrefix"]
+    assert set(first["content"][0]) >= {
+        "id",
+        "createDate",
+        "updateDate",
+        "entPrefix",
+        "entId",
+        "state",
+        "entName",
+    }
+
+
+def test_a_typed_park_template_travels_as_strings_and_maps_back(client, up, park):
+    from apps.metadata.demo import ensure_seed_templates
+    from apps.metadata.selectors import effective_items, template_current_version
+    from apps.sync.services import template_body
+
+    road = template_current_version(ensure_seed_templates()["PARK-ROAD"])
+    body = template_body(road, prefix="88.101.ALPHA", version="PARK-ROAD-v1-tpl")
+    client.template_create(body)
+
+    got = client.template_get("88.101.ALPHA", "PARK-ROAD-v1-tpl")
+    assert got["prefix"] == "88.101.ALPHA" and got["version"] == "PARK-ROAD-v1-tpl"
+    ours = {i["code"]: i for i in effective_items(road) if i["is_public"]}
+    assert {i["idType"] for i in got["items"]} == set(ours)
+    for item in got["items"]:
+        assert item["metadata"]["type"] == "string" and item["idIndex"] >= 2000
+    # Upstream the items are typed again, as ours are.
+    rows = up.sql(
+        "SELECT i.code, i.item_type FROM metadata_templateitem i JOIN sync_snmstemplatebinding b "
+        "ON b.template_version_id = i.version_id WHERE b.version = %s",
+        ["PARK-ROAD-v1-tpl"],
+    )
+    assert dict(rows) == {code: item["item_type"] for code, item in ours.items()}
+    # Restricted (grade 2) items never leave the park.
+    assert "inspection_file" not in {i["idType"] for i in got["items"]}
+    with pytest.raises(BusinessError, match="模板已存在"):
+        client.template_create(body)
+
+
+def test_a_documented_string_template_from_a_tool(client, up):
+    body = {
+        "prefix": "88.101.ALPHA",
+        "version": "tool-1.0.0",
+        "industryCategory": "A",
+        "industrySpecific": "01",
+        "industryTrade": "011",
+        "industrySubclass": "0111",
+        "type": 1,
+        "description": "测试模板",
+        "items": [
+            {
+                "name": "名称",
+                "idType": "name",
+                "idIndex": "2000",
+                "required": True,
+                "metadata": {"type": "string", "minLength": 1, "maxLength": 10},
+            },
+        ],
+    }
+    client.template_create(body)
+    got = client.template_get("88.101.ALPHA", "tool-1.0.0")
+    assert got["items"][0]["idType"] == "name" and got["items"][0]["metadata"]["maxLength"] == 10
+
+    low = dict(body, version="tool-bad", items=[dict(body["items"][0], idIndex=1001)])
+    with pytest.raises(BusinessError, match="2000"):
+        client.template_create(low)
+    # PUT adds an item and disables none silently; the version may not be new.
+    put = dict(
+        body,
+        items=[
+            {
+                "name": "型号",
+                "idType": "model",
+                "idIndex": 2001,
+                "state": 1,
+                "metadata": {"type": "string", "minLength": 0, "maxLength": 20},
+            }
+        ],
+    )
+    client.template_update(put)
+    got = client.template_get("88.101.ALPHA", "tool-1.0.0")
+    assert {i["idType"] for i in got["items"]} == {"name", "model"}
+
+
+def test_another_enterprises_prefix_is_forbidden_for_an_enterprise_account(up, upstream_prefixes):
+    up.manage(
+        "shell",
+        "-c",
+        (
+            "from apps.accounts.models import User, Membership;"
+            "from apps.tenants.models import Enterprise;"
+            "u,_=User.objects.get_or_create(username='ent_beta_api');u.set_password('Beta!Api2026');u.save();"
+            "Membership.objects.get_or_create(user=u, enterprise=Enterprise.objects.get(code__iexact='beta'),"
+            " defaults={'role':'enterprise_admin'})"
+        ),
+    )
+    beta = SnmsClient(base_url=up.url, username="ent_beta_api", password="Beta!Api2026")
+    assert beta.prefix_query("88.101.BETA")["prefix"] == "88.101.BETA"
+    body = {"handle": "88.101.ALPHA/x1", "templateVersion": "tool-1.0.0", "value": []}
+    with pytest.raises(AuthError, match="没有权限"):
+        beta.identifier_create(body)
+    (result,) = beta.batch_create([body])
+    assert result["handle"] == "88.101.ALPHA/x1" and result["code"] == -3 and "没有权限" in result["msg"]
+
+
+def _tool_template(client):
+    if client.template_get("88.101.ALPHA", "tool-2.0") is None:
+        client.template_create(
+            {
+                "prefix": "88.101.ALPHA",
+                "version": "tool-2.0",
+                "industryCategory": "A",
+                "industrySpecific": "01",
+                "industryTrade": "011",
+                "industrySubclass": "0111",
+                "type": 1,
+                "items": [
+                    {
+                        "name": "名称",
+                        "idType": "name",
+                        "idIndex": 2000,
+                        "required": True,
+                        "metadata": {"type": "string", "minLength": 1, "maxLength": 10},
+                    },
+                    {
+                        "name": "网址",
+                        "idType": "url",
+                        "idIndex": 2001,
+                        "metadata": {"type": "string", "minLength": 0, "maxLength": 100},
+                    },
+                ],
+            }
+        )
+
+
+def _body(handle, name, url="www.001.com", **extra):
+    return {
+        "handle": handle,
+        "templateVersion": "tool-2.0",
+        "value": [
+            {"data": {"format": "string", "value": name}, "auth": "", "index": 2000, "type": "name"},
+            {"data": {"format": "string", "value": url}, "auth": "", "index": 2001, "type": "url"},
+        ],
+        **extra,
+    }
+
+
+def test_identifier_writes_answer_per_item_as_documented(client, up):
+    import uuid
+
+    _tool_template(client)
+    tag = uuid.uuid4().hex[:6]
+    h1, h2, h3, h4 = (f"88.101.ALPHA/{tag}{n}" for n in range(4))
+    client.identifier_create(_body(h1, "小型机械01"))
+
+    results = client.batch_create(
+        [
+            _body(h2, "小型机械02"),
+            _body(h1, "重复"),
+            _body(h3, "这个名称超过了十个字符的上限"),
+            dict(
+                _body(h4, "x"),
+                value=[{"index": 1001, "type": "TEMPLATE", "data": {"format": "string", "value": "1"}}],
+            ),
+        ]
+    )
+
+    assert [r["handle"] for r in results] == [h2, h1, h3, h4]
+    assert results[0]["msg"] == "success"
+    assert results[1]["msg"] == "标识已存在"
+    assert "名称" in results[2]["msg"] or "10" in results[2]["msg"]
+    assert "1001" in results[3]["msg"]
+    # What was registered reads back (resolution's detail read) with the same values.
+    detail = client.identifier_detail(h2)
+    got = {v["type"]: v["data"]["value"] for v in detail["value"] if v["index"] >= 2000}
+    assert got == {"name": "小型机械02", "url": "www.001.com"}
+    assert client.identifier_detail(h3) is None
+
+    client.identifier_update(_body(h2, "小型机械02改"))
+    got = {v["type"]: v["data"]["value"] for v in client.identifier_detail(h2)["value"] if v["index"] >= 2000}
+    assert got["name"] == "小型机械02改"
+    (missing,) = client.batch_update([_body(f"88.101.ALPHA/{tag}none", "无")])
+    assert missing["msg"] == "没有找到标识"
+    with pytest.raises(BusinessError, match="2000"):
+        client.batch_create([_body(f"88.101.ALPHA/{tag}b{n}", "批") for n in range(2001)])
+    # Every registration is audited upstream under the API account.
+    audited = up.sql(
+        "SELECT count(*) FROM audit_auditentry WHERE object_repr = %s AND actor = %s", [h2, API_USER]
+    )
+    assert audited and audited[0][0] >= 1
+
+
+def test_delete_withdraws_and_a_second_delete_says_not_found(client, up):
+    import uuid
+
+    _tool_template(client)
+    tag = uuid.uuid4().hex[:6]
+    h1, h2, h3 = (f"88.101.ALPHA/d{tag}{n}" for n in range(3))
+    for handle in (h1, h2, h3):
+        client.identifier_create(_body(handle, "待删除"))
+
+    client.identifier_delete(h1)
+    with pytest.raises(BusinessError, match="标识不存在|没有找到标识"):
+        client.identifier_delete(h1)
+    results = client.batch_delete([h2, h3, h1])
+
+    assert [(r["handle"], r["code"]) for r in results] == [(h2, 1), (h3, 1), (h1, -2)]
+    assert results[2]["msg"] == "标识不存在"
+    assert client.identifier_detail(h2) is None
+    # 注销 keeps the row (a handle is never reused) and audits it.
+    assert up.identifier_values(h2)[0] == "withdrawn"
+    audited = up.sql(
+        "SELECT count(*) FROM audit_auditentry WHERE object_repr = %s AND action = 'identifier.withdraw'",
+        [h3],
+    )
+    assert audited[0][0] == 1
