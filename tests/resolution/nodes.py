@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -63,7 +64,8 @@ def admin_connect(base: dict):
 
 
 def create_upstream_database(base: dict) -> str:
-    name = f"{base['NAME']}_upstream"
+    # Not "_upstream": the sync tests' second node owns that name and runs in the same worker.
+    name = f"{base['NAME']}_resolver"
     with admin_connect(base) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -85,7 +87,7 @@ class Server:
     def __init__(self, env: dict, workers: int = 2, host: str = "park.localhost"):
         self.port = free_port()
         self.host = host
-        self.log = open(ROOT / f".pytest-server-{self.port}.log", "w")  # noqa: SIM115
+        self.log = open(Path(tempfile.gettempdir()) / f"pp-server-{self.port}.log", "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [
                 GUNICORN,
