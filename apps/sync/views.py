@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -40,6 +42,9 @@ def sync_retry(request):
     return redirect("sync:page")
 
 
+_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
 @park_role_required("park_admin", "park_operator", "park_auditor")
 def national_filing(request):
     """Secondary-node mode without a national adapter: the monthly filing JSON to submit."""
@@ -47,6 +52,10 @@ def national_filing(request):
     from apps.sync.adapters import national_filing_build
 
     period = request.GET.get("period") or previous_month().strftime("%Y-%m")
+    if not _PERIOD.fullmatch(period):
+        return JsonResponse(
+            {"message": _("报备月份格式应为 YYYY-MM，例如 2026-10")}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
     body = national_filing_build(period)
     if body is None:
         raise Http404(_("月度报备不可用"))

@@ -68,7 +68,13 @@ def ensure_template():
     if version is None:
         draft = services.template_version_create_draft(template=template)
         specs = [
-            item("设施类型", "facility_type", ItemType.ENUM, required=True, choices=["变电站", "配电房", "光伏", "储能"]),
+            item(
+                "设施类型",
+                "facility_type",
+                ItemType.ENUM,
+                required=True,
+                choices=["变电站", "配电房", "光伏", "储能"],
+            ),
             item("额定容量", "capacity_kva", ItemType.NUMBER, required=True, precision=1, unit="kVA", min=0),
             item("投运日期", "commissioned_on", ItemType.DATE),
             item("电压等级", "voltage_kv", ItemType.NUMBER, precision=1, min=0, max=1000),
@@ -95,25 +101,40 @@ def ensure_prefix():
 
 
 def header_and_rows(n: int):
-    header = ["对象代码", "名称", "对象描述", "责任单位", "状态", "联系电话", "设施类型", "额定容量(kVA)", "投运日期", "电压等级", "运维单位"]
+    header = [
+        "对象代码",
+        "名称",
+        "对象描述",
+        "责任单位",
+        "状态",
+        "联系电话",
+        "设施类型",
+        "额定容量(kVA)",
+        "投运日期",
+        "电压等级",
+        "运维单位",
+    ]
     kinds = ["变电站", "配电房", "光伏", "储能"]
     import datetime as dt
 
     base = dt.date(2015, 1, 1)
     for i in range(1, n + 1):
-        yield header if i == 1 else None, [
-            f"EF{i:06d}",
-            f"能源设施{i}",
-            f"园区第{i}号能源设施",
-            "园区运营管理有限公司",
-            "正常",
-            f"1380000{i % 10000:04d}",
-            kinds[i % 4],
-            round(100 + (i % 5000) * 0.5, 1),
-            base + dt.timedelta(days=i % 3000),
-            10.0 if i % 2 else 35.0,
-            "园区能源服务中心",
-        ]
+        yield (
+            header if i == 1 else None,
+            [
+                f"EF{i:06d}",
+                f"能源设施{i}",
+                f"园区第{i}号能源设施",
+                "园区运营管理有限公司",
+                "正常",
+                f"1380000{i % 10000:04d}",
+                kinds[i % 4],
+                round(100 + (i % 5000) * 0.5, 1),
+                base + dt.timedelta(days=i % 3000),
+                10.0 if i % 2 else 35.0,
+                "园区能源服务中心",
+            ],
+        )
 
 
 def ensure_file(path: Path, n: int) -> Path:
@@ -194,7 +215,11 @@ def child_import(path: str) -> None:
     # Re-importing the same file: all rows unchanged, nothing written.
     t2 = time.perf_counter()
     again = services.import_job_create(
-        actor=None, enterprise=operator, template_version=version, uploaded_file=SimpleUploadedFile("again.xlsx", data), start=False
+        actor=None,
+        enterprise=operator,
+        template_version=version,
+        uploaded_file=SimpleUploadedFile("again.xlsx", data),
+        start=False,
     )
     services.import_job_validate(job=again)
     again.refresh_from_db()
@@ -251,7 +276,11 @@ def child_peer(path: str) -> None:
         t0 = time.perf_counter()
         result = resource_.import_data(dataset, dry_run=False, raise_errors=True)
         took = time.perf_counter() - t0
-    print(json.dumps({"rows": PEER_ROWS, "seconds": took, "queries": counter.count, "new": result.totals["new"]}))
+    print(
+        json.dumps(
+            {"rows": PEER_ROWS, "seconds": took, "queries": counter.count, "new": result.totals["new"]}
+        )
+    )
 
 
 # ---------------------------------------------------------------- floors
@@ -326,13 +355,19 @@ def main() -> None:
     print(f"import end to end (upload→committed):  {ours['total']:7.2f} s   target < {TARGET_SECONDS:.0f} s")
     print(f"  ratio to floors (a)+(b):             {ours['total'] / floor:7.2f} ×  target < 2.5 ×")
     print(f"  queries: {ours['queries']} = {qpr:.4f} per row                      target < 0.05")
-    print(f"  peak memory (ru_maxrss): {peak:.0f} MB (process before import: {ours['rss_before_mb']:.0f} MB)  target < 500 MB")
-    print(f"re-import of the same file (dry run): {ours['reimport_dry_run']:7.2f} s, {ours['reimport_unchanged']:,} unchanged")
+    print(
+        f"  peak memory (ru_maxrss): {peak:.0f} MB (process before import: {ours['rss_before_mb']:.0f} MB)  target < 500 MB"
+    )
+    print(
+        f"re-import of the same file (dry run): {ours['reimport_dry_run']:7.2f} s, {ours['reimport_unchanged']:,} unchanged"
+    )
     print(
         f"peer django-import-export defaults, {peer['rows']:,} rows: {peer['seconds']:.2f} s, "
         f"{peer['queries'] / peer['rows']:.1f} queries/row; scaled to {ours['rows']:,}: {per_row_peer * ours['rows']:.1f} s"
     )
-    print(f"  per row: ours {per_row_ours * 1e6:.0f} µs, peer {per_row_peer * 1e6:.0f} µs → {per_row_peer / per_row_ours:.1f} × faster   target ≥ 10 ×")
+    print(
+        f"  per row: ours {per_row_ours * 1e6:.0f} µs, peer {per_row_peer * 1e6:.0f} µs → {per_row_peer / per_row_ours:.1f} × faster   target ≥ 10 ×"
+    )
     checks = {
         "under 30 s": ours["total"] < TARGET_SECONDS,
         "under 2.5 × floors": ours["total"] < 2.5 * floor,

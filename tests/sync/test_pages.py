@@ -34,3 +34,12 @@ def test_beat_entries_name_registered_tasks():
     schedule = _collect_beat_schedule()
     for key in ("sync-drain", "sync-prefix-status", "sync-reconcile"):
         assert schedule[key]["task"] in app.tasks
+
+
+@pytest.mark.parametrize("period", ["abc", "2026-13", "2026-1", "2026-10-01"])
+def test_a_malformed_filing_month_is_refused_with_a_message(park_admin, park_client, period):
+    UpstreamLink.objects.all().delete()
+    park_client.force_login(park_admin)
+    response = park_client.get(f"/sync/filing/?period={period}")
+    assert response.status_code == 400
+    assert "YYYY-MM" in json.loads(response.content)["message"]
