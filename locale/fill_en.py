@@ -227,7 +227,9 @@ def fill(po: Path = PO) -> int:
             continue
         value = table[msgid]
         head = lines[: starts[0]]
-        head = [line for line in head if line != "#, fuzzy"]
+        # Drop the fuzzy flag (alone or among others) and the previous-msgid comments it came with.
+        head = [line for line in head if line != "#, fuzzy" and not line.startswith("#| ")]
+        head = ["#, " + line[len("#, fuzzy, ") :] if line.startswith("#, fuzzy, ") else line for line in head]
         body = [f"msgid {parts['msgid'][0]}", *parts["msgid"][1:]]
         if "msgid_plural" in parts:
             singular, plural = value if isinstance(value, tuple) else (value, value)
