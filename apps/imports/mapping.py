@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from apps.imports.reading import CODES_MARK, FileRefused, Table, excel_date, normalise_header
+from apps.imports.reading import CODES_MARK, FileRefused, Table, excel_date, normalise_header, spellings
 from apps.imports.workbook import HANDLE, OBJECT_CODE, enabled
 from apps.metadata.choices import ItemType
 
@@ -40,12 +40,9 @@ class ColumnMap:
 
 def _lookup(items: list[dict]) -> dict[str, str]:
     """Every spelling a header may use → item code: the name, the name with its unit, the code."""
-    names: dict[str, str] = {
-        "对象代码": OBJECT_CODE,
-        OBJECT_CODE: OBJECT_CODE,
-        "标识": HANDLE,
-        HANDLE: HANDLE,
-    }
+    names: dict[str, str] = {OBJECT_CODE: OBJECT_CODE, HANDLE: HANDLE}
+    names.update(dict.fromkeys(spellings("对象代码"), OBJECT_CODE))
+    names.update(dict.fromkeys(spellings("标识"), HANDLE))
     for item in items:
         code = item["code"]
         names.setdefault(normalise_header(item["name"]), code)

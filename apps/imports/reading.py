@@ -106,7 +106,7 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _header_index(rows: list[list[Any]], marks: set[str]) -> int | None:
+def _header_index(rows: list[list[Any]], marks) -> int | None:
     """Index of the first row that has a cell naming the object-code column."""
     for i, row in enumerate(rows):
         for cell in row:
@@ -390,7 +390,28 @@ def _open_csv(fileobj: IO[bytes]) -> Table:
     return Table("csv", header, header_row, codes, data(), estimated, encoding=encoding)
 
 
-HEADER_MARKS = {"对象代码", CODES_MARK}
+def spellings(source: str) -> set[str]:
+    """A fixed column's header in every UI language (normalised): a file exported in English
+    imports as well as one exported in Chinese."""
+    from django.utils import translation
+
+    found = {normalise_header(source)}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            found.add(normalise_header(_(source)))
+    return found
+
+
+class _HeaderMarks:
+    """The object-code column's spellings, computed when first asked (translations loaded)."""
+
+    def __contains__(self, text: str) -> bool:
+        if not hasattr(self, "_marks"):
+            self._marks = spellings("对象代码") | {CODES_MARK}
+        return text in self._marks
+
+
+HEADER_MARKS = _HeaderMarks()
 
 
 def open_table(fileobj: IO[bytes], name: str) -> Table:

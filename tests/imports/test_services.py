@@ -374,9 +374,15 @@ def test_enterprise_imports_land_under_its_own_prefix(road_version, alpha):
     assert not ImportJob.objects.filter(original_name="roads.csv", enterprise=alpha).exists()  # public schema
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
-def test_export_then_import_changes_nothing(road_version, operator, kind):
+def test_export_then_import_changes_nothing(road_version, operator, kind, language):
+    """Also when the user works in English: the file's fixed headers are then in English."""
+    from django.utils import translation
+
     from apps.imports.exports import export_identifiers
+
+    translation.activate(language)
 
     rows = files.road_rows(20, length="{i}")
     rows[0][3] = "0.5"
