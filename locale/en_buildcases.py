@@ -19,7 +19,7 @@ EN = {
     "自动步骤": "Automated step",
     "开通企业租户": "Activate enterprise tenant",
     "分配标识前缀": "Allocate identifier prefix",
-    "前缀同步至上级节点": "Sync prefix to the top-level node",
+    "前缀同步至上级节点": "Sync prefix to the upstream node",
     "签发接口凭证": "Issue API credentials",
     "节点指标快照": "Node metrics snapshot",
     "评价指标测评与评估报告": "Indicator assessment and evaluation report",

@@ -72,7 +72,7 @@ EN = {
     "标识的后缀不能为空": "The identifier suffix cannot be empty",
     # Models
     "所属企业": "Enterprise",
-    "上级节点状态": "Top-level node status",
+    "上级节点状态": "Upstream node status",
     "下一个自动后缀序号": "Next automatic suffix number",
     "标识（小写）": "Identifier (lower case)",
     "后缀": "Suffix",

@@ -24,3 +24,18 @@ def test_form_errors_in_english(park_client, enterprise_a):
 def test_login_lockout_message_in_english(park_client, park):
     response = park_client.post("/accounts/login/?lang=en", {"username": "nobody", "password": "x"})
     assert "Wrong username or password" in response.content.decode()
+
+
+def test_every_catalogue_entry_has_english():
+    """Every string the code marks for translation has an English entry (run
+    ``manage.py makemessages -l en`` then ``locale/fill_en.py`` after adding strings)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    po = (Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    missing = []
+    for block in po.split("\n\n")[1:]:
+        if "#, fuzzy" in block or block.rstrip().endswith('msgstr ""') or 'msgstr[0] ""' in block:
+            missing.append(block.split("msgid ", 1)[-1].split("\n", 1)[0])
+    assert missing == []
