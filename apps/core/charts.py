@@ -15,9 +15,11 @@ import math
 from collections.abc import Sequence
 from html import escape
 
+from django.utils.translation import gettext_lazy
+
 PALETTE = ("#2563eb", "#16a34a", "#f59e0b", "#dc2626", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#9ca3af")
 FONT = "font-family=\"'Noto Sans CJK SC','Noto Sans SC',sans-serif\""
-EMPTY_TEXT = "无数据"
+EMPTY_TEXT = gettext_lazy("无数据")
 
 
 def _num(value: float) -> str:
@@ -62,7 +64,7 @@ def _empty(width: int, height: int, title: str) -> str:
         height,
         [
             f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" text-anchor="middle" font-size="12" '
-            f'{FONT} fill="#6b7280">{EMPTY_TEXT}</text>'
+            f'{FONT} fill="#6b7280">{escape(str(EMPTY_TEXT))}</text>'
         ],
         title,
     )
