@@ -180,3 +180,31 @@ def monthly_filing_prepare(*, month: dt.date | None = None) -> Report:
                 kind=ReportKind.MONTHLY_FILING, period_start=first, period_end=last
             )
     return report_generate(report_id=report.pk)
+
+
+def filing_mark_submitted(*, report: Report, user, upstream_response: str = "") -> FilingReport:
+    """The park sent the month's filing to the top-level node by hand (no national adapter):
+    record when, by whom and what came back. Once only."""
+    from apps.reports.choices import FilingStatus
+
+    with transaction.atomic():
+        filing = FilingReport.objects.select_for_update().filter(report=report).first()
+        if filing is None:
+            raise ApplicationError(_("该报告不是月度报备，或尚未生成"))
+        if filing.status == FilingStatus.SUBMITTED:
+            raise ApplicationError(_("该月度报备已于 %(when)s 标记为已报送") % {"when": filing.submitted_at})
+        before = {"status": filing.status}
+        filing.status = FilingStatus.SUBMITTED
+        filing.submitted_at = timezone.now()
+        filing.upstream_response = upstream_response.strip()
+        filing.save(update_fields=["status", "submitted_at", "upstream_response", "updated_at"])
+        audit_write(
+            action="filing.submit",
+            object_type="reports.FilingReport",
+            object_id=filing.pk,
+            object_repr=f"{filing.period_start:%Y-%m}",
+            before=before,
+            after={"status": filing.status, "upstream_response": filing.upstream_response},
+            tenant_schema=get_public_schema_name(),
+        )
+    return filing

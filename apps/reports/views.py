@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import park_role_required
 from apps.accounts.selectors import is_enterprise_admin
@@ -120,7 +121,48 @@ def report_detail_view(request, pk: int):
     report, response = _report_or_404(request, pk)
     if response:
         return response
-    return render(request, "reports/report_detail.html", {"report": report})
+    filing = report.filings.first() if report.kind == ReportKind.MONTHLY_FILING else None
+    can_submit = request.user.is_superuser or request.user.park_role == "park_admin"
+    return render(
+        request, "reports/report_detail.html", {"report": report, "filing": filing, "can_submit": can_submit}
+    )
+
+
+def _filing_or_404(request, pk: int):
+    report, response = _report_or_404(request, pk)
+    if response:
+        return None, None, response
+    filing = report.filings.first() if report.kind == ReportKind.MONTHLY_FILING else None
+    if filing is None:
+        raise Http404
+    return report, filing, None
+
+
+def report_filing_json_view(request, pk: int):
+    """The monthly filing as the JSON to submit: the very figures the PDF prints."""
+    _report, filing, response = _filing_or_404(request, pk)
+    if response:
+        return response
+    reply = JsonResponse(filing.body, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    reply["Content-Disposition"] = f'attachment; filename="filing-{filing.period_start:%Y-%m}.json"'
+    return reply
+
+
+@require_POST
+@park_role_required("park_admin")
+def report_filing_submit_view(request, pk: int):
+    report, _filing, response = _filing_or_404(request, pk)
+    if response:
+        return response
+    try:
+        services.filing_mark_submitted(
+            report=report, user=request.user, upstream_response=request.POST.get("upstream_response", "")
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已标记为已报送"))
+    return redirect("reports:detail", pk=report.pk)
 
 
 def report_download_view(request, pk: int):
