@@ -115,6 +115,13 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:543
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
+# Server-side prepared statements for the few queries that ask for them (the resolution record
+# read: PostgreSQL plans its join once per connection, not per request). Django disables them
+# by default for poolers; its own cursors bind client-side and never prepare anyway. Set
+# DB_PREPARED_STATEMENTS=0 behind a pooler without protocol-level prepared statement support.
+DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+    5 if env_bool("DB_PREPARED_STATEMENTS", True) else None
+)
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {

@@ -251,9 +251,12 @@ def fetch(
     *,
     ttl: int | Callable[[dict], int] = REDIS_TTL,
     not_found_ttl: int = NOT_FOUND_TTL,
+    defer_fill: bool = True,
 ) -> dict | None:
     """The record of ``handle_ci`` or None; ``loader`` reads the database (or an upstream) on a
-    miss and returns a JSON-able dict or None."""
+    miss and returns a JSON-able dict or None. The Redis copy of a miss is written by the
+    background pusher (``defer_fill``, see ``queue_fill``) or, when the loader is expensive
+    enough that other processes should find the copy at once (an upstream resolver), inline."""
     subscriber.ensure()
     value = local.get(handle_ci)
     if value is not _MISSING:
@@ -280,6 +283,53 @@ def fetch(
     else:
         expiry = ttl(record) if callable(ttl) else ttl
     if expiry > 0:
-        client.set(record_key(handle_ci), version + b"|" + json.dumps(stored).encode(), ex=expiry)
+        payload = version + b"|" + json.dumps(stored, ensure_ascii=False).encode()
+        if defer_fill:
+            queue_fill(record_key(handle_ci), payload, expiry)
+        else:
+            client.set(record_key(handle_ci), payload, ex=expiry)
         local.put_if(epoch, handle_ci, stored, min(LOCAL_TTL, expiry))
     return record
+
+
+# ------------------------------------------------------------------ deferred cache fills
+# A miss costs one Redis round trip (the MGET above), not two: the copy it computed is not
+# SET inline but queued here and written by the counters thread in the same pipelined round
+# trip as the counters and rate-limit hits (``counters.queue_pending``), a fraction of a second
+# later. Safe because the copy is tagged with the version read before the database: if the
+# handle changed meanwhile, its version was INCRed and every reader rejects the late copy.
+FILL_QUEUE_MAX = 50_000
+_fills_lock = threading.Lock()
+_fills: dict[str, tuple[bytes, int]] = {}
+
+
+def queue_fill(key: str, payload: bytes, expiry: int) -> None:
+    with _fills_lock:
+        if len(_fills) < FILL_QUEUE_MAX or key in _fills:  # Redis away: it is only a cache
+            _fills[key] = (payload, expiry)
+    if _flusher_started != os.getpid():
+        _start_flusher()
+
+
+def take_fills() -> dict[str, tuple[bytes, int]]:
+    global _fills
+    if not _fills:
+        return {}
+    with _fills_lock:
+        taken, _fills = _fills, {}
+    return taken
+
+
+def has_fills() -> bool:
+    return bool(_fills)
+
+
+_flusher_started: int | None = None
+
+
+def _start_flusher() -> None:
+    global _flusher_started
+    from apps.resolution import counters  # counters imports this module
+
+    counters.ensure_flusher()
+    _flusher_started = os.getpid()

@@ -2,7 +2,8 @@
 
 A request only touches this process's memory: counts, latency buckets, top handles and
 rate-limit hits are added up locally and pushed to Redis by a daemon thread in one pipelined
-round trip every ``PUSH_INTERVAL`` (``HINCRBY``/``ZINCRBY``/``INCRBY``). The beat task
+round trip every ``PUSH_INTERVAL`` (``HINCRBY``/``ZINCRBY``/``INCRBY``), together with the
+Redis copies of records read from the database since the last push (``cache.queue_fill``). The beat task
 ``flush_resolution_counters`` moves complete data into ``ResolutionStat`` rows.
 """
 
@@ -18,6 +19,7 @@ import time
 
 from django.conf import settings
 
+from apps.resolution import cache
 from apps.resolution.cache import namespace, redis_client
 
 # Upper bounds (ms) of the latency histogram; a last implicit bucket holds everything slower.
@@ -93,7 +95,7 @@ def record(prefix: str, handle: str | None, elapsed_ms: float, *, found: bool) -
         if handle is not None:
             tk = (hour, prefix, handle)
             b.top[tk] = b.top.get(tk, 0) + 1
-    _ensure_flusher()
+    ensure_flusher()
 
 
 def queue_pending(pipe) -> list:
@@ -104,6 +106,8 @@ def queue_pending(pipe) -> list:
         pipe.incrby(key, n)
     for key, _n, window in limits:
         pipe.expire(key, window + 1)
+    for key, (payload, expiry) in cache.take_fills().items():  # record copies of recent misses
+        pipe.set(key, payload, ex=expiry)
     b = _buffer
     if not b.counts:
         return limits
@@ -138,7 +142,8 @@ def push_pending() -> None:
     _limiter.settle(limits, results[: len(limits)])
 
 
-def _ensure_flusher() -> None:
+def ensure_flusher() -> None:
+    """Start this process's pusher thread (once per process, after fork)."""
     pid = os.getpid()
     if _buffer.pid == pid:
         return
@@ -150,7 +155,7 @@ def _ensure_flusher() -> None:
     def loop():
         while True:
             time.sleep(PUSH_INTERVAL)
-            if _buffer.counts or _limiter.pending:
+            if _buffer.counts or _limiter.pending or cache.has_fills():
                 try:
                     push_pending()
                 except Exception:  # Redis briefly away: keep counting, retry next tick
@@ -242,7 +247,7 @@ def rate_limit_hit(client_id: str) -> tuple[bool, int]:
     now = int(time.time())
     start = now - now % window
     total = _limiter.hit(f"{namespace()}:rl:{client_id}:{start}", window)
-    _ensure_flusher()
+    ensure_flusher()
     return total > limit, start + window - now
 
 
@@ -250,6 +255,7 @@ def reset_local() -> None:
     """Forget this process's unpushed counts and rate-limit state (tests)."""
     _buffer.take()
     _limiter.reset()
+    cache.take_fills()
 
 
 # ------------------------------------------------------------------ flush

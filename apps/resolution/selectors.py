@@ -74,41 +74,66 @@ def _qualified(model) -> str:
     return f'"{get_public_schema_name()}"."{model._meta.db_table}"'
 
 
+_record_sql: str | None = None
+_category_labels: dict[str, str] | None = None
+
+
+def _local_record_sql() -> str:
+    global _record_sql
+    if _record_sql is None:
+        from apps.identifiers.models import Identifier, Prefix
+        from apps.metadata.models import MetadataTemplate, TemplateVersion
+        from apps.tenants.models import Enterprise
+
+        _record_sql = (
+            "SELECT i.id, i.handle, i.suffix, i.status, i.name, i.category, i.enterprise_id, i.values, "
+            "i.updated_at, p.prefix, e.name, t.name, t.code, t.default_link, v.number, v.effective_items "
+            f"FROM {_qualified(Identifier)} i "
+            f"JOIN {_qualified(Prefix)} p ON p.id = i.prefix_id "
+            f"JOIN {_qualified(Enterprise)} e ON e.id = i.enterprise_id "
+            f"JOIN {_qualified(TemplateVersion)} v ON v.id = i.template_version_id "
+            f"JOIN {_qualified(MetadataTemplate)} t ON t.id = v.template_id "
+            "WHERE i.handle_ci = %s"
+        )
+    return _record_sql
+
+
+def _category_label(category: str) -> str:
+    global _category_labels
+    if _category_labels is None:
+        from apps.metadata.choices import ObjectCategory
+
+        _category_labels = {str(value): label for value, label in ObjectCategory.choices}
+    label = _category_labels.get(category)
+    return str(label) if label is not None else category
+
+
 def load_local_record(handle_ci: str) -> dict | None:
     """The public record of a local handle from the registry: one indexed query over the unique
-    ``handle_ci`` index. Raw SQL on the driver's cursor with schema-qualified tables: the ORM's
-    per-query overhead and django-tenants' ``SET search_path`` round trip are most of a miss."""
+    ``handle_ci`` index (the lowercased handle, so the case-insensitive prefix match is a plain
+    equality on that index), joined to its prefix, owner and template version.
+
+    A server-side prepared statement on the driver's own cursor, with schema-qualified tables:
+    no ORM query building or model instances, no django-tenants ``SET search_path`` round trip,
+    and PostgreSQL neither parses nor plans the five-table join again (planning cost more than
+    executing it). Prepared statements live on the connection, which persists per thread
+    (``CONN_MAX_AGE``); a connection pooler in front of PostgreSQL must support protocol-level
+    prepared statements (PgBouncer >= 1.21 with ``max_prepared_statements``)."""
     from django.db import connection
+    from psycopg import Cursor
 
-    from apps.identifiers.models import Identifier, Prefix
-    from apps.metadata.choices import ObjectCategory
-    from apps.metadata.models import MetadataTemplate, TemplateVersion
-    from apps.tenants.models import Enterprise
-
-    sql = (
-        "SELECT i.id, i.handle, i.suffix, i.status, i.name, i.category, i.enterprise_id, i.values, "
-        "i.updated_at, p.prefix, e.name, t.name, t.code, t.default_link, v.number, v.effective_items "
-        f"FROM {_qualified(Identifier)} i "
-        f"JOIN {_qualified(Prefix)} p ON p.id = i.prefix_id "
-        f"JOIN {_qualified(Enterprise)} e ON e.id = i.enterprise_id "
-        f"JOIN {_qualified(TemplateVersion)} v ON v.id = i.template_version_id "
-        f"JOIN {_qualified(MetadataTemplate)} t ON t.id = v.template_id "
-        "WHERE i.handle_ci = %s"
-    )
-    connection.ensure_connection()
-    with connection.connection.cursor() as cursor:
-        cursor.execute(sql, [handle_ci])
-        row = cursor.fetchone()
+    sql = _local_record_sql()
+    with connection.wrap_database_errors:  # a broken connection is closed at request end
+        connection.ensure_connection()
+        with Cursor(connection.connection) as cursor:  # server-side binding (Django's is client-side)
+            cursor.execute(sql, (handle_ci,), prepare=True)
+            row = cursor.fetchone()
     if row is None:
         return None
     (pk, handle, suffix, status, name, category, enterprise_id, values, updated_at, prefix, enterprise,
      template, template_code, default_link, version_number, effective_items) = row  # fmt: skip
     values = json.loads(values) if isinstance(values, str) else (values or [])
     effective_items = json.loads(effective_items) if isinstance(effective_items, str) else effective_items
-    try:
-        category_label = str(ObjectCategory(category).label)
-    except ValueError:
-        category_label = category
     return {
         "kind": "local",
         "id": pk,
@@ -118,7 +143,7 @@ def load_local_record(handle_ci: str) -> dict | None:
         "status": status,
         "name": name,
         "category": category,
-        "category_label": category_label,
+        "category_label": _category_label(category),
         "enterprise_id": enterprise_id,
         "enterprise": enterprise,
         "template": template,
@@ -175,7 +200,13 @@ def get_record(handle_ci: str, prefix_ci: str, handle: str) -> dict | None:
     if is_local_prefix(prefix_ci):
         return cache.fetch(handle_ci, load_local_record)
     # Upstream answers: cached under their own key space, for the upstream values' TTL.
-    return cache.fetch("up:" + handle_ci, lambda _key: load_upstream_record(handle), ttl=lambda r: r["ttl"])
+    # Written to Redis inline: other processes should find it rather than ask the upstream again.
+    return cache.fetch(
+        "up:" + handle_ci,
+        lambda _key: load_upstream_record(handle),
+        ttl=lambda r: r["ttl"],
+        defer_fill=False,
+    )
 
 
 # ------------------------------------------------------------------ dashboards
