@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,11 +107,29 @@ class AuditRecord:
     tenant_schema: str | None = None
 
 
+# The canonical text of entry_digest, built from precomputed pieces for bulk writes.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode
+_PLAIN = json.JSONEncoder(ensure_ascii=False, default=str).encode
+_AUDIT_COLUMNS = (
+    "created_at", "actor_user_id", "actor", "tenant_schema", "action", "object_type", "object_id",
+    "object_repr", "changes", "request_id", "client_ip", "prev_hash", "hash",
+)  # fmt: skip
+
+
 @transaction.atomic
-def audit_write_many(records: list[AuditRecord], *, actor: str | None = None, batch_size: int = 2000) -> int:
-    """Append many entries in one chain segment with bulk inserts (a 100,000-row import must
-    not cost a query per row). Same actor/request context for all of them."""
-    if not records:
+def audit_write_many(
+    records: Iterable[AuditRecord], *, actor: str | None = None, batch_size: int = 2000
+) -> int:
+    """Append many entries in one chain segment (a 100,000-row import must not cost a query
+    per row): one lock, one read of the chain's head, one COPY. ``records`` may be a generator;
+    it is streamed, never held whole. Same actor/request context for all of them. Each entry's
+    hash is exactly ``entry_digest`` of the stored row (``audit_verify`` recomputes it);
+    ``batch_size`` is kept for callers of the former bulk_create form and no longer used."""
+    from apps.core.db import copy_rows
+
+    records = iter(records)
+    first = next(records, None)
+    if first is None:
         return 0
     ctx = request_context.current()
     default_schema = getattr(connection, "schema_name", "") or ""
@@ -117,26 +137,36 @@ def audit_write_many(records: list[AuditRecord], *, actor: str | None = None, ba
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
     prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
     now = timezone.now()
-    entries = []
-    for record in records:
-        entry = AuditEntry(
-            created_at=now,
-            actor_user_id=ctx.user_id,
-            actor=(actor or ctx.actor_label)[:150],
-            tenant_schema=record.tenant_schema if record.tenant_schema is not None else default_schema,
-            action=record.action,
-            object_type=record.object_type,
-            object_id=str(record.object_id)[:64],
-            object_repr=str(record.object_repr)[:300],
-            changes=_jsonable(record.changes),
-            request_id=ctx.request_id,
-            client_ip=ctx.client_ip,
-            prev_hash=prev,
-        )
-        entry.hash = prev = entry_digest(entry)
-        entries.append(entry)
-    AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
-    return len(entries)
+    actor_label = (actor or ctx.actor_label)[:150]
+    request_id = ctx.request_id
+    # The fields every entry of this call shares, as canonical JSON fragments.
+    enc = _CANONICAL
+    shared_actor = ',"actor":' + enc(actor_label) + ',"actor_user":' + enc(ctx.user_id)
+    shared_ip = ',"client_ip":' + enc(ctx.client_ip) + ',"created_at":' + enc(now.isoformat())
+    shared_request = '","request_id":' + enc(request_id) + ',"tenant":'
+    digest = sm3_hex
+
+    def rows():
+        nonlocal prev
+        for record in itertools.chain((first,), records):
+            tenant = record.tenant_schema if record.tenant_schema is not None else default_schema
+            object_id = str(record.object_id)[:64]
+            object_repr = str(record.object_repr)[:300]
+            changes = enc(json.loads(_PLAIN(record.changes)))  # what the stored jsonb gives back
+            canonical = (
+                '{"action":' + enc(record.action) + shared_actor + ',"changes":' + changes + shared_ip
+                + ',"object_id":' + enc(object_id) + ',"object_repr":' + enc(object_repr)
+                + ',"object_type":' + enc(record.object_type) + ',"prev_hash":"' + prev
+                + shared_request + enc(tenant) + "}"
+            )  # fmt: skip
+            entry_hash = digest(canonical.encode("utf-8"))
+            yield (
+                now, ctx.user_id, actor_label, tenant, record.action, record.object_type, object_id,
+                object_repr, changes, request_id, ctx.client_ip, prev, entry_hash,
+            )  # fmt: skip
+            prev = entry_hash
+
+    return copy_rows(AuditEntry._meta.db_table, _AUDIT_COLUMNS, rows())
 
 
 def audit_verify() -> tuple[bool, AuditEntry | None, int]:

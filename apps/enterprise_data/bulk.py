@@ -3,6 +3,8 @@ values of many identifiers in one query each way."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils import timezone
 
 from apps.enterprise_data.models import RestrictedValues
@@ -60,3 +62,19 @@ def restricted_values_store(
                 row.values = by_pk[row.identifier_id].values
                 row.handle = by_pk[row.identifier_id].handle
             RestrictedValues.objects.bulk_update(rows, ["values", "handle", "updated_at"], batch_size=2000)
+
+
+def restricted_values_copy(*, enterprise, rows: Iterable[tuple[int, str, str]]) -> int:
+    """Restricted values of identifiers registered in this transaction (so none has a row yet),
+    with one COPY: ``rows`` are (identifier id, handle, values as JSON text in the form of
+    ``restricted_handle_values``). Streamed; returns the number of rows written."""
+    from apps.core.db import copy_rows
+
+    now = timezone.now()
+    with restricted_context(enterprise) as schema:
+        return copy_rows(
+            RestrictedValues._meta.db_table,
+            ("identifier_id", "handle", "values", "created_at", "updated_at"),
+            ((pk, handle, values, now, now) for pk, handle, values in rows),
+            schema=schema,
+        )

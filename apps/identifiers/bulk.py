@@ -13,15 +13,16 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _text
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import JSONField
-from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.db import copy_rows
 from apps.core.errors import ApplicationError
 from apps.identifiers.choices import IdentifierStatus, PrefixStatus
 from apps.identifiers.models import INDEX_TEMPLATE_ID, INDEX_TEMPLATE_VERSION, Identifier, Prefix
@@ -161,9 +162,9 @@ class _RowChecker:
 
 class _Shape:
     """What a template version's identifiers look like in Handle form: which values are public,
-    their indexes, and the JSON text of the public value list written straight from a row's
-    cleaned values (the same document as building the dicts and dumping them; jsonb stores it
-    identically)."""
+    their indexes, and the JSON text of the public (and restricted) value lists written straight
+    from a row's cleaned values, in index order (the same documents as building the dicts and
+    dumping them; jsonb stores them identically). Every per-item piece of text is built once."""
 
     def __init__(self, template_version, items: list[dict], stamp: str):
         self.items_by_code = {item["code"]: item for item in items}
@@ -181,6 +182,26 @@ class _Shape:
                 self._entry(INDEX_TEMPLATE_VERSION, "TEMPLATE", str(template_version.number)),
             ),
         ]
+        self.head_text = ", ".join(text for _i, text in self.head)
+        ordered = sorted(self.items_by_code, key=lambda c: self.index[c])
+        self._value_tail = "}" + tail
+        # (code, text up to the value) in index order; restricted entries also carry the grade.
+        self._public = [(code, self._opening(code)) for code in ordered if code in self.public_codes]
+        self._restricted = [
+            (
+                code,
+                self._opening(code),
+                f'}}{tail[:-1]}, "grade": {int(self.items_by_code[code].get("grade") or Grade.G1)}}}',
+            )
+            for code in ordered
+            if code not in self.public_codes
+        ]
+
+    def _opening(self, code: str) -> str:
+        return (
+            f'{{"index": {self.index[code]}, "type": {json.dumps(code, ensure_ascii=False)}, '
+            f'"data": {{"format": "string", "value": '
+        )
 
     def _entry(self, index: int, type_: str, value: str) -> str:
         return (
@@ -195,15 +216,34 @@ class _Shape:
             (public if code in codes else restricted)[code] = value
         return public, restricted
 
-    def public_json(self, public: dict[str, str]) -> str:
-        entries = list(self.head)
-        index = self.index
-        entries += [(index[code], self._entry(index[code], code, value)) for code, value in public.items()]
-        entries.sort(key=lambda e: e[0])
-        return "[" + ", ".join(text for _i, text in entries) + "]"
+    def public_json(self, values: dict[str, str]) -> str:
+        """The public Handle values of a row (its cleaned values, or only their public part)."""
+        parts = [self.head_text]
+        tail = self._value_tail
+        for code, opening in self._public:
+            value = values.get(code)
+            if value is not None:
+                parts.append(opening + (_text(value) if type(value) is str else _json(value)) + tail)
+        return "[" + ", ".join(parts) + "]"
+
+    def restricted_json(self, values: dict[str, str]) -> str | None:
+        """The restricted values in the form of ``restricted_handle_values``, or None if none."""
+        parts = []
+        for code, opening, tail in self._restricted:
+            value = values.get(code)
+            if value is not None:
+                parts.append(opening + (_text(value) if type(value) is str else _json(value)) + tail)
+        return "[" + ", ".join(parts) + "]" if parts else None
+
+    def known(self, values: dict[str, str]) -> bool:
+        return all(code in self.items_by_code for code in values)
 
     def public_values(self, public: dict[str, str]) -> list[dict]:
         return json.loads(self.public_json(public))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _existing_references(handles: set[str]) -> dict[str, str]:
@@ -357,15 +397,17 @@ def identifier_bulk_upsert(
     restricted_before = _restricted_load(enterprise, [rec[0] for rec in existing.values()])
     compare_restricted = _restricted_available()
 
-    creates: list[tuple[str, str, dict, dict, str]] = []
+    # New rows keep their cleaned values as they are (their Handle documents are built while
+    # they are written); only rows that exist already are split by grade and compared.
+    creates: list[tuple[str, dict, str]] = []
     updates: list[tuple[tuple, dict, dict, str]] = []
     for label, code, cleaned in prepared:
-        public, restricted = shape.split(cleaned)
         name = (cleaned.get("name") or code)[:255]
         rec = existing.get(code)
         if rec is None:
-            creates.append((code, f"{prefix.prefix}/{code}", public, restricted, name))
+            creates.append((code, cleaned, name))
             continue
+        public, restricted = shape.split(cleaned)
         pk, handle, old_name, old_version, status, old_public = rec
         if status == IdentifierStatus.WITHDRAWN:
             errors.append(
@@ -404,7 +446,7 @@ def identifier_bulk_upsert(
         progress=progress,
     )
     result.applied = True
-    result.handles_created = [c[1] for c in creates]
+    result.handles_created = [f"{prefix.prefix}/{c[0]}" for c in creates]
     result.handles_updated = [u[0][1] for u in updates]
     return result
 
@@ -461,12 +503,15 @@ def _apply(
     restricted_before,
     progress,
 ) -> None:
+    """Every write streams: identifiers, restricted values, audit entries and outbox rows each
+    go in one COPY fed by a generator, so no second copy of the rows is held in memory."""
     from apps.audit.services import AuditRecord, audit_write_many
     from apps.sync.outbox import OutboxOperation, outbox_record_many
 
     now = timezone.now()
     actor_id = getattr(actor, "pk", None)
     schema = getattr(connection, "schema_name", "") or ""
+    handle_of = f"{prefix.prefix}/".__add__
     with transaction.atomic():
         total = max(1, len(creates) + len(updates))
         ids = _reserve_ids(len(creates))
@@ -475,41 +520,37 @@ def _apply(
             "security_code", "enterprise_id", "category", "template_version_id", "name", "status", "values",
             "registered_by_id",
         )  # fmt: skip
+        restricted_new: list[int] = []  # positions in creates of rows with restricted values
+        public_json, restricted_json = shape.public_json, shape.restricted_json
+        fixed = (prefix.pk, enterprise.pk, template.category, template_version.pk)
+        prefix_pk, enterprise_pk, category, version_pk = fixed
+        active = IdentifierStatus.ACTIVE
+        public_codes = shape.public_codes
+
+        def identifier_rows(start: int, stop: int) -> Iterator[tuple]:
+            for i in range(start, stop):
+                code, cleaned, name = creates[i]
+                handle = handle_of(code)
+                if not public_codes.issuperset(cleaned):
+                    if not shape.known(cleaned):  # callers pass checked rows
+                        raise ValueError(f"row {code}: values outside the template version")
+                    restricted_new.append(i)
+                yield (
+                    ids[i], now, now, handle, handle.lower(), prefix_pk, code, code, "", enterprise_pk,
+                    category, version_pk, name, active, public_json(cleaned), actor_id,
+                )  # fmt: skip
+
         done = 0
         for start in range(0, len(creates), COPY_BATCH):
-            batch = creates[start : start + COPY_BATCH]
-            _copy(
-                Identifier._meta.db_table,
-                columns,
-                (
-                    (
-                        pk,
-                        now,
-                        now,
-                        handle,
-                        handle.lower(),
-                        prefix.pk,
-                        code,
-                        code,
-                        "",
-                        enterprise.pk,
-                        template.category,
-                        template_version.pk,
-                        name,
-                        IdentifierStatus.ACTIVE,
-                        shape.public_json(public),
-                        actor_id,
-                    )  # fmt: skip
-                    for pk, (code, handle, public, _r, name) in zip(ids[start:], batch, strict=False)
-                ),
-            )
-            done += len(batch)
+            stop = min(len(creates), start + COPY_BATCH)
+            copy_rows(Identifier._meta.db_table, columns, identifier_rows(start, stop))
+            done = stop
             if progress:
                 progress(60 + done * 20 // total, _("已写入 %(n)s 条标识") % {"n": done})
         if updates:
             _update_from_copy(
                 [
-                    (rec[0], shape.public_json(public), name, template_version.pk, now)
+                    (rec[0], public_json(public), name, template_version.pk, now)
                     for rec, public, _restricted, name in updates
                 ]
             )
@@ -517,24 +558,30 @@ def _apply(
             if progress:
                 progress(60 + done * 20 // total, _("已写入 %(n)s 条标识") % {"n": done})
 
-        restricted_rows = {pk: c[3] for pk, c in zip(ids, creates, strict=True) if c[3]}
-        restricted_rows.update(
-            {
-                rec[0]: restricted
-                for rec, _p, restricted, _n in updates
-                if restricted_before.get(rec[0], {}) != restricted
-            }
-        )
+        if restricted_new and _restricted_available():
+            from apps.enterprise_data.bulk import restricted_values_copy
+
+            restricted_values_copy(
+                enterprise=enterprise,
+                rows=(
+                    (ids[i], handle_of(creates[i][0]), restricted_json(creates[i][1])) for i in restricted_new
+                ),
+            )
+        restricted_rows = {
+            rec[0]: restricted
+            for rec, _p, restricted, _n in updates
+            if restricted_before.get(rec[0], {}) != restricted
+        }
         _restricted_store(enterprise, restricted_rows, shape.items_by_code)
 
         def audit_records() -> Iterator[AuditRecord]:
-            for pk, (_code, handle, public, restricted, _name) in zip(ids, creates, strict=True):
+            for pk, (code, cleaned, _name) in zip(ids, creates, strict=True):
                 yield AuditRecord(
                     action="identifier.register",
                     object_type="identifiers.Identifier",
                     object_id=pk,
-                    object_repr=handle,
-                    changes={"values": [None, len(public) + len(restricted)]},
+                    object_repr=handle_of(code),
+                    changes={"values": [None, len(cleaned)]},
                     tenant_schema=schema,
                 )
             for rec, public, restricted, _name in updates:
@@ -548,41 +595,19 @@ def _apply(
                 )
 
         def outbox_rows() -> Iterator[tuple]:
-            for pk, (_code, handle, _p, _r, _n) in zip(ids, creates, strict=True):
-                yield (OutboxOperation.CREATE, handle, _ref(pk), {})
+            create, update = OutboxOperation.CREATE, OutboxOperation.UPDATE
+            for pk, (code, _c, _n) in zip(ids, creates, strict=True):
+                yield (create, handle_of(code), pk, None)
             for rec, _p, _r, _n in updates:
-                yield (OutboxOperation.UPDATE, rec[1], _ref(rec[0]), {})
+                yield (update, rec[1], rec[0], None)
 
-        for batch in _batches(audit_records(), AUDIT_BATCH):
-            audit_write_many(batch)
+        audit_write_many(audit_records())
         if progress:
             progress(90, _("已写入审计日志"))
-        for batch in _batches(outbox_rows(), AUDIT_BATCH):
-            outbox_record_many(batch)
+        outbox_record_many(outbox_rows())
         updated_handles = [rec[1] for rec, _p, _r, _n in updates]
         if updated_handles:
             transaction.on_commit(lambda: _invalidate(updated_handles))
-
-
-def _batches(items: Iterator, size: int) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _ref(pk: int) -> Identifier:
-    """An Identifier standing for its primary key only, to point a foreign key at (the full
-    model __init__ costs ~14 µs, over a second for 100,000 outbox rows)."""
-    obj = Identifier.__new__(Identifier)
-    obj._state = ModelState()
-    obj._state.adding = False
-    obj.id = pk
-    return obj
 
 
 def _reserve_ids(n: int) -> list[int]:
@@ -597,16 +622,6 @@ def _reserve_ids(n: int) -> list[int]:
         return [row[0] for row in cur.fetchall()]
 
 
-def _copy(table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
-    """COPY rows into ``table`` on Django's connection (inside the caller's transaction)."""
-    connection.ensure_connection()
-    cols = ", ".join(f'"{c}"' for c in columns)
-    with connection.connection.cursor() as cur:
-        with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
 def _update_from_copy(rows: list[tuple]) -> None:
     """Changed identifiers: COPY into a temporary table, then one UPDATE … FROM."""
     table = Identifier._meta.db_table
@@ -616,7 +631,7 @@ def _update_from_copy(rows: list[tuple]) -> None:
             "(id bigint PRIMARY KEY, values jsonb, name varchar(255), template_version_id bigint, "
             "updated_at timestamptz) ON COMMIT DROP"
         )
-    _copy("_pp_identifier_update", ("id", "values", "name", "template_version_id", "updated_at"), rows)
+    copy_rows("_pp_identifier_update", ("id", "values", "name", "template_version_id", "updated_at"), rows)
     with connection.cursor() as cur:
         cur.execute(
             f'UPDATE "{table}" AS i SET "values" = u.values, name = u.name, '  # noqa: S608

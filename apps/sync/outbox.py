@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+import json
+from collections.abc import Iterable
 
-from apps.sync.models import OutboxEntry, OutboxOperation
+from django.db import transaction
+from django.utils import timezone
+
+from apps.sync.models import OutboxEntry, OutboxOperation, OutboxStatus
 
 
 def _kick() -> None:
@@ -26,16 +30,29 @@ def outbox_record(
     return entry
 
 
-def outbox_record_many(entries: list[tuple[str, str, object | None, dict]]) -> int:
-    """Bulk form for imports: [(operation, handle, identifier, payload), ...]."""
-    rows = [
-        OutboxEntry(operation=op, handle=handle, identifier=ident, payload=payload or {})
-        for op, handle, ident, payload in entries
-    ]
-    OutboxEntry.objects.bulk_create(rows, batch_size=2000)
-    if rows:
+def outbox_record_many(entries: Iterable[tuple[str, str, object | None, dict]]) -> int:
+    """Bulk form for imports: [(operation, handle, identifier, payload), ...], one COPY.
+    ``identifier`` is an Identifier, its primary key or None; ``entries`` may be a generator
+    (streamed, never held whole)."""
+    from apps.core.db import copy_rows
+
+    now = timezone.now()
+    pending = OutboxStatus.PENDING
+    dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+    def rows():
+        for op, handle, ident, payload in entries:
+            ident_id = getattr(ident, "pk", ident)
+            yield (op, handle, ident_id, dumps(payload) if payload else "{}", pending, 0, "", now)
+
+    count = copy_rows(
+        OutboxEntry._meta.db_table,
+        ("operation", "handle", "identifier_id", "payload", "status", "attempts", "last_error", "created_at"),
+        rows(),
+    )
+    if count:
         transaction.on_commit(_kick)
-    return len(rows)
+    return count
 
 
 __all__ = ["OutboxOperation", "outbox_record", "outbox_record_many"]
