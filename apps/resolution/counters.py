@@ -113,18 +113,21 @@ def queue_pending(pipe) -> list:
         return limits
     counts, latency, top = b.take()
     hours = set()
+    expiring = set()  # one EXPIRE per key and push, not one per counted item
     for (hour, field), n in counts.items():
         pipe.hincrby(count_key(hour), field, n)
         hours.add(hour)
     for (hour, prefix, bucket), n in latency.items():
         pipe.hincrby(latency_key(hour, prefix), bucket, n)
-        pipe.expire(latency_key(hour, prefix), COUNTER_TTL)
+        expiring.add(latency_key(hour, prefix))
     for (hour, prefix, handle), n in top.items():
         pipe.zincrby(top_key(hour, prefix), n, handle)
-        pipe.expire(top_key(hour, prefix), COUNTER_TTL)
+        expiring.add(top_key(hour, prefix))
     for hour in hours:
-        pipe.expire(count_key(hour), COUNTER_TTL)
+        expiring.add(count_key(hour))
         pipe.sadd(hours_key(), hour)
+    for key in expiring:
+        pipe.expire(key, COUNTER_TTL)
     return limits
 
 
