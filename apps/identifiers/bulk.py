@@ -17,8 +17,6 @@ from json.encoder import encode_basestring as _text
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import JSONField
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -265,18 +263,22 @@ _ITEM_VALUES_SQL = (
 
 
 def _existing(prefix: Prefix, codes: list[str]) -> dict[str, tuple]:
-    """object code → (id, handle, name, template_version_id, status, {item code: value})."""
+    """object code → (id, handle, name, template_version_id, status, {item code: value}).
+    One query per chunk, the codes passed as one array parameter (not thousands of
+    placeholders for Django and psycopg to build and PostgreSQL to parse)."""
     out: dict[str, tuple] = {}
-    for chunk in _chunks(codes):
-        qs = (
-            Identifier.objects.filter(prefix=prefix, object_code__in=chunk)
-            .annotate(item_values=RawSQL(_ITEM_VALUES_SQL, [FIRST_ITEM_INDEX], output_field=JSONField()))
-            .values_list(
-                "object_code", "id", "handle", "name", "template_version_id", "status", "item_values"
-            )
-        )
-        for code, *rest in qs:
-            out[code] = tuple(rest)
+    table = Identifier._meta.db_table
+    sql = (
+        f"SELECT object_code, id, handle, name, template_version_id, status, ({_ITEM_VALUES_SQL}) "  # noqa: S608
+        f'FROM "{table}" WHERE prefix_id = %s AND object_code = ANY(%s)'
+    )
+    with connection.cursor() as cursor:
+        for chunk in _chunks(codes):
+            cursor.execute(sql, [FIRST_ITEM_INDEX, prefix.pk, chunk])
+            for code, pk, handle, name, version_id, status, items in cursor.fetchall():
+                # Django's connection hands jsonb over as text
+                items = json.loads(items) if isinstance(items, str) else items
+                out[code] = (pk, handle, name, version_id, status, items)
     return out
 
 

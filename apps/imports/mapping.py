@@ -119,8 +119,11 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip(" \t\r\n\u3000"))
 
 
-def records(table: Table, cmap: ColumnMap) -> Iterator[tuple[int, Any, dict[str, Any], list[Any]]]:
-    """(row number, object code cell, {item code: cell}, raw cells) for every non-empty row.
+def records(
+    table: Table, cmap: ColumnMap, *, with_cells: bool = True
+) -> Iterator[tuple[int, Any, dict[str, Any], list[Any] | None]]:
+    """(row number, object code cell, {item code: cell}, raw cells) for every non-empty row
+    (the raw cells only ``with_cells``: the error report wants them, the dry run does not).
     Stops with FileRefused once the file has more data rows than IMPORT_MAX_ROWS."""
     limit = settings.IMPORT_MAX_ROWS
     count = 0
@@ -144,4 +147,4 @@ def records(table: Table, cmap: ColumnMap) -> Iterator[tuple[int, Any, dict[str,
                 value = excel_date(value)
             values[code] = _plain(value)
         code_cell = cells[oc] if oc < width else None
-        yield number, _plain(code_cell), values, [_plain(v) for v in cells]
+        yield number, _plain(code_cell), values, [_plain(v) for v in cells] if with_cells else None

@@ -139,10 +139,12 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def _merged_ranges(archive: zipfile.ZipFile, sheet_path: str) -> list[tuple[int, int, int, int]]:
+def _merged_ranges(archive: zipfile.ZipFile, sheet_path: str) -> tuple[list[tuple[int, int, int, int]], int]:
     """(min_row, min_col, max_row, max_col) of each merged range, streamed from the sheet XML
-    (read-only openpyxl does not report them; they sit after the cell data)."""
+    (read-only openpyxl does not report them; they sit after the cell data), and the number of
+    rows the XML holds (for the progress bar, when the sheet has no dimension)."""
     ranges = []
+    rows = 0
     tail = b""
     with archive.open(sheet_path) as stream:
         while True:
@@ -152,14 +154,45 @@ def _merged_ranges(archive: zipfile.ZipFile, sheet_path: str) -> list[tuple[int,
             data = tail + chunk
             cut = data.rfind(b"<")
             cut = cut if cut > len(data) - 200 else len(data)
-            for m in _MERGE_REF.finditer(data, 0, cut):
-                c1, r1, c2, r2 = m.groups()
-                ranges.append((int(r1), _column_number(c1), int(r2), _column_number(c2)))
+            rows += data.count(b"row>", 0, cut)  # </row>, also with a namespace prefix
+            if b"mergeCell" in data:
+                for m in _MERGE_REF.finditer(data, 0, cut):
+                    c1, r1, c2, r2 = m.groups()
+                    ranges.append((int(r1), _column_number(c1), int(r2), _column_number(c2)))
             tail = data[cut:]
+    rows += tail.count(b"row>")
     for m in _MERGE_REF.finditer(tail):
         c1, r1, c2, r2 = m.groups()
         ranges.append((int(r1), _column_number(c1), int(r2), _column_number(c2)))
-    return ranges
+    return ranges, rows
+
+
+def _load_read_only(fileobj: IO[bytes]):
+    """openpyxl's read-only workbook, without the size scan it makes of each sheet on opening:
+    a sheet without a <dimension> element (openpyxl's own write-only files, many exports) is
+    otherwise parsed in full just to learn its size, before any row is read."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class Sheet(ReadOnlyWorksheet):
+        def _get_size(self):
+            pass  # the row count comes from the merged-range scan instead
+
+    class Reader(ExcelReader):
+        def read_worksheets(self):
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.read_chartsheet(sheet, rel)
+                    continue
+                ws = Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                ws.sheet_state = sheet.state
+                self.wb._sheets.append(ws)
+
+    reader = Reader(fileobj, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
 
 
 def _guarded(rows: Iterator[tuple]) -> Iterator[tuple]:
@@ -229,7 +262,12 @@ def _fast_rows(ws) -> Iterator[tuple]:
                 kind = cell.get("t", "n")
                 if kind == "inlineStr":
                     node = cell.find(_IS)
-                    value = "".join(node.itertext()) if node is not None else None
+                    if node is None:
+                        value = None
+                    elif len(node) == 1 and node.text is None and node[0].tail is None:
+                        value = node[0].text or ""  # one plain <t>: what itertext joins
+                    else:
+                        value = "".join(node.itertext())
                 else:
                     value = cell.findtext(_V) or None
                     if value is not None:
@@ -288,7 +326,11 @@ def _open_xlsx(fileobj: IO[bytes]) -> Table:
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
+        try:
+            wb = _load_read_only(fileobj)
+        except (ImportError, AttributeError, TypeError):  # openpyxl internals changed
+            fileobj.seek(0)
+            wb = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
     except Exception:
         raise FileRefused(_("无法读取 Excel 文件：文件已损坏或不是 .xlsx 格式。"), code="not_xlsx") from None
     ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
@@ -297,7 +339,7 @@ def _open_xlsx(fileobj: IO[bytes]) -> Table:
     if defined is not None and EXAMPLE_NAME in defined:
         match = re.search(r"\$(\d+)", defined[EXAMPLE_NAME].attr_text or "")
         example_row = int(match.group(1)) if match else None
-    merged = _merged_ranges(wb._archive, ws._worksheet_path)
+    merged, xml_rows = _merged_ranges(wb._archive, ws._worksheet_path)
     rows = _excel_rows(ws, merged)
     head: list[tuple[int, list[Any]]] = []
     for item in rows:
@@ -325,7 +367,8 @@ def _open_xlsx(fileobj: IO[bytes]) -> Table:
                     continue
                 yield number, values
 
-    estimated = ws.max_row if isinstance(ws.max_row, int) and ws.max_row > 1 else None
+    max_row = ws.max_row if isinstance(ws.max_row, int) else xml_rows
+    estimated = max_row if max_row > 1 else None
     if estimated is not None:
         estimated = max(0, estimated - header_row - (1 if codes else 0))
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import io
 import json
 import os
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import PurePath
 
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -105,7 +106,10 @@ def _opened(job: ImportJob):
         table = open_table(fileobj, job.original_name)
         try:
             cmap = map_columns(table, items)
-            rows = (BulkRow(number, code, values) for number, code, values, _cells in records(table, cmap))
+            rows = (
+                BulkRow(number, code, values)
+                for number, code, values, _cells in records(table, cmap, with_cells=False)
+            )
             yield table, cmap, rows
         finally:
             if table.close:
@@ -113,26 +117,59 @@ def _opened(job: ImportJob):
 
 
 def _save_cleaned(job: ImportJob, cmap, cleaned: list) -> None:
-    """The dry run's canonical rows, for the apply step (it does not parse the file again)."""
-    meta = {"labels": cmap.labels, "index": cmap.index_of(), "version": job.template_version_id}
-    lines = [json.dumps(meta, ensure_ascii=False)]
-    lines.extend(json.dumps(row, ensure_ascii=False) for row in cleaned)
-    job.parsed_file.save("cleaned.jsonl", ContentFile("\n".join(lines).encode()), save=False)
+    """The dry run's canonical rows, for the apply step (it does not parse the file again).
+    JSON lines: a header naming the item codes, then one ``[row number, object code, [values in
+    that order, null where empty]]`` per row, written to a temporary file as they go (no second
+    copy of 100,000 rows in memory), the keys not repeated on every row."""
+    codes: list[str] = []
+    position: dict[str, int] = {}
+    for _number, _code, values in cleaned:
+        for key in values:
+            if key not in position:
+                position[key] = len(codes)
+                codes.append(key)
+    meta = {
+        "labels": cmap.labels,
+        "index": cmap.index_of(),
+        "version": job.template_version_id,
+        "codes": codes,
+    }
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    width = len(codes)
+    with tempfile.TemporaryFile() as tmp:
+        out = io.TextIOWrapper(tmp, encoding="utf-8", newline="\n", write_through=False)
+        out.write(dumps(meta))
+        for number, code, values in cleaned:
+            row = [None] * width
+            for key, value in values.items():
+                row[position[key]] = value
+            out.write("\n")
+            out.write(dumps([number, code, row]))
+        out.flush()
+        tmp.seek(0)
+        job.parsed_file.save("cleaned.jsonl", File(tmp, name="cleaned.jsonl"), save=False)
+        out.detach()
 
 
-def _load_cleaned(job: ImportJob) -> tuple[list[BulkRow], dict]:
-    with job.parsed_file.open("rb") as fh:
-        lines = fh.read().decode().split("\n")
-    meta = json.loads(lines[0])
+def _load_cleaned(job: ImportJob) -> tuple[Iterator[BulkRow], dict]:
+    """The rows saved by the dry run, read lazily (the file stays open until they are read)."""
+    fh = io.TextIOWrapper(job.parsed_file.open("rb"), encoding="utf-8")
+    meta = json.loads(fh.readline())
     if meta.get("version") != job.template_version_id:
+        fh.close()
         raise ApplicationError(_("导入数据与模板版本不一致，请重新上传"), code="stale")
-    lines[0] = ""
-    rows = []
-    for i in range(1, len(lines)):
-        number, code, values = json.loads(lines[i])
-        lines[i] = ""  # the text goes as the rows come
-        rows.append(BulkRow(number, code, values))
-    return rows, meta
+    codes = meta.get("codes")
+
+    def rows() -> Iterator[BulkRow]:
+        loads = json.loads
+        with fh:
+            for line in fh:
+                number, code, values = loads(line)
+                if codes is not None:
+                    values = {k: v for k, v in zip(codes, values, strict=True) if v is not None}
+                yield BulkRow(number, code, values)
+
+    return rows(), meta
 
 
 def import_job_validate(*, job: ImportJob, progress: Progress | None = None) -> dict:
@@ -240,7 +277,7 @@ def import_job_apply(*, job: ImportJob, progress: Progress | None = None) -> dic
             template_version=job.template_version,
             rows=rows,
             progress=inner,
-            total=len(rows),
+            total=job.total_rows,
             values_cleaned=True,
         )
         if not result.ok:
