@@ -1,7 +1,16 @@
-"""Two-layer cache of resolution records: an in-process LRU in front of Redis.
+"""Cache of resolution records: an in-process LRU, optionally in front of a shared Redis copy.
 
 Keys are the lowercased handle. A warm hit is served from the in-process LRU with no network
-round trip; correctness across processes comes from invalidation messages:
+round trip. On a local miss a ``shared`` fetch reads the Redis copy first (MGET of version and
+record) and the database only when Redis has no valid copy; a fetch that is not ``shared`` goes
+straight to its loader. Local registry records are not shared by default
+(``RESOLUTION_SHARED_CACHE``): their loader is one prepared index lookup on a PostgreSQL next
+to the web processes, which costs about what the Redis round trip costs, so a miss that also
+misses Redis (the long tail of a large registry) paid two round trips for one answer, and a
+Redis outage failed resolutions. Turn it on when the database is far or overloaded (sharded
+PostgreSQL, a remote primary). Upstream answers are always shared (their loader is an HTTP call
+to another node). Correctness across processes does not depend on the Redis copy; it comes
+from invalidation messages:
 
 * Every process that serves resolutions runs one subscriber thread on a Redis pub/sub channel.
   While it is subscribed the local LRU is trusted; when the subscription drops, the LRU is
@@ -251,18 +260,30 @@ def fetch(
     *,
     ttl: int | Callable[[dict], int] = REDIS_TTL,
     not_found_ttl: int = NOT_FOUND_TTL,
+    shared: bool = True,
     defer_fill: bool = True,
 ) -> dict | None:
     """The record of ``handle_ci`` or None; ``loader`` reads the database (or an upstream) on a
-    miss and returns a JSON-able dict or None. The Redis copy of a miss is written by the
-    background pusher (``defer_fill``, see ``queue_fill``) or, when the loader is expensive
-    enough that other processes should find the copy at once (an upstream resolver), inline."""
+    miss and returns a JSON-able dict or None.
+
+    Not ``shared``: a local miss costs the loader alone (no Redis round trip). ``shared``: the
+    Redis copy is read first; the copy of a miss is written by the background pusher
+    (``defer_fill``, see ``queue_fill``) or, when the loader is expensive enough that other
+    processes should find the copy at once (an upstream resolver), inline."""
     subscriber.ensure()
     value = local.get(handle_ci)
     if value is not _MISSING:
         return None if value is _NOT_FOUND else value
 
     epoch = local.epoch
+    if not shared:
+        record = loader(handle_ci)
+        if record is None:
+            local.put_if(epoch, handle_ci, _NOT_FOUND, min(LOCAL_TTL, not_found_ttl))
+        else:
+            local.put_if(epoch, handle_ci, record, LOCAL_TTL)
+        return record
+
     client = redis_client()
     version, raw = client.mget(version_key(handle_ci), record_key(handle_ci))
     version = version or b"0"

@@ -20,8 +20,18 @@ BENCH = os.environ.get("PARK_BENCH_ENDPOINTS") == "1"
 
 class ResolutionFastPathMiddleware:
     def __init__(self, get_response):
+        # Imported when the middleware chain is built (before gunicorn forks its workers with
+        # preload_app), not by each worker's first resolution.
+        from apps.resolution import views
+
         self.get_response = get_response
         self.public = get_public_schema_name()
+        self.views = views
+        self.floor = None
+        if BENCH:
+            from apps.resolution import bench_views
+
+            self.floor = bench_views.floor
 
     def __call__(self, request):
         path = request.path_info
@@ -34,13 +44,9 @@ class ResolutionFastPathMiddleware:
                 and getattr(connection, "tenant", None) is not None
                 and connection.tenant.schema_name == self.public
             ):
-                from apps.resolution import views
-
                 if path == SNMS_DETAIL:
-                    return views.snms_detail(request)
+                    return self.views.snms_detail(request)
                 if path == "/bench/floor":
-                    from apps.resolution import bench_views
-
-                    return bench_views.floor(request)
-                return views.handle_rest(request, path[len(HANDLE_API) :])
+                    return self.floor(request)
+                return self.views.handle_rest(request, path[len(HANDLE_API) :])
         return self.get_response(request)

@@ -198,7 +198,7 @@ class UpstreamError(Exception):
 def get_record(handle_ci: str, prefix_ci: str, handle: str) -> dict | None:
     """Cached record of a handle: local registry or, for other prefixes, the upstream resolver."""
     if is_local_prefix(prefix_ci):
-        return cache.fetch(handle_ci, load_local_record)
+        return cache.fetch(handle_ci, load_local_record, shared=settings.RESOLUTION_SHARED_CACHE)
     # Upstream answers: cached under their own key space, for the upstream values' TTL.
     # Written to Redis inline: other processes should find it rather than ask the upstream again.
     return cache.fetch(
