@@ -50,30 +50,33 @@ class Identifier(TimeStampedModel):
     handle = models.CharField(_("标识"), max_length=255)
     # lower(handle): unique, so a case-variant duplicate is refused; resolution looks up by it
     # and then compares the suffix exactly (suffixes are case-sensitive).
-    handle_ci = models.CharField(_("标识（小写）"), max_length=255, unique=True, editable=False)
+    handle_ci = models.CharField(_("标识（小写）"), max_length=255, editable=False)
     prefix = models.ForeignKey(
-        Prefix, verbose_name=_("前缀"), on_delete=models.PROTECT, related_name="identifiers"
+        Prefix, verbose_name=_("前缀"), on_delete=models.PROTECT, related_name="identifiers", db_index=False
     )
     suffix = models.CharField(_("后缀"), max_length=190)
     object_code = models.CharField(_("对象代码"), max_length=190)
     security_code = models.CharField(_("校验位"), max_length=4, blank=True)
     enterprise = models.ForeignKey(
-        "tenants.Enterprise", verbose_name=_("所属企业"), on_delete=models.PROTECT, related_name="identifiers"
+        "tenants.Enterprise",
+        verbose_name=_("所属企业"),
+        on_delete=models.PROTECT,
+        related_name="identifiers",
+        db_index=False,
     )
-    category = models.CharField(_("对象类别"), max_length=32, choices=ObjectCategory.choices, db_index=True)
+    category = models.CharField(_("对象类别"), max_length=32, choices=ObjectCategory.choices)
     template_version = models.ForeignKey(
         "metadata.TemplateVersion",
         verbose_name=_("模板版本"),
         on_delete=models.PROTECT,
         related_name="identifiers",
     )
-    name = models.CharField(_("对象名称"), max_length=255, blank=True, db_index=True)
+    name = models.CharField(_("对象名称"), max_length=255, blank=True)
     status = models.CharField(
         _("状态"),
         max_length=16,
         choices=IdentifierStatus.choices,
         default=IdentifierStatus.ACTIVE,
-        db_index=True,
     )
     # Public values only: [{"index", "type", "data": {"format", "value"}, "ttl", "timestamp"}, ...]
     values = models.JSONField(_("公开标识值"), default=list, blank=True)
@@ -91,8 +94,12 @@ class Identifier(TimeStampedModel):
         verbose_name = _("标识")
         verbose_name_plural = _("标识")
         ordering = ["-created_at", "-id"]
+        # Few indexes on purpose: a 100,000-row import writes every one of them. Resolution uses
+        # the handle_ci one; (prefix, object_code) serves per-prefix reads, the composite the
+        # enterprise's lists; name/code searches are substring matches no btree helps.
         constraints = [
-            models.UniqueConstraint(fields=["prefix", "object_code"], name="identifier_object_code_unique")
+            models.UniqueConstraint(fields=["handle_ci"], name="identifier_handle_ci_unique"),
+            models.UniqueConstraint(fields=["prefix", "object_code"], name="identifier_object_code_unique"),
         ]
         indexes = [models.Index(fields=["enterprise", "category", "status"])]
         permissions = [("view_restricted_values", _("查看受限标识值"))]
