@@ -270,9 +270,10 @@ EXTRA_TENANT_SCHEMAS = [OPERATOR_DATA_SCHEMA]  # migrated by migrate_tenants wit
 IMPORT_MAX_FILE_MB = env_int("IMPORT_MAX_FILE_MB", 50)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 RESOLUTION_RATE_LIMIT = os.environ.get("RESOLUTION_RATE_LIMIT", "600/m")
-# Also keep local registry records in Redis, read before the database on an in-process miss:
-# worth it only when the database is far or overloaded (see apps/resolution/cache.py).
-RESOLUTION_SHARED_CACHE = env_bool("RESOLUTION_SHARED_CACHE", False)
+# Keep local registry records in Redis too (the design: in process and in Redis), read before
+# the database on an in-process miss. 0: one prepared SQL lookup per miss, no Redis on the path
+# (see apps/resolution/cache.py and tests/perf/bench_resolution.py for both).
+RESOLUTION_SHARED_CACHE = env_bool("RESOLUTION_SHARED_CACHE", True)
 UPSTREAM_RESOLVER_URL = os.environ.get("UPSTREAM_RESOLVER_URL", "")
 UPSTREAM_NODE_URL = os.environ.get("UPSTREAM_NODE_URL", "")
 UPSTREAM_NODE_USER = os.environ.get("UPSTREAM_NODE_USER", "")

@@ -110,12 +110,22 @@ def _public_schema_between_tests():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Tests share one Redis; each test starts from an empty cache of its own prefix."""
-    from django.core.cache import cache
+    """Tests share one Redis; each test starts from an empty cache of its own prefix. Only
+    this worker's keys go: ``cache.clear()`` would FLUSHDB under the other xdist worker's feet
+    (its pushed resolution counters included)."""
+    from django.conf import settings
+
+    from apps.resolution.cache import redis_client
 
     yield
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
     try:
-        cache.clear()
+        client = redis_client()
+        # django-tenants keys are "<schema>:<prefix>:<version>:<key>"; ours "<prefix>:res:...".
+        for pattern in (f"*:{prefix}:*", f"{prefix}:*"):
+            keys = list(client.scan_iter(match=pattern, count=1000))
+            if keys:
+                client.delete(*keys)
     except Exception:
         pass
 

@@ -131,18 +131,23 @@ def queue_pending(pipe) -> list:
     return limits
 
 
+_push_lock = threading.Lock()
+
+
 def push_pending() -> None:
-    """Write this process's pending counts and rate-limit hits to Redis now."""
-    pipe = redis_client().pipeline(transaction=False)
-    limits = queue_pending(pipe)
-    if len(pipe) == 0:
-        return
-    try:
-        results = pipe.execute()
-    except Exception:
-        _limiter.restore(limits)
-        raise
-    _limiter.settle(limits, results[: len(limits)])
+    """Write this process's pending counts and rate-limit hits to Redis now. Serialised, so a
+    caller (``drain``) returns only after a push the pusher thread had in flight has landed."""
+    with _push_lock:
+        pipe = redis_client().pipeline(transaction=False)
+        limits = queue_pending(pipe)
+        if len(pipe) == 0:
+            return
+        try:
+            results = pipe.execute()
+        except Exception:
+            _limiter.restore(limits)
+            raise
+        _limiter.settle(limits, results[: len(limits)])
 
 
 def ensure_flusher() -> None:
