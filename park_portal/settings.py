@@ -270,6 +270,9 @@ EXTRA_TENANT_SCHEMAS = [OPERATOR_DATA_SCHEMA]  # migrated by migrate_tenants wit
 IMPORT_MAX_FILE_MB = env_int("IMPORT_MAX_FILE_MB", 50)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 RESOLUTION_RATE_LIMIT = os.environ.get("RESOLUTION_RATE_LIMIT", "600/m")
+# Reverse proxies in front of the app (addresses or CIDR networks). When REMOTE_ADDR is one of
+# them the resolution rate limit counts the right-most X-Forwarded-For entry that is not.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 # Keep local registry records in Redis too (the design: in process and in Redis), read before
 # the database on an in-process miss. 0: one prepared SQL lookup per miss, no Redis on the path
 # (see apps/resolution/cache.py and tests/perf/bench_resolution.py for both).

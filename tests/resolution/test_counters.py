@@ -81,3 +81,32 @@ def test_rate_limit_429_with_retry_after(park_client, enterprise_a):
     assert limited.json()["message"]
     # another client has its own window
     assert park_client.get(f"/api/handles/{lamp.handle}", REMOTE_ADDR="10.0.0.9").status_code == 200
+
+
+@override_settings(RESOLUTION_RATE_LIMIT="2/m", TRUSTED_PROXIES=["127.0.0.1", "::1"])
+def test_rate_limit_behind_the_proxy_counts_each_forwarded_client(park_client, enterprise_a):
+    lamp = builders.identifier(enterprise_a, "Lamp-1")
+    url = f"/api/handles/{lamp.handle}"
+
+    def via_nginx(client_ip, spoofed=""):
+        # nginx's $proxy_add_x_forwarded_for: whatever the client sent, then the address it saw
+        forwarded = f"{spoofed}, {client_ip}" if spoofed else client_ip
+        return park_client.get(url, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    assert [via_nginx("203.0.113.1") for _ in range(3)] == [200, 200, 429]
+    # a second client behind the same proxy has its own bucket
+    assert [via_nginx("203.0.113.2") for _ in range(2)] == [200, 200]
+    # a left-hand entry the client wrote itself does not move it to another bucket
+    assert via_nginx("203.0.113.1", spoofed="198.51.100.7") == 429
+    assert via_nginx("203.0.113.1", spoofed="203.0.113.9") == 429
+
+
+@override_settings(RESOLUTION_RATE_LIMIT="2/m", TRUSTED_PROXIES=["127.0.0.1", "::1"])
+def test_forwarded_for_from_an_untrusted_address_is_ignored(park_client, enterprise_a):
+    lamp = builders.identifier(enterprise_a, "Lamp-1")
+    url = f"/api/handles/{lamp.handle}"
+    codes = [
+        park_client.get(url, REMOTE_ADDR="192.0.2.50", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n in range(3)
+    ]
+    assert codes == [200, 200, 429]  # one bucket: the connecting address, whatever XFF claims
