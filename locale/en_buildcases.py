@@ -211,4 +211,7 @@ EN = {
     "阶段已批准": "Stage approved",
     "请填写退回原因并选择阶段": "Please give a reason and choose the stage to send the case back to",
     "已退回": "Sent back",
+    # Provisioning an enterprise not yet approved
+    "企业入驻申请尚未批准：只有园区管理员可以执行“开通企业租户”": "The enterprise's application is not approved yet: only a park administrator may run “Activate enterprise tenant”",
+    "企业入驻申请待园区管理员批准": "The enterprise's application awaits a park administrator's approval",
 }

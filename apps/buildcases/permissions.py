@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apps.accounts.choices import ParkRole
-from apps.buildcases.choices import CaseStatus, CompletionKind
+from apps.buildcases.choices import AutomatedStep, CaseStatus, CompletionKind
 
 WORK_ROLES = (ParkRole.PARK_ADMIN, ParkRole.PARK_OPERATOR)
 VIEW_ROLES = (ParkRole.PARK_ADMIN, ParkRole.PARK_OPERATOR, ParkRole.PARK_AUDITOR)
@@ -21,6 +21,22 @@ def can_work(user) -> bool:
 def can_decide(user) -> bool:
     """Only park administrators approve a stage or send it back."""
     return bool(user.is_authenticated and user.is_park_admin)
+
+
+def can_start_step(user, case, item) -> bool:
+    """Operators run automated steps, except provisioning the tenant of an enterprise the park
+    has not approved yet: that step approves the application, a park administrator's decision."""
+    if not can_work(user):
+        return False
+    if item.automated_step == AutomatedStep.PROVISION_TENANT and needs_approval(case):
+        return can_decide(user)
+    return True
+
+
+def needs_approval(case) -> bool:
+    from apps.tenants.choices import EnterpriseStatus
+
+    return bool(case.enterprise_id and case.enterprise.status == EnterpriseStatus.APPLIED)
 
 
 def is_case_member(user, case) -> bool:

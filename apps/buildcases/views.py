@@ -105,6 +105,9 @@ def case_detail_view(request, pk: int):
         items = list(selectors.case_items(case, stage=stage.value)) if index <= reached else []
         for item in items:
             item.can_upload = permissions.can_upload(user, case, item)
+            item.can_start = item.completion_kind == "automated" and permissions.can_start_step(
+                user, case, item
+            )
         stages.append(
             {
                 "value": stage.value,

@@ -209,3 +209,54 @@ def test_beat_snapshots_every_case_from_monitoring_on(secondary_case, alpha_case
     )
     assert services.monitor_all() == {"cases": 1, "alerts": 1}
     assert secondary_case.snapshots.count() == 1 and not alpha_case.snapshots.exists()
+
+
+def _to_construction(case, actor):
+    for _stage in (Stage.DEMAND, Stage.PLANNING):
+        work_manual_items(case, actor)
+        case = services.stage_approve(case=case, actor=actor)
+    assert case.stage == Stage.CONSTRUCTION
+    return case
+
+
+def test_only_a_park_admin_provisions_an_enterprise_not_yet_approved(park, park_admin, park_operator):
+    from apps.tasks.models import TaskRun
+    from apps.tenants.choices import EnterpriseStatus
+    from apps.tenants.services import enterprise_apply
+    from tests import factories
+
+    enterprise = enterprise_apply(
+        name="待审批制造有限公司",
+        credit_code=factories.SPARE_CREDIT_CODES[2],
+        code="PEND7",
+        contact_name="王五",
+        contact_phone="13700000000",
+        contact_email="pend7@example.com",
+    )
+    case = services.case_create(
+        actor=park_admin, title="PEND7 企业节点", mode="enterprise", enterprise=enterprise
+    )
+    case = _to_construction(case, park_admin)
+    step = case.items.get(automated_step="provision_tenant")
+    runs = TaskRun.objects.count()
+
+    with pytest.raises(PermissionDenied) as exc:
+        services.step_start(item=step, actor=park_operator)
+    assert "园区管理员" in exc.value.message
+    step.refresh_from_db()
+    enterprise.refresh_from_db()
+    assert step.state == ItemState.OPEN and step.task_run_id is None
+    assert enterprise.status == EnterpriseStatus.APPLIED
+    assert TaskRun.objects.count() == runs
+    assert not case.events.filter(kind=EventKind.STEP_STARTED).exists()
+
+    # Run directly (as a queued step would be): the operator still cannot approve.
+    with pytest.raises(PermissionDenied):
+        services.step_execute(item_id=step.pk, actor=park_operator)
+    enterprise.refresh_from_db()
+    assert enterprise.status == EnterpriseStatus.APPLIED
+
+    # Other steps stay the operator's; the park admin may start this one.
+    run = services.step_start(item=step, actor=park_admin)
+    step.refresh_from_db()
+    assert step.state == ItemState.RUNNING and step.task_run_id == run.pk
