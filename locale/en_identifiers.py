@@ -39,7 +39,7 @@ EN = {
     "公开": "Public",
     "仅本企业及授权用户可见": "visible only to this enterprise and users with a grant",
     "留空则按企业序列自动生成；不能包含空格或斜杠": "Leave empty to generate it from the enterprise sequence. No spaces or slashes",
-    "留空则按企业序列自动生成；系统会在末尾追加校验位": "Leave empty to generate it from the enterprise sequence. A check character is appended at the end",
+    "留空则按企业序列自动生成；只能使用数字 0-9 和大写字母 A-Z，系统会在末尾追加校验位": "Leave empty to generate it from the enterprise sequence. Digits 0-9 and capital letters A-Z only; a check character is appended at the end",
     "对象代码（标识后缀）": "Object code (identifier suffix)",
     "被授权用户（用户名）": "Grantee (username)",
     "授权范围": "Scope",
@@ -204,4 +204,6 @@ EN = {
     "已授权": "Access granted",
     "已撤销授权": "Grant revoked",
     "已停用 API 客户端": "API client disabled",
+    # Check characters, API, history, edits (group B)
+    "该模板启用了校验位，对象代码只能由数字 0-9 和大写字母 A-Z 组成（不允许的字符：%(chars)s）": "This template uses a check character: the object code may contain only digits 0-9 and capital letters A-Z (not allowed: %(chars)s)",
 }

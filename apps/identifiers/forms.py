@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.identifiers import handles
 from apps.metadata.choices import GRADE_GBT43697, Grade, ItemState, ItemType
 from apps.metadata.validation import enum_choices
 
@@ -117,7 +118,9 @@ class IdentifierValuesForm(forms.Form):
         if with_object_code:
             help_text = gettext_lazy("留空则按企业序列自动生成；不能包含空格或斜杠")
             if use_check:
-                help_text = gettext_lazy("留空则按企业序列自动生成；系统会在末尾追加校验位")
+                help_text = gettext_lazy(
+                    "留空则按企业序列自动生成；只能使用数字 0-9 和大写字母 A-Z，系统会在末尾追加校验位"
+                )
             self.fields[OBJECT_CODE] = forms.CharField(
                 label=gettext_lazy("对象代码（标识后缀）"),
                 required=False,
@@ -126,6 +129,18 @@ class IdentifierValuesForm(forms.Form):
             )
         for item in self.items:
             self.fields[item["code"]] = _field(item, initial.get(item["code"]))
+        self.use_check = use_check
+
+    def clean_object_code(self) -> str:
+        """The same rule as the registration service, shown on the field before anything is saved."""
+        code = (self.cleaned_data.get(OBJECT_CODE) or "").strip()
+        if code:
+            validate = handles.validate_check_object_code if self.use_check else handles.validate_object_code
+            try:
+                validate(code)
+            except handles.HandleError as exc:
+                raise forms.ValidationError(exc.message) from None
+        return code
 
     def file_items(self) -> list[dict]:
         return [i for i in self.items if i.get("item_type") == ItemType.FILE]

@@ -338,8 +338,9 @@ def identifier_register(
         if not object_code:
             object_code = None
     if object_code is not None:
+        validate = handles.validate_check_object_code if use_check else handles.validate_object_code
         try:
-            handles.validate_object_code(object_code, max_length=max_len)
+            validate(object_code, max_length=max_len)
         except handles.HandleError as exc:
             raise ApplicationError(
                 exc.message, errors={"object_code": [exc.message]}, code="invalid_object_code"

@@ -78,6 +78,17 @@ def test_validation_errors_name_the_item(api_a, mfg):
     assert response.status_code == 400 and "template" in response.json()["errors"]
 
 
+def test_check_character_template_refuses_other_characters(api_a, mfg):
+    response = api_a.post(
+        URL,
+        {"template": "PARK-MFG", "object_code": "fork-3", "values": product(1)},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "0-9" in response.json()["errors"]["object_code"][0]
+    assert not Identifier.objects.exists()
+
+
 def test_pagination_and_filters(api_a, register_product):
     for n in range(1, 6):
         register_product(n, name=f"变压器{n}" if n != 5 else "特殊电抗器")

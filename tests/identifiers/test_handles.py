@@ -17,6 +17,7 @@ from apps.identifiers.handles import (
     parse_handle,
     split_check,
     suffix_with_check,
+    validate_check_object_code,
     verify_suffix,
 )
 
@@ -70,15 +71,31 @@ def test_every_valid_check_character_verifies(code):
     assert verify_suffix(suffix) == code
 
 
-@settings(max_examples=300, deadline=None)
+# Replacement characters for the change tests: the check alphabet plus what people actually
+# mistype (lower case, separators, full-width and Chinese characters). Before codes were
+# restricted to 0-9A-Z, "A-1"/"A91" and "b1"/"B1" shared a check character.
+TYPO_ALPHABET = CHECK_ALPHABET + "abcxyz-_.~!#*0９Ａ路灯ß"
+typo_chars = st.sampled_from(TYPO_ALPHABET) | st.characters(
+    blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"), blacklist_characters="/"
+)
+
+
+def _changed_is_refused(changed: str) -> bool:
+    """A changed suffix body (code + check) must not verify, whatever the characters."""
+    return not check_character_valid(changed[:-1], changed[-1]) and split_check(
+        f"{changed[:-1]}{CHECK_SEPARATOR}{changed[-1]}"
+    ) == (f"{changed[:-1]}{CHECK_SEPARATOR}{changed[-1]}", "")
+
+
+@settings(max_examples=500, deadline=None)
 @given(object_codes, st.data())
 def test_every_single_character_change_is_caught(code, data):
     check = check_character(code)
     full = code + check
     position = data.draw(st.integers(min_value=0, max_value=len(full) - 1))
-    replacement = data.draw(st.sampled_from([c for c in CHECK_ALPHABET if c != full[position]]))
+    replacement = data.draw(typo_chars.filter(lambda c: c != full[position]))
     changed = full[:position] + replacement + full[position + 1 :]
-    assert not check_character_valid(changed[:-1], changed[-1])
+    assert _changed_is_refused(changed), changed
 
 
 def test_every_single_character_change_is_caught_exhaustively():
@@ -86,16 +103,30 @@ def test_every_single_character_change_is_caught_exhaustively():
     check = check_character(code)
     full = code + check
     for position in range(len(full)):
-        for replacement in CHECK_ALPHABET:
+        for replacement in TYPO_ALPHABET:
             if replacement == full[position]:
                 continue
             changed = full[:position] + replacement + full[position + 1 :]
-            assert not check_character_valid(changed[:-1], changed[-1]), changed
+            assert _changed_is_refused(changed), changed
 
 
-def test_check_character_of_chinese_codes_is_stable():
-    assert check_character("路灯001") == check_character("路灯001")
-    assert check_character_valid("路灯001", check_character("路灯001"))
+@pytest.mark.parametrize("code", ["A-1", "b1", "B_1", "fork-3", "路灯001", "LAMP 1", "Ａ1"])
+def test_codes_outside_0_9_A_Z_get_no_check_character(code):
+    with pytest.raises(HandleError) as exc:
+        check_character(code)
+    assert exc.value.reason in ("check_alphabet", "bad_suffix")
+    assert exc.value.message
+
+
+def test_validate_check_object_code_names_the_refused_characters():
+    assert validate_check_object_code("LAMP0001") == "LAMP0001"
+    with pytest.raises(HandleError) as exc:
+        validate_check_object_code("fork-3")
+    assert exc.value.reason == "check_alphabet"
+    assert "f" in exc.value.message and "-" in exc.value.message
+    with pytest.raises(HandleError) as exc:
+        validate_check_object_code("AB12", max_length=3)
+    assert exc.value.reason == "too_long"
 
 
 @pytest.mark.parametrize(

@@ -130,6 +130,21 @@ def test_given_object_code_and_case_variant_duplicates(alpha, admin_a, seeds):
     assert "object_code" in exc.value.errors
 
 
+@pytest.mark.parametrize("code", ["lamp1", "A-1", "B_1", "路灯1"])
+def test_check_character_templates_refuse_codes_outside_0_9_A_Z(alpha, admin_a, mfg, code):
+    with pytest.raises(ApplicationError) as exc:
+        identifier_register(
+            actor=admin_a, enterprise=alpha, template_version=mfg, values=product(1), object_code=code
+        )
+    assert exc.value.code == "invalid_object_code"
+    assert "0-9" in exc.value.errors["object_code"][0]
+    assert not Identifier.objects.exists()
+    ok = identifier_register(
+        actor=admin_a, enterprise=alpha, template_version=mfg, values=product(1), object_code="LAMP1"
+    )
+    assert ok.suffix == handles.suffix_with_check("LAMP1")
+
+
 def test_unique_items_are_enforced(alpha, admin_a, staff_version):
     values = {"name": "王五", "employee_no": "E7"}
     identifier_register(actor=admin_a, enterprise=alpha, template_version=staff_version, values=values)

@@ -101,6 +101,15 @@ def test_generated_form_registers_and_shows_errors_on_the_field(client_a, mfg, a
     assert response.status_code == 302 and response["Location"] == f"/identifiers/{ident.pk}/"
 
 
+def test_form_refuses_an_object_code_the_check_character_cannot_protect(client_a, mfg, alpha):
+    page = client_a.get(f"/identifiers/new/{mfg.template_id}/").content.decode()
+    assert "A-Z" in page  # the field says which characters are allowed
+    response = client_a.post(f"/identifiers/new/{mfg.template_id}/", {**product(1), "object_code": "a-1"})
+    assert response.status_code == 200
+    assert "0-9" in response.content.decode()
+    assert not Identifier.objects.exists()
+
+
 def test_file_item_upload_is_stored_in_the_enterprise_schema(client_a, mfg, alpha, member_a):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
