@@ -232,4 +232,8 @@ EN = {
     "全部类型": "All types",
     "暂无报告": "No reports yet",
     "报告已开始生成": "The report is being generated",
+    "%(month)s 的月度报备已于 %(when)s 报送上级节点，不能重新生成或替换": (
+        "The monthly filing of %(month)s was submitted to the top-level node on %(when)s; "
+        "it cannot be generated again or replaced"
+    ),
 }

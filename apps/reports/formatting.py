@@ -64,6 +64,13 @@ def cn_date(value: dt.date | dt.datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def cn_month(value: dt.date | None) -> str:
+    """2026年11月."""
+    if value is None:
+        return EMPTY
+    return f"{value.year}年{value.month}月"
+
+
 def cn_datetime(value: dt.datetime | None) -> str:
     """2026年11月24日 09:05."""
     if value is None:
