@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from apps.core.errors import NotFound
 from apps.identifiers.models import Identifier, IdentifierGrant
@@ -77,7 +78,7 @@ def identifier_get(*, pk: int | None = None, handle: str | None = None, enterpri
     else:
         obj = None
     if obj is None:
-        raise NotFound("标识不存在")
+        raise NotFound(_("标识不存在"))
     return obj
 
 

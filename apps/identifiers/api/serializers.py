@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,7 +13,7 @@ class HandleValueSerializer(serializers.Serializer):
     data = serializers.DictField()
     ttl = serializers.IntegerField(required=False)
     timestamp = serializers.CharField(required=False, allow_blank=True)
-    grade = serializers.IntegerField(required=False, help_text="受限值的数据分级（公开值无此字段）")
+    grade = serializers.IntegerField(required=False, help_text=_lazy("受限值的数据分级（公开值无此字段）"))
 
 
 class IdentifierSerializer(serializers.ModelSerializer):
@@ -71,11 +72,14 @@ class IdentifierSerializer(serializers.ModelSerializer):
 
 class IdentifierWriteSerializer(serializers.Serializer):
     template = serializers.CharField(
-        required=False, help_text="模板编码或 ID（登记时必填；修改时可省略，填写则升级到该模板的最新版本）"
+        required=False,
+        help_text=_lazy("模板编码或 ID（登记时必填；修改时可省略，填写则升级到该模板的最新版本）"),
     )
-    object_code = serializers.CharField(required=False, allow_blank=True, help_text="对象代码；留空自动生成")
+    object_code = serializers.CharField(
+        required=False, allow_blank=True, help_text=_lazy("对象代码；留空自动生成")
+    )
     values = serializers.DictField(
-        child=serializers.CharField(allow_blank=True), help_text="{数据项英文编码: 值}"
+        child=serializers.CharField(allow_blank=True), help_text=_lazy("{数据项英文编码: 值}")
     )
 
 

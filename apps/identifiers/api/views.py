@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
 from django_tenants.utils import get_public_schema_name
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -47,15 +49,19 @@ def _operator():
 
 
 class IdentifierFilter(filters.FilterSet):
-    q = filters.CharFilter(method="filter_q", label="标识、名称或对象代码")
-    handle = filters.CharFilter(method="filter_handle", label="完整标识（前缀不区分大小写）")
-    code = filters.CharFilter(field_name="object_code", lookup_expr="icontains", label="对象代码")
-    category = filters.ChoiceFilter(choices=ObjectCategory.choices, label="对象类别")
-    template = filters.CharFilter(method="filter_template", label="模板编码或 ID")
-    status = filters.ChoiceFilter(choices=IdentifierStatus.choices, label="状态")
-    date_from = filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="登记日期起")
-    date_to = filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="登记日期止")
-    enterprise = filters.CharFilter(field_name="enterprise__code", lookup_expr="iexact", label="企业代码")
+    q = filters.CharFilter(method="filter_q", label=_lazy("标识、名称或对象代码"))
+    handle = filters.CharFilter(method="filter_handle", label=_lazy("完整标识（前缀不区分大小写）"))
+    code = filters.CharFilter(field_name="object_code", lookup_expr="icontains", label=_lazy("对象代码"))
+    category = filters.ChoiceFilter(choices=ObjectCategory.choices, label=_lazy("对象类别"))
+    template = filters.CharFilter(method="filter_template", label=_lazy("模板编码或 ID"))
+    status = filters.ChoiceFilter(choices=IdentifierStatus.choices, label=_lazy("状态"))
+    date_from = filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label=_lazy("登记日期起")
+    )
+    date_to = filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_lazy("登记日期止"))
+    enterprise = filters.CharFilter(
+        field_name="enterprise__code", lookup_expr="iexact", label=_lazy("企业代码")
+    )
 
     class Meta:
         model = Identifier
@@ -82,8 +88,8 @@ class IdentifierPagination(PageNumberPagination):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="标识列表"),
-    retrieve=extend_schema(summary="标识详情"),
+    list=extend_schema(summary=_lazy("标识列表")),
+    retrieve=extend_schema(summary=_lazy("标识详情")),
 )
 class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = IdentifierSerializer
@@ -111,7 +117,7 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def _writer_enterprise(self, identifier=None):
         enterprise = identifier.enterprise if identifier is not None else (_tenant() or _operator())
         if enterprise is None or not services.can_write(self.request.user, enterprise):
-            raise PermissionDenied("无权登记或修改该企业的标识")
+            raise PermissionDenied(_("无权登记或修改该企业的标识"))
         return enterprise
 
     def _template_version(self, enterprise, ref: str | None, *, required: bool):
@@ -119,7 +125,7 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
         if not ref:
             if required:
-                raise ValidationError({"template": ["登记标识需要指定模板"]})
+                raise ValidationError({"template": [_("登记标识需要指定模板")]})
             return None
         templates = templates_for_enterprise(enterprise, published_only=True)
         template = (
@@ -129,11 +135,11 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         version = template_current_version(template) if template else None
         if version is None:
-            raise ValidationError({"template": [f"模板 {ref} 不存在或未发布"]})
+            raise ValidationError({"template": [_("模板 %(ref)s 不存在或未发布") % {"ref": ref}]})
         return version
 
     @extend_schema(
-        summary="登记标识", request=IdentifierWriteSerializer, responses={201: IdentifierSerializer}
+        summary=_lazy("登记标识"), request=IdentifierWriteSerializer, responses={201: IdentifierSerializer}
     )
     def create(self, request):
         enterprise = self._writer_enterprise()
@@ -150,7 +156,7 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(self.get_serializer(ident).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="修改标识（整体替换数据项的值）",
+        summary=_lazy("修改标识（整体替换数据项的值）"),
         request=IdentifierWriteSerializer,
         responses=IdentifierSerializer,
     )
@@ -163,7 +169,7 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             ident.enterprise, data.validated_data.get("template"), required=False
         )
         if version is not None and version.template_id != ident.template_version.template_id:
-            raise ApplicationError("只能升级到同一模板的其他版本", code="template_mismatch")
+            raise ApplicationError(_("只能升级到同一模板的其他版本"), code="template_mismatch")
         ident = services.identifier_update(
             actor=request.user,
             identifier=ident,
@@ -173,14 +179,14 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(self.get_serializer(ident).data)
 
     @extend_schema(
-        summary="修改部分数据项的值", request=IdentifierWriteSerializer, responses=IdentifierSerializer
+        summary=_lazy("修改部分数据项的值"), request=IdentifierWriteSerializer, responses=IdentifierSerializer
     )
     def partial_update(self, request, pk=None):
         ident = self.get_object()
         self._writer_enterprise(ident)
         changes = request.data.get("values") or {}
         if not isinstance(changes, dict):
-            raise ValidationError({"values": ["values 必须是对象"]})
+            raise ValidationError({"values": [_("values 必须是对象")]})
         current = services.values_as_dict(
             selectors.identifier_values_for(user=request.user, identifier=ident)
         )
@@ -188,7 +194,7 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         ident = services.identifier_update(actor=request.user, identifier=ident, values=current)
         return Response(self.get_serializer(ident).data)
 
-    @extend_schema(summary="注销标识", request=WithdrawSerializer, responses=IdentifierSerializer)
+    @extend_schema(summary=_lazy("注销标识"), request=WithdrawSerializer, responses=IdentifierSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         ident = self.get_object()
@@ -198,7 +204,7 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return Response(self.get_serializer(ident).data)
 
-    @extend_schema(summary="注销标识（同 POST withdraw）", responses={204: None})
+    @extend_schema(summary=_lazy("注销标识（同 POST withdraw）"), responses={204: None})
     def destroy(self, request, pk=None):
         ident = self.get_object()
         self._writer_enterprise(ident)
