@@ -223,4 +223,5 @@ EN = {
     "模板编码或 ID（登记时必填；修改时可省略，填写则升级到该模板的最新版本）": "Template code or ID (required when registering; optional when changing, and if given the identifier moves to the template's latest version)",
     "对象代码；留空自动生成": "Object code; generated when left empty",
     "{数据项英文编码: 值}": "{item code: value}",
+    "受限数据项（值不记入日志）": "Restricted items (values not logged)",
 }

@@ -174,9 +174,63 @@ def grants_of(*, enterprise) -> QuerySet[IdentifierGrant]:
     )
 
 
-def change_history(identifier: Identifier, limit: int = 50):
-    from apps.audit.models import AuditEntry
+def _action_labels() -> dict[str, str]:
+    return {
+        "identifier.register": _("登记"),
+        "identifier.update": _("修改"),
+        "identifier.withdraw": _("注销"),
+    }
 
-    return AuditEntry.objects.filter(
+
+def _history_value(value: Any, *, names: dict[str, str] | None = None) -> str:
+    from apps.identifiers.choices import IdentifierStatus
+
+    if value in (None, "", []):
+        return ""
+    if isinstance(value, list):
+        return "、".join(_history_value(v, names=names) for v in value)
+    if names is not None:
+        return names.get(str(value), str(value))
+    if value in IdentifierStatus.values:
+        return str(IdentifierStatus(value).label)
+    return str(value)
+
+
+def change_history(identifier: Identifier, limit: int = 50) -> list[dict[str, Any]]:
+    """The detail page's change records, readable: the action's label, and each change named by
+    the item's Chinese name (restricted items by name only, as the audit entry holds them)."""
+    from apps.audit.models import AuditEntry
+    from apps.metadata.selectors import effective_items
+
+    names = {item["code"]: item["name"] for item in effective_items(identifier.template_version)}
+    fields = {"status": _("状态"), "reason": _("注销原因")}
+    actions = _action_labels()
+    entries = AuditEntry.objects.filter(
         object_type="identifiers.Identifier", object_id=str(identifier.pk)
     ).order_by("-id")[:limit]
+    out = []
+    for entry in entries:
+        changes = []
+        for key, change in (entry.changes or {}).items():
+            before, after = (list(change) + [None, None])[:2] if isinstance(change, list) else (None, change)
+            if key == "restricted_items":
+                label = _("受限数据项（值不记入日志）")
+                before, after = _history_value(before, names=names), _history_value(after, names=names)
+            elif key.startswith("values."):
+                code = key.removeprefix("values.")
+                label = names.get(code, code)
+                before, after = _history_value(before), _history_value(after)
+            else:
+                label = fields.get(key, key)
+                before, after = _history_value(before), _history_value(after)
+            changes.append({"label": label, "before": before, "after": after})
+        out.append(
+            {
+                "created_at": entry.created_at,
+                "action": entry.action,
+                "action_label": actions.get(entry.action, entry.action),
+                "actor": entry.actor,
+                "changes": changes,
+            }
+        )
+    return out

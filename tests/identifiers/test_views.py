@@ -58,13 +58,21 @@ def test_detail_groups_values_by_grade_with_history_and_qr(client_a, register_pr
     from apps.identifiers.services import identifier_update
 
     ident = register_product(1)
-    identifier_update(actor=admin_a, identifier=ident, values=product(1, model="SCB13-800"))
+    identifier_update(
+        actor=admin_a, identifier=ident, values=product(1, model="SCB13-800", production_line="总装三线")
+    )
     response = client_a.get(f"/identifiers/{ident.pk}/")
     page = response.content.decode()
     assert response.status_code == 200
     assert "一级（一般）" in page and "三级（核心）" in page
     assert "绕组温升≤100K" in page  # members see restricted values
-    assert "identifier.update" in page and "SCB13-800" in page  # change history
+    history = page[page.index('id="history"') :]
+    # change history: the action's label and the items' Chinese names, not the audit keys
+    assert "修改" in history and "登记" in history and "SCB13-800" in history
+    assert "产品型号: SCB11-630 → SCB13-800" in history
+    assert "生产线" in history
+    assert "identifier.update" not in history and "values.model" not in history
+    assert "restricted_items" not in history and "['production_line']" not in history
     assert "<svg" in page
     svg = client_a.get(f"/identifiers/{ident.pk}/qr.svg")
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
