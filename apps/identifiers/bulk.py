@@ -445,8 +445,11 @@ def _bulk_upsert(
     # they are written); only rows that exist already are split by grade and compared.
     creates: list[tuple[str, dict, str]] = []
     updates: list[tuple[tuple, dict, dict, str]] = []
+    # The registry's display name is the public ``name`` value only (the rule of
+    # identifier_register's _name_of): a restricted name, a person's, stays out of public tables.
+    name_public = "name" in shape.public_codes
     for label, code, cleaned in prepared:
-        name = (cleaned.get("name") or code)[:255]
+        name = ((cleaned.get("name") if name_public else None) or code)[:255]
         rec = existing.get(code)
         if rec is None:
             creates.append((code, cleaned, name))

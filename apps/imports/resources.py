@@ -123,7 +123,7 @@ class IdentifierResource(resources.ModelResource):
             raise ValidationError({code: msgs for code, msgs in errors.items()})
         public, _restricted = self.shape.split(cleaned)
         instance.values = self.shape.public_values(public)
-        instance.name = (cleaned.get("name") or instance.object_code)[:255]
+        instance.name = (public.get("name") or instance.object_code)[:255]
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or not self._meta.skip_unchanged:
