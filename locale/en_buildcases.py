@@ -214,4 +214,7 @@ EN = {
     # Provisioning an enterprise not yet approved
     "企业入驻申请尚未批准：只有园区管理员可以执行“开通企业租户”": "The enterprise's application is not approved yet: only a park administrator may run “Activate enterprise tenant”",
     "企业入驻申请待园区管理员批准": "The enterprise's application awaits a park administrator's approval",
+    # Prefix sync step
+    "上级节点驳回了前缀 %(prefix)s 的申请：%(reason)s": "The upstream node rejected the application for prefix %(prefix)s: %(reason)s",
+    "前缀 %(prefix)s 的同步%(status)s（上级节点状态：%(upstream)s）：%(error)s。请在同步页面处理后重试": "Sync of prefix %(prefix)s: %(status)s (upstream status: %(upstream)s): %(error)s. Resolve it on the sync page, then retry",
 }

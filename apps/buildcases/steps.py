@@ -80,6 +80,8 @@ def allocate_prefix(*, case, item, actor, progress: Progress) -> dict:
 
 
 def sync_prefix(*, case, item, actor, progress: Progress) -> dict:
+    """Done once the prefix application is on its way to (or accepted by) the upstream node;
+    failed while the application is stopped, failed or rejected there."""
     enterprise = _enterprise_of(case)
     prefix = _prefix_of(enterprise)
     if prefix is None:
@@ -87,7 +89,8 @@ def sync_prefix(*, case, item, actor, progress: Progress) -> dict:
     enqueue = _optional("apps.sync.services", "prefix_sync_enqueue")
     if enqueue is None:
         return {"summary": _("同步模块未提供前缀同步，跳过"), "prefix": prefix.prefix, "skipped": True}
-    from apps.sync.models import OutboxEntry, OutboxOperation
+    from apps.identifiers.choices import UpstreamStatus
+    from apps.sync.models import OutboxEntry, OutboxOperation, OutboxStatus
 
     progress(40, _("正在提交前缀申请"))
     # Approval already queues the application of a new prefix: queue it again only if it is missing.
@@ -100,11 +103,32 @@ def sync_prefix(*, case, item, actor, progress: Progress) -> dict:
     if queued:
         entry = enqueue(prefix)
     prefix.refresh_from_db()
+    upstream = prefix.get_upstream_status_display()
+    if prefix.upstream_status == UpstreamStatus.REJECTED:
+        raise ApplicationError(
+            _("上级节点驳回了前缀 %(prefix)s 的申请：%(reason)s")
+            % {"prefix": prefix.prefix, "reason": prefix.upstream_message or "-"},
+            code="prefix_rejected",
+        )
+    if entry.status in (OutboxStatus.FAILED, OutboxStatus.STOPPED):
+        raise ApplicationError(
+            _(
+                "前缀 %(prefix)s 的同步%(status)s（上级节点状态：%(upstream)s）：%(error)s。请在同步页面处理后重试"
+            )
+            % {
+                "prefix": prefix.prefix,
+                "status": entry.get_status_display(),
+                "upstream": upstream,
+                "error": entry.last_error or "-",
+            },
+            code="sync_failed",
+        )
     return {
         "summary": _("前缀 %(prefix)s 已提交同步（%(status)s）")
-        % {"prefix": prefix.prefix, "status": prefix.get_upstream_status_display()},
+        % {"prefix": prefix.prefix, "status": upstream},
         "prefix": prefix.prefix,
         "outbox_entry": entry.pk,
+        "outbox_status": entry.status,
         "queued_now": queued,
         "upstream_status": prefix.upstream_status,
     }

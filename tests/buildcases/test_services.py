@@ -260,3 +260,41 @@ def test_only_a_park_admin_provisions_an_enterprise_not_yet_approved(park, park_
     run = services.step_start(item=step, actor=park_admin)
     step.refresh_from_db()
     assert step.state == ItemState.RUNNING and step.task_run_id == run.pk
+
+
+def test_prefix_sync_step_fails_while_the_application_is_stopped_or_rejected(
+    alpha_case, park_admin, enterprise_a
+):
+    from apps.identifiers.models import Prefix
+    from apps.sync.models import OutboxEntry, OutboxOperation
+
+    case = _to_construction(alpha_case, park_admin)
+    prefix = Prefix.objects.create(prefix="88.101.ALPHA", enterprise=enterprise_a, status="active")
+    entry = OutboxEntry.objects.create(
+        operation=OutboxOperation.PREFIX_APPLY,
+        handle=prefix.prefix,
+        status="stopped",
+        last_error="连接被拒绝",
+    )
+    step = case.items.get(automated_step="sync_prefix")
+
+    with pytest.raises(ApplicationError):
+        services.step_execute(item_id=step.pk, actor=park_admin)
+    step.refresh_from_db()
+    assert step.state == ItemState.FAILED
+    assert "已停止" in step.error and "连接被拒绝" in step.error and "未提交" in step.error
+
+    OutboxEntry.objects.filter(pk=entry.pk).update(status="sent")
+    Prefix.objects.filter(pk=prefix.pk).update(upstream_status="rejected", upstream_message="材料不全")
+    with pytest.raises(ApplicationError):
+        services.step_execute(item_id=step.pk, actor=park_admin)
+    step.refresh_from_db()
+    assert step.state == ItemState.FAILED and "驳回" in step.error and "材料不全" in step.error
+
+    Prefix.objects.filter(pk=prefix.pk).update(upstream_status="under_review", upstream_message="")
+    result = services.step_execute(item_id=step.pk, actor=park_admin)
+    step.refresh_from_db()
+    assert step.state == ItemState.DONE
+    assert result["upstream_status"] == "under_review" and result["outbox_status"] == "sent"
+    assert "审核中" in result["summary"]
+    assert OutboxEntry.objects.filter(handle=prefix.prefix).count() == 1
