@@ -156,3 +156,120 @@ def test_report_of_an_empty_period_says_so(celery_worker, park_client, park_admi
     assert "本期无解析数据（无数据）" in text
     assert report.summary["is_empty"] is True
     report.file.delete(save=False)
+
+
+# ---------------------------------------------------------------- on the demo park
+
+
+@pytest.fixture
+def demo_park(park):
+    """``manage.py load_demo`` committed (the worker reads it); the demo enterprises' schemas
+    are dropped afterwards, since a flush keeps schemas."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from apps.tenants import demo_data
+    from apps.tenants.services import schema_name_for
+
+    call_command("load_demo", stdout=StringIO())
+    yield
+    for report in Report.objects.all():
+        if report.file:
+            report.file.delete(save=False)
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        for *_head, code, _industry, _address, _contact, _phone, _email in demo_data.ENTERPRISES:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name_for(code)}" CASCADE')
+
+
+def _complete(identifier) -> bool:
+    """Every required public 一级 item of its template version has a non-empty value (the rule
+    of 模板覆盖率, checked here row by row in Python, independently of the selector's SQL)."""
+    filled = {
+        value.get("index")
+        for value in identifier.values
+        if (value.get("data") or {}).get("value") not in (None, "", [])
+    }
+    required = {
+        item["index"]
+        for item in identifier.template_version.effective_items
+        if item.get("required")
+        and item.get("state", "enabled") != "disabled"
+        and item.get("is_public", True)
+        and int(item.get("grade") or 1) == 1
+    }
+    return required <= filled
+
+
+def test_reports_of_the_demo_park_print_the_database_figures(
+    demo_park, celery_worker, park_client, tenant_client
+):
+    from apps.accounts.models import User
+    from apps.buildcases.models import BuildCase
+    from apps.identifiers.models import Prefix
+    from apps.reports import demo as reports_demo
+    from apps.reports.formatting import cn_datetime, thousands
+    from apps.tenants.choices import EnterpriseStatus
+
+    first_of_last_month = (START - dt.timedelta(days=1)).replace(day=1)
+    identifiers = Identifier.objects.select_related("template_version")
+    total = identifiers.filter(status="active").count()
+    assert total >= 100  # the demo registered its objects
+    enterprises = Enterprise.objects.filter(is_park_operator=False)
+    park_admin = User.objects.get(username="park_admin")
+
+    # The park evaluation report, last month to today (the demo's maintenance window is last month's)
+    park_client.force_login(park_admin)
+    report, pdf = _generated(
+        park_client,
+        {"kind": ReportKind.PARK_EVALUATION, "period_start": first_of_last_month, "period_end": TODAY},
+    )
+    text = pdfcheck.text(pdf)
+    in_period = identifiers.filter(created_at__date__gte=first_of_last_month).count()
+    assert f"本期新增注册标识 {thousands(in_period)} 个" in text
+    assert f"累计有效标识 {thousands(total)} 个，标识前缀 {thousands(Prefix.objects.count())} 个" in text
+    active = enterprises.filter(status=EnterpriseStatus.ACTIVE).count()
+    assert f"截至期末园区共有入园企业 {enterprises.count()} 家，其中已开通 {active} 家" in text
+    for enterprise in enterprises.filter(status=EnterpriseStatus.ACTIVE):
+        n = identifiers.filter(enterprise=enterprise).count()
+        if n:
+            assert f"{enterprise.code} {thousands(n)} {thousands(n)}" in text, enterprise.code
+    complete = sum(1 for identifier in identifiers.filter(status="active") if _complete(identifier))
+    assert f"{thousands(complete)} / {thousands(total)} 个有效标识的必填数据项均已填写" in text
+    assert report.summary["identifiers_total"] == total
+    assert f"截至期末共有建设案例 {BuildCase.objects.count()} 个" in text
+    window = ServiceEvent.objects.get(title=reports_demo.DEMO_MAINTENANCE_TITLE)
+    assert f"{window.title} {cn_datetime(window.started_at)}" in text
+    assert "校验通过" in text
+    fonts = pdfcheck.embedded_fonts(pdf)
+    assert fonts and all(fonts.values()), fonts
+
+    # The report of 智联精密, by its administrator on its own domain
+    zljm = Enterprise.objects.get(code__iexact="ZLJM")
+    client = tenant_client(zljm)
+    client.force_login(User.objects.get(username="zljm_admin"))
+    report, pdf = _generated(client, {"period_start": first_of_last_month, "period_end": TODAY})
+    text = pdfcheck.text(pdf)
+    own = identifiers.filter(enterprise=zljm)
+    assert zljm.name in text
+    assert f"本期新增注册标识 {thousands(own.count())} 个" in text
+    assert f"累计有效标识 {thousands(own.filter(status='active').count())} 个" in text
+    own_complete = sum(1 for identifier in own.filter(status="active") if _complete(identifier))
+    assert f"{thousands(own_complete)} / {thousands(own.count())} 个有效标识" in text
+    for prefix in Prefix.objects.exclude(enterprise=zljm):
+        assert prefix.prefix not in text
+    assert Prefix.objects.get(enterprise=zljm).prefix in text
+
+    # This month's filing
+    report, pdf = _generated(
+        park_client, {"kind": ReportKind.MONTHLY_FILING, "period_start": TODAY, "period_end": TODAY}
+    )
+    text = pdfcheck.text(pdf)
+    month = identifiers.filter(created_at__date__gte=START).count()
+    body = FilingReport.objects.get(period_start=START).body
+    assert body["sla"]["registrations"] == month and body["sla"]["identifiers_total"] == total
+    assert f"本月标识注册量 {thousands(month)}" in text
+    assert f"累计有效标识 {thousands(total)}" in text
+    assert f"已开通企业 {active}" in text
