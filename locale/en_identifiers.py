@@ -224,4 +224,6 @@ EN = {
     "对象代码；留空自动生成": "Object code; generated when left empty",
     "{数据项英文编码: 值}": "{item code: value}",
     "受限数据项（值不记入日志）": "Restricted items (values not logged)",
+    "模板已有新版本 v%(number)s，修改仍按当前版本进行。": "The template has a newer version v%(number)s; this edit stays on the current version.",
+    "按 v%(number)s 修改并升级": "Edit under v%(number)s and upgrade",
 }

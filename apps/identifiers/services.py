@@ -239,7 +239,12 @@ def validate_for_template(
 
 def can_write(actor, enterprise) -> bool:
     """Members of the enterprise; for the park operator's own identifiers, park staff who
-    manage (administrators and operators, not auditors). ``None`` is the system (demo, tasks)."""
+    manage (administrators and operators, not auditors). ``None`` is the system (demo, tasks).
+    Nobody, the system included, while the enterprise or its prefix is suspended or revoked."""
+    from apps.identifiers.permissions import write_refusal
+
+    if write_refusal(enterprise) is not None:
+        return False
     if actor is None or getattr(actor, "is_superuser", False):
         return True
     from apps.accounts.choices import ParkRole
@@ -251,6 +256,11 @@ def can_write(actor, enterprise) -> bool:
 
 
 def _assert_can_write(actor, enterprise) -> None:
+    from apps.identifiers.permissions import write_refusal
+
+    refusal = write_refusal(enterprise)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     if not can_write(actor, enterprise):
         raise PermissionDenied(_("只有本企业成员可以登记或修改本企业的标识"))
 
@@ -410,6 +420,19 @@ def _restricted_now(identifier: Identifier) -> list[dict]:
     return restricted_values_get(enterprise=identifier.enterprise, identifier_id=identifier.pk)
 
 
+def _disabled_values(template_version, before: dict[str, str]) -> dict[str, str]:
+    """Stored values of the items ``template_version`` disables."""
+    from apps.metadata.choices import ItemState
+    from apps.metadata.selectors import effective_items
+
+    disabled = {
+        item["code"]
+        for item in effective_items(template_version)
+        if item.get("state", ItemState.ENABLED) != ItemState.ENABLED
+    }
+    return {code: value for code, value in before.items() if code in disabled and value != ""}
+
+
 def identifier_update(
     *,
     actor,
@@ -418,7 +441,8 @@ def identifier_update(
     template_version=None,
 ) -> Identifier:
     """Replace the values of an active identifier (optionally moving it to a newer version of
-    its template). Values not given are cleared."""
+    its template). Values not given are cleared, except those of items the version disables:
+    nobody can fill those in any more, so their existing values are carried forward unchanged."""
     from apps.enterprise_data.services import attachments_link, ensure_data_schema, restricted_values_put
 
     enterprise = identifier.enterprise
@@ -430,13 +454,17 @@ def identifier_update(
         raise ApplicationError(_("只能升级到同一模板的其他版本"), code="template_mismatch")
     if template_version.pk != identifier.template_version_id:
         _assert_template_usable(template_version, enterprise)
+    before_public = values_as_dict(identifier.values)
+    before_restricted = values_as_dict(_restricted_now(identifier))
+    carried = _disabled_values(template_version, {**before_public, **before_restricted})
+    # a disabled item sent back with its stored value (a PATCH resends everything) is no change
+    values = {k: v for k, v in values.items() if not (k in carried and str(v) == carried[k])}
     items, cleaned = validate_for_template(
         template_version=template_version, values=values, enterprise=enterprise, exclude_pk=identifier.pk
     )
+    cleaned.update(carried)
     ensure_data_schema(enterprise)
     public, restricted = split_values_by_grade(items, cleaned)
-    before_public = values_as_dict(identifier.values)
-    before_restricted = values_as_dict(_restricted_now(identifier))
     stamp = _stamp()
     with transaction.atomic():
         locked = Identifier.objects.select_for_update().get(pk=identifier.pk)

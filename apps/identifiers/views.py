@@ -206,7 +206,10 @@ def identifier_edit_view(request, pk: int):
     if ident.status != IdentifierStatus.ACTIVE:
         messages.error(request, _("标识已注销，不能修改"))
         return redirect("identifiers:detail", pk=ident.pk)
-    version = template_current_version(ident.template_version.template) or ident.template_version
+    # edits stay under the identifier's own version; moving to the latest is asked for explicitly
+    latest = template_current_version(ident.template_version.template) or ident.template_version
+    upgrade = (request.POST.get("upgrade") or request.GET.get("upgrade")) == "1"
+    version = latest if upgrade else ident.template_version
     items = effective_items(version)
     current = services.values_as_dict(selectors.identifier_values_for(user=request.user, identifier=ident))
     if request.method == "POST":
@@ -236,6 +239,7 @@ def identifier_edit_view(request, pk: int):
             "enterprise": ident.enterprise,
             "creating": False,
             "upgrading": version.pk != ident.template_version_id,
+            "latest": latest if latest.pk != ident.template_version_id else None,
         },
     )
 

@@ -148,6 +148,62 @@ def test_edit_and_withdraw_through_the_pages(client_a, register_product):
     assert response.status_code == 302 and ident.status == "withdrawn"
 
 
+def _mfg_v2_without(mfg, *codes):
+    """Publish a new PARK-MFG version with ``codes`` disabled."""
+    from apps.metadata import services as metadata
+    from apps.metadata.models import TemplateItem
+
+    draft = metadata.template_version_create_draft(template=mfg.template)
+    for code in codes:
+        metadata.template_item_disable(item=TemplateItem.objects.get(version=draft, code=code))
+    return metadata.template_version_publish(version=draft)
+
+
+def test_edit_keeps_the_version_and_disabled_items_values_unless_upgrading(
+    client_a, register_product, mfg, admin_a
+):
+    from apps.identifiers.selectors import identifier_values_for
+    from apps.identifiers.services import values_as_dict
+
+    ident = register_product(1)
+    v2 = _mfg_v2_without(mfg, "rated_capacity", "production_line")
+    page = client_a.get(f"/identifiers/{ident.pk}/edit/").content.decode()
+    assert f"v{v2.number}" in page and "?upgrade=1" in page  # offered, not imposed
+    response = client_a.post(f"/identifiers/{ident.pk}/edit/", product(1, model="SCB13"))
+    assert response.status_code == 302
+    ident.refresh_from_db()
+    assert ident.template_version_id == mfg.pk
+
+    # upgrading: the form no longer shows the disabled items, their values are carried forward
+    page = client_a.get(f"/identifiers/{ident.pk}/edit/?upgrade=1").content.decode()
+    assert 'name="rated_capacity"' not in page
+    data = {
+        k: v for k, v in product(1, model="SCB14").items() if k not in ("rated_capacity", "production_line")
+    }
+    response = client_a.post(f"/identifiers/{ident.pk}/edit/?upgrade=1", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ident.refresh_from_db()
+    assert ident.template_version_id == v2.pk
+    values = values_as_dict(identifier_values_for(user=admin_a, identifier=ident))
+    assert values["model"] == "SCB14"
+    assert values["rated_capacity"] == "630" and values["production_line"] == "总装二线"
+
+
+def test_patch_after_an_item_is_disabled_keeps_its_value(register_product, mfg, admin_a):
+    from apps.identifiers.selectors import identifier_values_for
+    from apps.identifiers.services import identifier_update, values_as_dict
+
+    ident = register_product(1)
+    v2 = _mfg_v2_without(mfg, "rated_capacity")
+    ident = identifier_update(actor=admin_a, identifier=ident, values=product(1), template_version=v2)
+    current = values_as_dict(identifier_values_for(user=admin_a, identifier=ident))
+    assert current["rated_capacity"] == "630"
+    # a PATCH resends every stored value, the disabled one included: accepted, kept
+    ident = identifier_update(actor=admin_a, identifier=ident, values={**current, "model": "X1"})
+    after = values_as_dict(identifier_values_for(user=admin_a, identifier=ident))
+    assert after["rated_capacity"] == "630" and after["model"] == "X1"
+
+
 def test_label_sheet_pdf(client_a, register_product):
     idents = [register_product(n) for n in range(1, 4)]
     response = client_a.post("/identifiers/labels.pdf", {"ids": [i.pk for i in idents]})
