@@ -49,3 +49,9 @@ class RejectForm(forms.Form):
 
 class SuspendForm(forms.Form):
     reason = forms.CharField(label=_("暂停原因"), required=False, max_length=2000)
+
+
+class PrefixRevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("注销原因"), max_length=2000, error_messages={"required": _("请填写注销原因")}
+    )

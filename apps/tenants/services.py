@@ -309,7 +309,8 @@ def enterprise_reject(*, enterprise: Enterprise, actor, reason: str) -> Enterpri
 
 @transaction.atomic
 def enterprise_suspend(*, enterprise: Enterprise, actor, reason: str = "") -> Enterprise:
-    """Suspend an active enterprise: its domain stops answering (the schema and data are kept)."""
+    """Suspend an active enterprise: its domain stops answering and its prefixes are suspended,
+    so no door (park-domain API, SNMS API, import) writes its identifiers; data is kept."""
     enterprise = _locked(enterprise)
     if enterprise.is_park_operator:
         raise ApplicationError(_("不能暂停园区运营方"), code="is_operator")
@@ -319,6 +320,11 @@ def enterprise_suspend(*, enterprise: Enterprise, actor, reason: str = "") -> En
         raise ApplicationError(_("只能暂停已开通的企业"), code="invalid_status")
     enterprise.status = EnterpriseStatus.SUSPENDED
     enterprise.save(update_fields=["status", "updated_at"])
+    from apps.identifiers.choices import PrefixStatus
+    from apps.identifiers.prefixes import prefix_suspend
+
+    for prefix in enterprise.prefixes.filter(status=PrefixStatus.ACTIVE):
+        prefix_suspend(prefix=prefix, actor=actor, reason=reason)
     audit_write(
         action="enterprise.suspend",
         object_type="tenants.Enterprise",
@@ -340,6 +346,12 @@ def enterprise_resume(*, enterprise: Enterprise, actor) -> Enterprise:
         return enterprise
     enterprise.status = EnterpriseStatus.ACTIVE
     enterprise.save(update_fields=["status", "updated_at"])
+    from apps.identifiers.choices import PrefixStatus
+    from apps.identifiers.prefixes import prefix_resume
+
+    # Revoked prefixes stay revoked; a prefix suspended on its own is resumed with the enterprise.
+    for prefix in enterprise.prefixes.filter(status=PrefixStatus.SUSPENDED):
+        prefix_resume(prefix=prefix, actor=actor)
     audit_write(
         action="enterprise.resume",
         object_type="tenants.Enterprise",

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/reject/", views.enterprise_reject_view, name="enterprise_reject"),
     path("<int:pk>/suspend/", views.enterprise_suspend_view, name="enterprise_suspend"),
     path("<int:pk>/resume/", views.enterprise_resume_view, name="enterprise_resume"),
+    path("<int:pk>/prefixes/<int:prefix_pk>/<str:action>/", views.prefix_action_view, name="prefix_action"),
 ]

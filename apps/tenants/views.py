@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.decorators import park_role_required
 from apps.core.errors import ApplicationError
 from apps.tenants.choices import EnterpriseStatus
-from apps.tenants.forms import EnterpriseApplicationForm, RejectForm, SuspendForm
+from apps.tenants.forms import EnterpriseApplicationForm, PrefixRevokeForm, RejectForm, SuspendForm
 from apps.tenants.selectors import enterprise_get, enterprise_list
 from apps.tenants.services import (
     domain_for,
@@ -73,6 +73,7 @@ def enterprise_detail(request, pk: int):
             "prefixes": enterprise.prefixes.all(),
             "reject_form": RejectForm(),
             "suspend_form": SuspendForm(),
+            "revoke_form": PrefixRevokeForm(),
             "can_act": request.user.is_park_admin,
         },
     )
@@ -126,6 +127,7 @@ def enterprise_reject_view(request, pk: int):
             "prefixes": enterprise.prefixes.all(),
             "reject_form": form,
             "suspend_form": SuspendForm(),
+            "revoke_form": PrefixRevokeForm(),
             "can_act": True,
         },
         status=400,
@@ -153,4 +155,33 @@ def enterprise_resume_view(request, pk: int):
     enterprise = _get_or_404(pk)
     enterprise_resume(enterprise=enterprise, actor=request.user)
     messages.success(request, _("已恢复该企业"))
+    return redirect("tenants:enterprise_detail", pk=pk)
+
+
+@require_POST
+@park_role_required("park_admin")
+def prefix_action_view(request, pk: int, prefix_pk: int, action: str):
+    """Suspend, resume or revoke one prefix of the enterprise."""
+    from apps.identifiers.prefixes import prefix_resume, prefix_revoke, prefix_suspend
+
+    enterprise = _get_or_404(pk)
+    prefix = enterprise.prefixes.filter(pk=prefix_pk).first()
+    if prefix is None or action not in ("suspend", "resume", "revoke"):
+        raise Http404
+    try:
+        if action == "suspend":
+            prefix_suspend(prefix=prefix, actor=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("已暂停前缀 %(prefix)s") % {"prefix": prefix.prefix})
+        elif action == "resume":
+            prefix_resume(prefix=prefix, actor=request.user)
+            messages.success(request, _("已恢复前缀 %(prefix)s") % {"prefix": prefix.prefix})
+        else:
+            form = PrefixRevokeForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "；".join(form.errors["reason"]))
+            else:
+                prefix_revoke(prefix=prefix, actor=request.user, reason=form.cleaned_data["reason"])
+                messages.success(request, _("已注销前缀 %(prefix)s") % {"prefix": prefix.prefix})
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     return redirect("tenants:enterprise_detail", pk=pk)

@@ -116,6 +116,12 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def _writer_enterprise(self, identifier=None):
         enterprise = identifier.enterprise if identifier is not None else (_tenant() or _operator())
+        if enterprise is not None:
+            from apps.identifiers.permissions import write_refusal
+
+            refusal = write_refusal(enterprise)
+            if refusal is not None:
+                raise PermissionDenied(refusal)
         if enterprise is None or not services.can_write(self.request.user, enterprise):
             raise PermissionDenied(_("无权登记或修改该企业的标识"))
         return enterprise
