@@ -8,19 +8,30 @@ through the same service. Restricted values are not shown (they are not in the p
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import ParkStaffAdmin, ReadOnlyAdmin, _park_admin
+from apps.core.admin import ReadOnlyAdmin, _park_admin
 from apps.identifiers.models import APIClient, Identifier, IdentifierGrant, Prefix
 
 
 @admin.register(Prefix)
-class PrefixAdmin(ParkStaffAdmin):
+class PrefixAdmin(ReadOnlyAdmin):
+    """Read-only: a prefix is allocated when its enterprise is approved, its upstream status comes
+    from the sync node, and suspension, resumption and revocation go through the prefix services
+    (audited, and they stop writes) on the enterprise pages. Never deleted: its handles stay unique."""
+
     list_display = ["prefix", "enterprise", "status", "upstream_status", "next_sequence", "created_at"]
     list_filter = ["status", "upstream_status"]
     search_fields = ["prefix", "enterprise__name", "enterprise__code"]
-    readonly_fields = ["next_sequence", "upstream_message"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # a prefix is revoked, never deleted (its handles stay unique)
+    readonly_fields = [
+        "prefix",
+        "enterprise",
+        "status",
+        "upstream_status",
+        "upstream_message",
+        "next_sequence",
+        "created_at",
+        "updated_at",
+    ]
+    fields = readonly_fields
 
 
 @admin.register(Identifier)

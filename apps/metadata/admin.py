@@ -1,5 +1,15 @@
-from django.contrib import admin
+"""Django admin for park staff: templates are looked at here, changed through the services.
 
+Structure (code, level, category, parent, owner), versions and items change only through the
+template pages, whose services check inheritance and publish immutably; change requests are
+decided in the inbox; notices are written by those decisions. The admin saves a template's
+descriptive fields through ``template_update`` (audited) and nothing else.
+"""
+
+from django.contrib import admin, messages
+
+from apps.core.admin import ParkStaffAdmin, ReadOnlyAdmin
+from apps.core.errors import ApplicationError
 from apps.metadata.models import (
     MetadataTemplate,
     TemplateChangeRequest,
@@ -8,21 +18,18 @@ from apps.metadata.models import (
     TemplateVersion,
 )
 
-
-class ReadOnlyWhenPublished:
-    """Published versions are immutable: the admin shows them but does not change them."""
-
-    def _published(self, obj) -> bool:
-        version = obj if isinstance(obj, TemplateVersion) else getattr(obj, "version", None)
-        return bool(version and version.is_published)
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and self._published(obj):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # items are disabled, versions kept: nothing here is deleted
+# the fields template_update accepts; everything else on a template is read-only here
+TEMPLATE_EDITABLE = [
+    "name",
+    "description",
+    "industry_section",
+    "industry_division",
+    "industry_group",
+    "industry_class",
+    "use_check_character",
+    "default_link",
+]
+TEMPLATE_STRUCTURE = ["code", "level", "category", "parent", "owner"]
 
 
 class TemplateItemInline(admin.TabularInline):
@@ -40,6 +47,7 @@ class TemplateItemInline(admin.TabularInline):
         "state",
         "constraints",
     ]
+    readonly_fields = fields
 
     # Items change through the template pages (services check the inheritance rules).
     def has_change_permission(self, request, obj=None):
@@ -53,36 +61,63 @@ class TemplateItemInline(admin.TabularInline):
 
 
 @admin.register(MetadataTemplate)
-class MetadataTemplateAdmin(admin.ModelAdmin):
+class MetadataTemplateAdmin(ParkStaffAdmin):
     list_display = ["code", "name", "level", "category", "parent", "owner", "industry_class"]
     list_filter = ["level", "category"]
     search_fields = ["code", "name"]
-    raw_id_fields = ["parent", "owner"]
+    fields = TEMPLATE_STRUCTURE + TEMPLATE_EDITABLE
+    readonly_fields = TEMPLATE_STRUCTURE
+
+    def has_add_permission(self, request):
+        return False  # templates are created on the template pages (template_create)
 
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        from apps.metadata.services import template_update
+
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in TEMPLATE_EDITABLE}
+        if not fields:
+            return
+        template = MetadataTemplate.objects.get(pk=obj.pk)  # the service applies the changes
+        try:
+            template_update(template=template, **fields)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+
 
 @admin.register(TemplateVersion)
-class TemplateVersionAdmin(ReadOnlyWhenPublished, admin.ModelAdmin):
+class TemplateVersionAdmin(ReadOnlyAdmin):
+    """Versions are drafted and published on the template pages; published ones are immutable."""
+
     list_display = ["template", "number", "status", "published_at", "published_by"]
     list_filter = ["status"]
     search_fields = ["template__code", "template__name"]
-    readonly_fields = ["status", "published_at", "published_by", "effective_items", "parent_version"]
+    readonly_fields = [
+        "template",
+        "number",
+        "status",
+        "note",
+        "published_at",
+        "published_by",
+        "effective_items",
+        "parent_version",
+    ]
+    fields = readonly_fields
     inlines = [TemplateItemInline]
 
 
 @admin.register(TemplateChangeRequest)
-class TemplateChangeRequestAdmin(admin.ModelAdmin):
+class TemplateChangeRequestAdmin(ReadOnlyAdmin):
+    """Requests come from enterprises; decisions go through the inbox (services); kept for the record."""
+
     list_display = ["template", "enterprise", "status", "created_at", "decided_by"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in TemplateChangeRequest._meta.fields]
 
-    def has_add_permission(self, request):
-        return False  # requests come from enterprises; decisions go through the inbox (services)
-
 
 @admin.register(TemplateNotice)
-class TemplateNoticeAdmin(admin.ModelAdmin):
+class TemplateNoticeAdmin(ReadOnlyAdmin):
     list_display = ["enterprise", "title", "created_at", "read_at"]
     readonly_fields = [f.name for f in TemplateNotice._meta.fields]

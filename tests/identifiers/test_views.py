@@ -297,3 +297,21 @@ def test_admin_is_park_staff_only_and_read_only_for_values(
     admin_a.save()
     park_client.force_login(admin_a)
     assert park_client.get("/admin/identifiers/identifier/").status_code in (302, 403)
+
+
+def test_admin_prefix_is_read_only(park_client, park_admin, alpha):
+    from apps.identifiers.models import Prefix
+
+    prefix = Prefix.objects.get(enterprise=alpha)
+    park_admin.is_staff = True
+    park_admin.save()
+    park_client.force_login(park_admin)
+    page = park_client.get(f"/admin/identifiers/prefix/{prefix.pk}/change/").content.decode()
+    assert prefix.prefix in page and 'name="status"' not in page and 'name="enterprise"' not in page
+    response = park_client.post(
+        f"/admin/identifiers/prefix/{prefix.pk}/change/", {"prefix": "88.101.HACK", "status": "revoked"}
+    )
+    assert response.status_code == 403
+    assert park_client.get("/admin/identifiers/prefix/add/").status_code == 403
+    prefix.refresh_from_db()
+    assert prefix.prefix == "88.101.ALPHA" and prefix.status == "active"
