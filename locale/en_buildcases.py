@@ -217,4 +217,17 @@ EN = {
     # Prefix sync step
     "上级节点驳回了前缀 %(prefix)s 的申请：%(reason)s": "The upstream node rejected the application for prefix %(prefix)s: %(reason)s",
     "前缀 %(prefix)s 的同步%(status)s（上级节点状态：%(upstream)s）：%(error)s。请在同步页面处理后重试": "Sync of prefix %(prefix)s: %(status)s (upstream status: %(upstream)s): %(error)s. Resolve it on the sync page, then retry",
+    # API credentials: a revocable client, its key shown once
+    "企业租户尚未开通，请先完成“开通企业租户”": "The enterprise tenant is not active yet: first complete “Activate enterprise tenant”",
+    "建设案例 %(pk)s": "Build case %(pk)s",
+    "接口客户端“%(name)s”（服务账号 %(user)s）": "API client “%(name)s” (service account %(user)s)",
+    "只有该企业的管理员可以查看接口密钥": "Only the enterprise's administrators may see the API key",
+    "接口密钥已显示过或已过期；如已遗失，请在“API 访问”页面停用该客户端，再由园区重新执行此步骤": "The API key was already shown or has expired. If it is lost, deactivate the client on the API access page and ask the park to run this step again",
+    "查看接口密钥（仅显示一次）": "Show the API key (shown once only)",
+    "接口密钥": "API key",
+    "只显示这一次，请妥善保存：": "Shown this once only. Keep it safe:",
+    "客户端": "Client",
+    "服务账号": "Service account",
+    "如密钥遗失或泄露，请在“API 访问”页面停用该客户端，再由园区重新执行此步骤。": "If the key is lost or leaked, deactivate the client on the API access page and ask the park to run this step again.",
+    "API 访问": "API access",
 }

@@ -47,6 +47,15 @@ def is_case_member(user, case) -> bool:
     return is_member(user=user, enterprise=case.enterprise)
 
 
+def can_take_credential(user, case) -> bool:
+    """The API key the 签发接口凭证 step issued is for the case enterprise's administrators."""
+    if not (user.is_authenticated and case.enterprise_id):
+        return False
+    from apps.accounts.selectors import is_enterprise_admin
+
+    return is_enterprise_admin(user=user, enterprise=case.enterprise)
+
+
 def can_view_case(user, case) -> bool:
     return can_view_board(user) or is_case_member(user, case)
 

@@ -432,6 +432,57 @@ def step_mark_failed(*, item_id: int, error: str) -> None:
     )
 
 
+# ---------------------------------------------------------------- API credentials
+CREDENTIAL_HOLD_SECONDS = 7 * 24 * 3600
+
+
+def _credential_cache_key(item_id: int) -> str:
+    return f"buildcases:credential:{item_id}"
+
+
+def credential_hold(*, item_id: int, key: str) -> None:
+    """Keep a newly issued API key (in the cache, for a week) until the enterprise administrator
+    reads it once. The public schema's cache keys: the worker and the enterprise domain share them."""
+    from django.core.cache import cache
+
+    with schema_context(get_public_schema_name()):
+        cache.set(_credential_cache_key(item_id), key, timeout=CREDENTIAL_HOLD_SECONDS)
+
+
+def credential_waiting(*, item: CaseItem) -> bool:
+    from django.core.cache import cache
+
+    with schema_context(get_public_schema_name()):
+        return cache.get(_credential_cache_key(item.pk)) is not None
+
+
+def credential_take(*, item: CaseItem, actor) -> str:
+    """The enterprise administrator reads the API key the step issued: once, then it is gone."""
+    from django.core.cache import cache
+
+    item = CaseItem.objects.select_related("case", "case__enterprise").get(pk=item.pk)
+    _require(permissions.can_take_credential(actor, item.case), _("只有该企业的管理员可以查看接口密钥"))
+    with schema_context(get_public_schema_name()), transaction.atomic():
+        key = cache.get(_credential_cache_key(item.pk))
+        if key is None or not cache.delete(_credential_cache_key(item.pk)):
+            raise ApplicationError(
+                _(
+                    "接口密钥已显示过或已过期；如已遗失，请在“API 访问”页面停用该客户端，再由园区重新执行此步骤"
+                ),
+                code="credential_gone",
+            )
+        _audit(
+            "buildcase.credential_shown",
+            item.case,
+            actor=actor,
+            object_type="buildcases.CaseItem",
+            object_id=item.pk,
+            object_repr=item.name,
+            after={"client": item.result.get("client_name", ""), "user": item.result.get("user", "")},
+        )
+    return key
+
+
 # ---------------------------------------------------------------- stage decisions
 def _blockers(case: BuildCase) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}

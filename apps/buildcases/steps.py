@@ -135,38 +135,39 @@ def sync_prefix(*, case, item, actor, progress: Progress) -> dict:
 
 
 def issue_api_credentials(*, case, item, actor, progress: Progress) -> dict:
-    from rest_framework.authtoken.models import Token
-
-    from apps.accounts.choices import EnterpriseRole
-    from apps.accounts.models import Membership
+    """An API client of the enterprise for this case: its own service account and token, revoked
+    alone on the enterprise's API access page. The key is held for the enterprise administrator
+    to read once (services.credential_take), never in the case record."""
+    from apps.buildcases.services import credential_hold
+    from apps.identifiers.api_clients import api_client_create
+    from apps.identifiers.models import APIClient
+    from apps.tenants.choices import EnterpriseStatus
 
     enterprise = _enterprise_of(case)
-    membership = (
-        Membership.objects.filter(enterprise=enterprise, role=EnterpriseRole.ENTERPRISE_ADMIN)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-    if membership is None:
-        raise ApplicationError(_("企业尚无管理员，请先完成“开通企业租户”"), code="no_admin")
-    progress(50, _("正在签发接口凭证"))
-    token, created = Token.objects.get_or_create(user=membership.user)
-    from apps.audit.services import audit_write
-
-    if created:
-        audit_write(
-            action="api_token.issue",
-            object_type="authtoken.Token",
-            object_id=membership.user.pk,
-            object_repr=membership.user.get_username(),
-            after={"user": membership.user.get_username(), "enterprise": enterprise.code},
-            tenant_schema="public",
-        )
+    if enterprise.status != EnterpriseStatus.ACTIVE:
+        raise ApplicationError(_("企业租户尚未开通，请先完成“开通企业租户”"), code="no_tenant")
+    base = _("建设案例 %(pk)s") % {"pk": case.pk}
+    clients = APIClient.objects.filter(enterprise=enterprise, name__startswith=base).select_related("user")
+    client = clients.filter(is_active=True).order_by("pk").first()
+    issued = client is None
+    if issued:
+        progress(50, _("正在签发接口凭证"))
+        # A revoked client keeps its name: a new one takes the next free number.
+        taken = set(clients.values_list("name", flat=True))
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}-{n}"
+        actor_user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+        client, key = api_client_create(actor=actor_user, enterprise=enterprise, name=name)
+        credential_hold(item_id=item.pk, key=key)
     return {
-        "summary": _("接口凭证已签发给 %(user)s") % {"user": membership.user.get_username()},
-        "user": membership.user.get_username(),
-        "token_hint": f"{token.key[:4]}…",
-        "issued_now": created,
+        "summary": _("接口客户端“%(name)s”（服务账号 %(user)s）")
+        % {"name": client.name, "user": client.user.get_username()},
+        "client": client.pk,
+        "client_name": client.name,
+        "user": client.user.get_username(),
+        "issued_now": issued,
     }
 
 

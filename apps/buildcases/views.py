@@ -100,11 +100,18 @@ def case_detail_view(request, pk: int):
     can_work = on_park and permissions.can_work(user) and case.status == CaseStatus.ACTIVE
     can_decide = on_park and permissions.can_decide(user) and case.status == CaseStatus.ACTIVE
     reached = STAGE_ORDER.index(case.stage)
+    take_credential = not on_park and permissions.can_take_credential(user, case)
     stages = []
     for index, stage in enumerate(Stage):
         items = list(selectors.case_items(case, stage=stage.value)) if index <= reached else []
         for item in items:
             item.can_upload = permissions.can_upload(user, case, item)
+            item.credential_waiting = (
+                take_credential
+                and item.automated_step == "issue_api_credentials"
+                and item.state == "done"
+                and services.credential_waiting(item=item)
+            )
             item.can_start = item.completion_kind == "automated" and permissions.can_start_step(
                 user, case, item
             )
@@ -132,20 +139,8 @@ def case_detail_view(request, pk: int):
         "approve_form": ApproveForm() if can_decide else None,
         "send_back_form": SendBackForm(case=case) if can_decide else None,
         "on_park": on_park,
-        "api_token": _api_token_for(user, case) if not on_park else None,
     }
     return render(request, "buildcases/case_detail.html", context)
-
-
-def _api_token_for(user, case) -> str | None:
-    """The enterprise administrator reads the API credential the 建设 step issued to them."""
-    from rest_framework.authtoken.models import Token
-
-    from apps.accounts.selectors import is_enterprise_admin
-
-    if not case.enterprise_id or not is_enterprise_admin(user=user, enterprise=case.enterprise):
-        return None
-    return Token.objects.filter(user=user).values_list("key", flat=True).first()
 
 
 def _back(case):
@@ -301,3 +296,23 @@ def artifact_download_view(request, pk: int, artifact_pk: int):
     case = _case_or_404(request, pk)
     artifact = get_object_or_404(CaseArtifact, pk=artifact_pk, case=case)
     return FileResponse(artifact.file.open("rb"), as_attachment=True, filename=artifact.filename)
+
+
+@require_POST
+def item_credential_view(request, pk: int, item_pk: int):
+    """The enterprise administrator reads the step's API key: shown on this page once."""
+    response = _login_or_none(request)
+    if response:
+        return response
+    case = _case_or_404(request, pk)
+    item = _item(case, item_pk)
+    try:
+        key = services.credential_take(item=item, actor=request.user)
+    except AppPermissionDenied as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _back(case)
+    response = render(request, "buildcases/credential.html", {"case": case, "item": item, "key": key})
+    response["Cache-Control"] = "no-store"
+    return response

@@ -137,12 +137,15 @@ def test_navigation_has_the_board(park_client, park_admin, tenant_client, enterp
     assert 'href="/buildcases/"' in client.get("/").content.decode()
 
 
-def test_enterprise_admin_reads_the_issued_api_token(
-    tenant_client, enterprise_a, park_admin, admin_a, member_a, alpha_case
+def test_api_credentials_are_a_revocable_client_whose_key_the_enterprise_admin_sees_once(
+    tenant_client, park_client, enterprise_a, park_admin, admin_a, member_a, alpha_case
 ):
     from rest_framework.authtoken.models import Token
 
+    from apps.audit.models import AuditEntry
     from apps.buildcases import services
+    from apps.identifiers.api_clients import api_client_revoke
+    from apps.identifiers.models import APIClient
 
     for _ in range(2):
         for item in work_manual_items(alpha_case, park_admin):
@@ -154,11 +157,44 @@ def test_enterprise_admin_reads_the_issued_api_token(
     services.step_execute(item_id=step.pk, actor=alpha_case.owner)
     step.refresh_from_db()
     assert step.state == ItemState.DONE, step.error
-    token = Token.objects.get(user=admin_a)
-    assert step.result["user"] == "admin_a" and token.key not in str(step.result)
+    client_row = APIClient.objects.get(enterprise=enterprise_a)
+    assert client_row.is_active and client_row.user not in (admin_a, member_a)
+    assert step.result["user"] == client_row.user.username and step.result["issued_now"] is True
+    assert not Token.objects.filter(user=admin_a).exists()  # nobody's own token is handed out
+    key = Token.objects.get(user=client_row.user).key
+    assert key not in str(step.result)
+
+    page_url = f"/buildcases/{alpha_case.pk}/"
+    take_url = f"/buildcases/{alpha_case.pk}/items/{step.pk}/credential/"
+    park_client.force_login(park_admin)
+    assert key not in park_client.get(page_url).content.decode()
 
     client = tenant_client(enterprise_a)
-    client.force_login(admin_a)
-    assert token.key in client.get(f"/buildcases/{alpha_case.pk}/").content.decode()
     client.force_login(member_a)
-    assert token.key not in client.get(f"/buildcases/{alpha_case.pk}/").content.decode()
+    body = client.get(page_url).content.decode()
+    assert key not in body and 'data-testid="show-credential"' not in body
+    assert client.post(take_url).status_code == 403
+
+    client.force_login(admin_a)
+    body = client.get(page_url).content.decode()
+    assert key not in body and 'data-testid="show-credential"' in body
+    shown = client.post(take_url)
+    assert shown.status_code == 200 and key in shown.content.decode()
+    assert AuditEntry.objects.filter(action="buildcase.credential_shown", object_id=str(step.pk)).exists()
+    # Once only.
+    again = client.post(take_url, follow=True).content.decode()
+    assert key not in again and "接口密钥已显示过或已过期" in again
+    assert 'data-testid="show-credential"' not in client.get(page_url).content.decode()
+
+    # Run again: the active client is kept, no second key. Revoked: a new client and key.
+    services.item_reopen(item=step, actor=park_admin)
+    services.step_execute(item_id=step.pk, actor=park_admin)
+    assert APIClient.objects.filter(enterprise=enterprise_a).count() == 1
+    api_client_revoke(actor=admin_a, client=client_row)
+    services.item_reopen(item=step, actor=park_admin)
+    result = services.step_execute(item_id=step.pk, actor=park_admin)
+    new_client = APIClient.objects.get(enterprise=enterprise_a, is_active=True)
+    assert new_client.pk != client_row.pk and result["issued_now"] is True
+    assert result["client_name"] == f"{client_row.name}-2"
+    new_key = Token.objects.get(user=new_client.user).key
+    assert new_key in client.post(take_url).content.decode()
