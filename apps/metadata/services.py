@@ -229,6 +229,11 @@ def template_update(*, template: MetadataTemplate, **fields) -> MetadataTemplate
     errors.update(_industry_errors(template))
     _raise(errors, "invalid_template")
     template.save()
+    if (before["name"], before["default_link"]) != (template.name, template.default_link):
+        # both are part of every cached resolution record of the template's identifiers
+        from apps.resolution.cache import invalidate_all
+
+        transaction.on_commit(invalidate_all)
     audit_write(
         action="metadata.template.update",
         object_type="metadata.MetadataTemplate",

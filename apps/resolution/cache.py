@@ -24,9 +24,13 @@ from invalidation messages:
 * A reader that loaded a value before an invalidation was processed must not install it after:
   the LRU keeps an epoch bumped by every invalidation message, and a value is installed only if
   the epoch did not move while it was being read.
-* The Redis copy carries the version it was computed under; a reader that loaded from the
-  database before a concurrent change's invalidation writes a copy tagged with the old version,
-  which every later reader rejects (no stale copy can be re-installed by a race).
+* The Redis copy carries the version it was computed under (the handle's version and the
+  global generation bumped by ``invalidate_all``); a reader that loaded from the database
+  before a concurrent change's invalidation writes a copy tagged with the old version, which
+  every later reader rejects (no stale copy can be re-installed by a race).
+* A change that reaches records through a join (a template's name or default link, in every
+  record of its identifiers) calls ``invalidate_all``: every process clears its LRU and the
+  generation INCR retires every Redis copy at once.
 
 If Redis loses its data (restart, flush) versions restart at 0; local entries are bounded by
 ``LOCAL_TTL`` and a lost subscription clears them.
@@ -61,6 +65,7 @@ ACK_TIMEOUT = 2.0
 
 _MISSING = object()
 _NOT_FOUND = {"__nf__": True}
+ALL = "*"  # the key list of an ``invalidate_all`` message (a handle always contains "/")
 
 _client_lock = threading.Lock()
 _client: redis.Redis | None = None
@@ -97,6 +102,11 @@ def version_key(handle_ci: str) -> str:
 
 def record_key(handle_ci: str) -> str:
     return f"{namespace()}:rec:{handle_ci}"
+
+
+def generation_key() -> str:
+    """Bumped by ``invalidate_all``: part of every Redis copy's tag, so one INCR retires them all."""
+    return f"{namespace()}:gen"
 
 
 def ack_key(message_id: str) -> str:
@@ -210,7 +220,10 @@ class _Subscriber:
     @staticmethod
     def _handle(client: redis.Redis, data: bytes) -> None:
         message_id, _, keys = data.decode().partition("|")
-        local.drop(keys.split("\n") if keys else [])
+        if keys == ALL:
+            local.clear()
+        else:
+            local.drop(keys.split("\n") if keys else [])
         if message_id:
             pipe = client.pipeline(transaction=False)
             pipe.rpush(ack_key(message_id), 1)
@@ -240,7 +253,24 @@ def invalidate_handles(handles: list[str]) -> None:
         pipe.incr(version_key(handle_ci))
         pipe.delete(record_key(handle_ci))
     pipe.publish(channel(), message_id + "|" + "\n".join(keys))
-    receivers = pipe.execute()[-1]
+    _await_acks(client, message_id, pipe.execute()[-1])
+
+
+def invalidate_all() -> None:
+    """Forget every cached record in every process: for a change that reaches records through a
+    join rather than their own row (a template's name or default link). Rare admin writes, so a
+    cold cache for a moment beats tracking which handles use what: the Redis copies are retired
+    by one INCR of the generation in their tag, not by a key per identifier."""
+    local.clear()
+    client = redis_client()
+    message_id = uuid.uuid4().hex
+    pipe = client.pipeline(transaction=False)
+    pipe.incr(generation_key())
+    pipe.publish(channel(), message_id + "|" + ALL)
+    _await_acks(client, message_id, pipe.execute()[-1])
+
+
+def _await_acks(client: redis.Redis, message_id: str, receivers: int) -> None:
     deadline = time.monotonic() + ACK_TIMEOUT
     acked = 0
     while acked < receivers:
@@ -285,8 +315,8 @@ def fetch(
         return record
 
     client = redis_client()
-    version, raw = client.mget(version_key(handle_ci), record_key(handle_ci))
-    version = version or b"0"
+    generation, version, raw = client.mget(generation_key(), version_key(handle_ci), record_key(handle_ci))
+    version = (generation or b"0") + b"." + (version or b"0")
     if raw is not None:
         tag, _, body = raw.partition(b"|")
         if tag == version:

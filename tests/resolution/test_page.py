@@ -1,7 +1,10 @@
 """GET /<handle>: HTML page, JSON, 307 redirect, RFC 9264 linkset, CORS/HEAD/OPTIONS."""
 
 import pytest
+from django.test import override_settings
 
+from apps.metadata.services import template_update
+from apps.resolution import cache, counters
 from tests.resolution import builders
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +100,27 @@ def test_catchall_does_not_hide_portal_pages(park_client, park):
     response = park_client.get("/accounts/login/")
     assert response.status_code == 200
     assert "标识" not in response.get("Link", "")
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["redis-copy", "no-redis-copy"])
+def test_template_link_and_name_change_is_served_at_once(
+    park_client, linked, shared, django_capture_on_commit_callbacks
+):
+    url = "/88.101.alpha/Linked-9"
+    with override_settings(RESOLUTION_SHARED_CACHE=shared):
+        assert park_client.get(url, HTTP_ACCEPT="text/html")["Location"].startswith(
+            "https://shop.example.com/"
+        )
+        assert "路灯模板" in park_client.get(url, {"redirect": "0"}).content.decode()
+        counters.push_pending()  # the Redis copy of the cached record, when kept
+        with django_capture_on_commit_callbacks(execute=True):  # as after the real commit
+            template_update(
+                template=linked.template_version.template,
+                name="智能路灯模板",
+                default_link="https://new.example.com/{suffix}",
+            )
+        assert park_client.get(url, HTTP_ACCEPT="text/html")["Location"] == "https://new.example.com/Linked-9"
+        assert "智能路灯模板" in park_client.get(url, {"redirect": "0"}).content.decode()
+        # another process, nothing in its memory: no old Redis copy either
+        cache.local.clear()
+        assert park_client.get(url, HTTP_ACCEPT="text/html")["Location"] == "https://new.example.com/Linked-9"
