@@ -58,3 +58,21 @@ def api_client_revoke(*, actor, client: APIClient) -> None:
         after={"is_active": False},
         tenant_schema=client.enterprise.schema_name,
     )
+
+
+@transaction.atomic
+def api_token_rotate(*, actor: User) -> str:
+    """Replace ``actor``'s own REST API token; returns the new key (shown once). The old key stops
+    working at once. The audit entry says that a token was replaced, never the key."""
+    had = Token.objects.filter(user=actor).delete()[0] > 0
+    token = Token.objects.create(user=actor)
+    audit_write(
+        action="api_token.rotate",
+        object_type="accounts.User",
+        object_id=actor.pk,
+        object_repr=actor.get_username(),
+        changes={"token": ["revoked" if had else None, "issued"]},
+        actor=actor.get_username(),
+        actor_user_id=actor.pk,
+    )
+    return token.key

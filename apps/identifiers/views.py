@@ -381,8 +381,7 @@ def api_access_view(request):
     tenant = _tenant()
     new_key = None
     if request.method == "POST" and request.POST.get("action") == "rotate_token":
-        Token.objects.filter(user=request.user).delete()
-        new_key = Token.objects.create(user=request.user).key
+        new_key = api_clients.api_token_rotate(actor=request.user)
     try:
         enterprise = _admin_enterprise(request) if tenant else None
     except PermissionDenied:

@@ -164,6 +164,22 @@ def test_api_access_page_issues_tokens(tenant_client, alpha, admin_a):
     assert Token.objects.get(user=client.user).key in page
 
 
+def test_token_rotation_is_audited_and_the_old_key_stops_working(tenant_client, alpha, admin_a, mfg):
+    from apps.audit.models import AuditEntry
+
+    old = Token.objects.create(user=admin_a).key
+    c = tenant_client(alpha)
+    c.force_login(admin_a)
+    page = c.post("/identifiers/api-access/", {"action": "rotate_token"}).content.decode()
+    new = Token.objects.get(user=admin_a).key
+    assert new != old and new in page
+    entry = AuditEntry.objects.filter(action="api_token.rotate", object_id=str(admin_a.pk)).get()
+    assert entry.actor == admin_a.username and entry.changes == {"token": ["revoked", "issued"]}
+    assert old not in str(entry.changes) and new not in str(entry.changes)
+    assert api("alpha.park.localhost", key=old).get(URL).status_code in (401, 403)
+    assert api("alpha.park.localhost", key=new).get(URL).status_code == 200
+
+
 def test_openapi_schema_and_docs_without_cdn(park_client):
     schema = park_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
