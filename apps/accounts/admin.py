@@ -1,15 +1,27 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts import services
 from apps.accounts.models import Membership, User
-from apps.core.admin import ParkStaffAdmin
+from apps.core.admin import ParkStaffAdmin, ParkStaffInlineMixin
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ParkStaffInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["enterprise"]
+
+
+class AuditedPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's "change password" page saves the form itself, not through save_model."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            services.password_changed(user=user)
+        return user
 
 
 @admin.register(User)
@@ -24,6 +36,7 @@ class UserAdmin(ParkStaffAdmin, DjangoUserAdmin):
     )
     readonly_fields = ["password_changed_at", "last_login", "date_joined"]
     inlines = [MembershipInline]
+    change_password_form = AuditedPasswordChangeForm
 
 
 @admin.register(Membership)

@@ -17,3 +17,13 @@ class LoginForm(AuthenticationForm):
                     code="locked",
                 )
             raise forms.ValidationError(_("用户名或密码错误"), code="invalid_login")
+
+
+class ParkStaffLoginForm(LoginForm):
+    """The admin's login: park staff by park role (is_staff is not needed); anyone else gets
+    the same message as a wrong password."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not getattr(user, "is_park_staff", False):
+            raise forms.ValidationError(_("用户名或密码错误"), code="invalid_login")

@@ -24,6 +24,7 @@ class IdleSessionTimeoutMiddleware:
             now = time.time()
             last_seen = request.session.get(LAST_SEEN_KEY, now)
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
+                request.logout_idle = True  # the audit entry says the timeout ended it
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)

@@ -1,43 +1,16 @@
-from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
-from django.utils import timezone
 
+from apps.accounts import services
 from apps.accounts.forms import LoginForm
-from apps.audit.services import audit_write
 
 
+# Logins, failed logins, lockouts and logouts are audited from Django's auth signals
+# (apps.accounts.signals), so the admin's login page is covered too.
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        user = form.get_user()
-        audit_write(
-            action="auth.login",
-            object_type="accounts.User",
-            object_id=user.pk,
-            object_repr=user.get_username(),
-            actor=user.get_username(),
-            actor_user_id=user.pk,
-            tenant_schema="public",
-        )
-        return response
-
-    def form_invalid(self, form):
-        # MLPS level 3: failed logins and lockouts are security events worth an audit entry.
-        username = (form.data.get("username") or "")[:150]
-        locked = getattr(self.request, "login_locked_until", None)
-        audit_write(
-            action="auth.locked" if locked else "auth.login_failed",
-            object_type="accounts.User",
-            object_repr=username,
-            actor=username or "anonymous",
-            tenant_schema="public",
-        )
-        return super().form_invalid(form)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -50,15 +23,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        user = form.user
-        get_user_model().objects.filter(pk=user.pk).update(password_changed_at=timezone.now())
-        audit_write(
-            action="auth.password_change",
-            object_type="accounts.User",
-            object_id=user.pk,
-            object_repr=user.get_username(),
-            tenant_schema="public",
-        )
+        services.password_changed(user=form.user)
         return response
 
 
