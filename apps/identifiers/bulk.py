@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.db import copy_rows
 from apps.core.errors import ApplicationError
+from apps.identifiers import handles
 from apps.identifiers.choices import IdentifierStatus, PrefixStatus
 from apps.identifiers.models import INDEX_TEMPLATE_ID, INDEX_TEMPLATE_VERSION, Identifier, Prefix
 from apps.metadata.choices import Grade, ItemState, ItemType, ObjectCategory
@@ -264,15 +265,24 @@ _ITEM_VALUES_SQL = (
 )
 
 
-def _existing(prefix: Prefix, codes: list[str]) -> dict[str, tuple]:
-    """object code → (id, handle, name, template_version_id, status, {item code: value}).
+def _existing(
+    prefix: Prefix, codes: list[str], handles_ci: list[str]
+) -> tuple[dict[str, tuple], dict[str, str]]:
+    """object code → (id, handle, name, template_version_id, status, {item code: value}), and
+    handle_ci → handle of the identifiers that the new handles would collide with although
+    their object code differs (a case variant: the unique index on handle_ci refuses them).
     One query per chunk, the codes passed as one array parameter (not thousands of
     placeholders for Django and psycopg to build and PostgreSQL to parse)."""
     out: dict[str, tuple] = {}
+    taken: dict[str, str] = {}
     table = Identifier._meta.db_table
     sql = (
         f"SELECT object_code, id, handle, name, template_version_id, status, ({_ITEM_VALUES_SQL}) "  # noqa: S608
         f'FROM "{table}" WHERE prefix_id = %s AND object_code = ANY(%s)'
+    )
+    clash_sql = (
+        f'SELECT handle_ci, handle FROM "{table}" WHERE handle_ci = ANY(%s) '  # noqa: S608
+        "AND NOT (prefix_id = %s AND object_code = ANY(%s))"
     )
     with connection.cursor() as cursor:
         for chunk in _chunks(codes):
@@ -281,7 +291,11 @@ def _existing(prefix: Prefix, codes: list[str]) -> dict[str, tuple]:
                 # Django's connection hands jsonb over as text
                 items = json.loads(items) if isinstance(items, str) else items
                 out[code] = (pk, handle, name, version_id, status, items)
-    return out
+        for start in range(0, len(codes), LOOKUP_CHUNK):
+            stop = start + LOOKUP_CHUNK
+            cursor.execute(clash_sql, [handles_ci[start:stop], prefix.pk, codes[start:stop]])
+            taken.update(cursor.fetchall())
+    return out, taken
 
 
 # Restricted values live in the enterprise's schema (apps.enterprise_data bulk hooks).
@@ -315,6 +329,23 @@ def _object_code(raw: Any) -> str:
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     return normalize_text(str(raw))
+
+
+def _code_error(code: str, max_length: int, use_check: bool) -> str | None:
+    """Why an object code cannot be registered, or None: the rules of ``handles`` (a template
+    with a check character also limits the code to 0-9 and A-Z)."""
+    if not code:
+        return _("对象代码为必填项")
+    if _CODE_BAD.search(code):
+        return _("对象代码不能包含空格、斜杠或控制字符")
+    try:
+        if use_check:
+            handles.validate_check_object_code(code, max_length=max_length)
+        elif len(code) > max_length:
+            return _("对象代码最多 %(n)s 个字符") % {"n": max_length}
+    except handles.HandleError as exc:
+        return exc.message
+    return None
 
 
 def identifier_bulk_upsert(
@@ -387,63 +418,90 @@ def _bulk_upsert(
     refs_items = [i["code"] for i in items if i.get("item_type") == ItemType.REFERENCE]
     prefix = enterprise_prefix(enterprise)
     errors = result.errors
+    use_check = bool(template.use_check_character)
 
     # 1. each row on its own: object code, values (pure; no queries)
     check = _RowChecker(items)
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}  # lower(object code) → (first row, its code): handle_ci
     prepared: list[tuple[int, str, dict[str, str]]] = []
-    max_suffix = MAX_HANDLE - len(prefix.prefix) - 1
+    suffixes: dict[str, str] = {}  # object code → suffix, for templates with a check character
+    ref_values: list[tuple[int, dict[str, str]]] = []  # every row's valid reference values
+    unique_items = [
+        i for i in items if i.get("unique") and i.get("state", ItemState.ENABLED) == ItemState.ENABLED
+    ]
+    unique_values: list[tuple[int, str | None, dict[str, str]]] = []
+    max_suffix = MAX_HANDLE - len(prefix.prefix) - 1 - (2 if use_check else 0)
     n = 0
     for n, row in enumerate(rows, start=1):  # noqa: B007 - n is the row count after the loop
         code = _object_code(row.object_code)
         row_ok = True
-        if not code:
-            errors.append(RowError(row.label, OBJECT_CODE, _("对象代码为必填项")))
+        if use_check and code:
+            code, _check = handles.split_check(code)  # "B001-7" names B001 with its check character
+        message = _code_error(code, max_suffix, use_check)
+        if message is None:
+            key = code.lower()
+            first = seen.get(key)
+            if first is None:
+                seen[key] = (row.label, code)
+            elif first[1] == code:
+                message = _("对象代码「%(code)s」与第 %(first)s 行重复") % {"code": code, "first": first[0]}
+            else:
+                message = _("对象代码「%(code)s」与第 %(first)s 行重复（大小写不同也视为重复）") % {
+                    "code": code,
+                    "first": first[0],
+                }
+        if message is not None:
+            errors.append(RowError(row.label, OBJECT_CODE, message))
             row_ok = False
-        elif _CODE_BAD.search(code):
-            errors.append(RowError(row.label, OBJECT_CODE, _("对象代码不能包含空格、斜杠或控制字符")))
-            row_ok = False
-        elif len(code) > max_suffix:
-            errors.append(
-                RowError(row.label, OBJECT_CODE, _("对象代码最多 %(n)s 个字符") % {"n": max_suffix})
-            )
-            row_ok = False
-        elif code in seen:
-            errors.append(
-                RowError(
-                    row.label,
-                    OBJECT_CODE,
-                    _("对象代码「%(code)s」与第 %(first)s 行重复") % {"code": code, "first": seen[code]},
-                )
-            )
-            row_ok = False
-        else:
-            seen[code] = row.label
+        elif use_check:
+            suffixes[code] = handles.suffix_with_check(code)
         if values_cleaned:
             cleaned, value_errors = row.values, None
         else:
             cleaned, value_errors = check(row.values)
             for item_code, message in value_errors.items():
                 errors.append(RowError(row.label, item_code, message))
+        if refs_items:
+            refs = {c: cleaned[c] for c in refs_items if c in cleaned}
+            if refs:
+                ref_values.append((row.label, refs))
+        if unique_items:
+            wanted = {i["code"]: cleaned[i["code"]] for i in unique_items if i["code"] in cleaned}
+            if wanted:
+                unique_values.append((row.label, code if row_ok else None, wanted))
         if row_ok and not value_errors:
             prepared.append((row.label, code, cleaned))
         if progress and n % 10000 == 0:
             share = min(60, n * 60 // total) if total else 30
             progress(share, _("已读取并校验 %(n)s 行") % {"n": n})
     result.rows = n
+    suffix_of = suffixes.get if use_check else None
 
-    # 2. references: one query per chunk; rows of this same batch count as existing
-    if refs_items:
-        _check_references(prepared, refs_items, items_by_code, prefix, template, seen, errors)
+    def handle_of_code(code: str) -> str:
+        return f"{prefix.prefix}/{suffix_of(code, code) if suffix_of else code}"
+
+    # 2. references, over every row's valid values: one query per chunk; rows of this same
+    # batch count as existing
+    if ref_values:
+        batch = {handle_of_code(c).lower() for _key, (_l, c) in seen.items()}
+        _check_references(ref_values, items_by_code, template, batch, errors)
 
     # 3. what exists already: one query per chunk of object codes
-    existing = _existing(prefix, [code for _l, code, _c in prepared])
+    existing, taken = _existing(
+        prefix,
+        [code for _l, code, _c in prepared],
+        [handle_of_code(code).lower() for _l, code, _c in prepared],
+    )
     restricted_before = _restricted_load(enterprise, [rec[0] for rec in existing.values()])
     compare_restricted = _restricted_available()
 
+    # 4. items flagged unique: one query per item, and duplicates inside the file
+    if unique_values:
+        _check_unique(unique_values, unique_items, enterprise, template, existing, errors)
+
     # New rows keep their cleaned values as they are (their Handle documents are built while
     # they are written); only rows that exist already are split by grade and compared.
-    creates: list[tuple[str, dict, str]] = []
+    creates: list[tuple[str, dict, str, str]] = []
     updates: list[tuple[tuple, dict, dict, str]] = []
     # The registry's display name is the public ``name`` value only (the rule of
     # identifier_register's _name_of): a restricted name, a person's, stays out of public tables.
@@ -452,7 +510,18 @@ def _bulk_upsert(
         name = ((cleaned.get("name") if name_public else None) or code)[:255]
         rec = existing.get(code)
         if rec is None:
-            creates.append((code, cleaned, name))
+            suffix = suffix_of(code, code) if suffix_of else code
+            other = taken.get(f"{prefix.prefix}/{suffix}".lower())
+            if other is not None:
+                errors.append(
+                    RowError(
+                        label,
+                        OBJECT_CODE,
+                        _("标识 %(h)s 已存在（大小写不同也视为重复）") % {"h": other},
+                    )
+                )
+                continue
+            creates.append((code, cleaned, name, suffix))
             continue
         public, restricted = shape.split(cleaned)
         pk, handle, old_name, old_version, status, old_public = rec
@@ -479,7 +548,7 @@ def _bulk_upsert(
     if errors or dry_run:
         return result
 
-    # 4. writes, all in one transaction
+    # 5. writes, all in one transaction
     _apply(
         actor=actor,
         enterprise=enterprise,
@@ -493,22 +562,19 @@ def _bulk_upsert(
         progress=progress,
     )
     result.applied = True
-    result.handles_created = [f"{prefix.prefix}/{c[0]}" for c in creates]
+    result.handles_created = [f"{prefix.prefix}/{c[3]}" for c in creates]
     result.handles_updated = [u[0][1] for u in updates]
     return result
 
 
-def _check_references(prepared, refs_items, items_by_code, prefix, template, seen, errors) -> None:
-    wanted = {cleaned[c] for _l, _code, cleaned in prepared for c in refs_items if c in cleaned}
-    if not wanted:
-        return
+def _check_references(ref_values, items_by_code, template, batch: set[str], errors) -> None:
+    """Every row's valid reference values, also of rows with other errors (the report lists
+    all of a row's problems at once)."""
+    wanted = {handle for _l, refs in ref_values for handle in refs.values()}
     found = _existing_references(wanted)
-    found.update((f"{prefix.prefix}/{code}".lower(), template.category) for code in seen)
-    for label, _code, cleaned in prepared:
-        for c in refs_items:
-            handle = cleaned.get(c)
-            if not handle:
-                continue
+    found.update(dict.fromkeys(batch, template.category))
+    for label, refs in ref_values:
+        for c, handle in refs.items():
             category = found.get(handle.lower())
             wanted_category = (items_by_code[c].get("constraints") or {}).get("ref_category")
             if category is None:
@@ -521,6 +587,103 @@ def _check_references(prepared, refs_items, items_by_code, prefix, template, see
             else:
                 continue
             errors.append(RowError(label, c, message))
+
+
+def _check_unique(unique_values, unique_items, enterprise, template, existing, errors) -> None:
+    """Items flagged unique (the rule of the registration service's ``_check_unique``): no two
+    rows of the file, and no other active identifier of the enterprise and template, share a
+    value. An identifier that this file updates is judged by its new value, not its stored one."""
+    # identifiers this file updates: their stored values give way to the file's
+    in_file = {existing[code][0] for _l, code, _w in unique_values if code in existing}
+    for item in unique_items:
+        item_code = item["code"]
+        first_row: dict[str, int] = {}
+        for label, _code, wanted in unique_values:
+            value = wanted.get(item_code)
+            if value is None:
+                continue
+            first = first_row.setdefault(value, label)
+            if first != label:
+                errors.append(
+                    RowError(
+                        label,
+                        item_code,
+                        _("值「%(value)s」与第 %(first)s 行重复，要求唯一")
+                        % {"value": value, "first": first},
+                    )
+                )
+        if not first_row:
+            continue
+        holders = _unique_holders(item, list(first_row), enterprise, template)
+        for label, code, wanted in unique_values:
+            value = wanted.get(item_code)
+            if value is None or first_row.get(value) != label:
+                continue
+            own = existing.get(code) if code else None
+            for pk, _object_code, handle in holders.get(value, ()):
+                if (own is not None and own[0] == pk) or pk in in_file:
+                    continue
+                errors.append(
+                    RowError(
+                        label,
+                        item_code,
+                        _("值「%(value)s」已被标识 %(handle)s 使用，要求唯一")
+                        % {"value": value, "handle": handle},
+                    )
+                )
+                break
+
+
+def _unique_holders(item, values: list[str], enterprise, template) -> dict[str, list[tuple[int, str, str]]]:
+    """value → [(id, object code, handle)] of the active identifiers of the enterprise and
+    template holding one of ``values`` for ``item``: one query (public values in the registry,
+    restricted ones in the enterprise's schema)."""
+    from apps.metadata.models import TemplateVersion
+
+    table = Identifier._meta.db_table
+    versions = TemplateVersion._meta.db_table
+    out: dict[str, list[tuple[int, str, str]]] = {}
+    scope = (
+        "i.enterprise_id = %s AND i.status = %s "
+        f'AND i.template_version_id IN (SELECT id FROM "{versions}" WHERE template_id = %s)'
+    )
+    if is_public(item):
+        sql = (
+            "SELECT v->'data'->>'value', i.id, i.object_code, i.handle "  # noqa: S608
+            f'FROM "{table}" AS i CROSS JOIN LATERAL jsonb_array_elements(i."values") AS v '
+            f"WHERE {scope} AND v->>'type' = %s AND v->'data'->>'value' = ANY(%s)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [enterprise.pk, IdentifierStatus.ACTIVE, template.pk, item["code"], values])
+            for value, pk, object_code, handle in cursor.fetchall():
+                out.setdefault(value, []).append((pk, object_code, handle))
+        return out
+    if not _restricted_available():
+        return out
+    from apps.enterprise_data.models import RestrictedValues
+    from apps.enterprise_data.services import restricted_context
+
+    restricted = RestrictedValues._meta.db_table
+    with restricted_context(enterprise) as schema, connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v->'data'->>'value', r.identifier_id FROM \"{schema}\".\"{restricted}\" AS r "  # noqa: S608
+            'CROSS JOIN LATERAL jsonb_array_elements(r."values") AS v '
+            "WHERE v->>'type' = %s AND v->'data'->>'value' = ANY(%s)",
+            [item["code"], values],
+        )
+        by_id: dict[int, list[str]] = {}
+        for value, pk in cursor.fetchall():
+            by_id.setdefault(pk, []).append(value)
+    if by_id:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT i.id, i.object_code, i.handle FROM "{table}" AS i WHERE {scope} AND i.id = ANY(%s)',  # noqa: S608
+                [enterprise.pk, IdentifierStatus.ACTIVE, template.pk, list(by_id)],
+            )
+            for pk, object_code, handle in cursor.fetchall():
+                for value in by_id[pk]:
+                    out.setdefault(value, []).append((pk, object_code, handle))
+    return out
 
 
 def _audit_changes(before: dict, after: dict, before_r: dict, after_r: dict) -> dict:
@@ -576,14 +739,15 @@ def _apply(
 
         def identifier_rows(start: int, stop: int) -> Iterator[tuple]:
             for i in range(start, stop):
-                code, cleaned, name = creates[i]
-                handle = handle_of(code)
+                code, cleaned, name, suffix = creates[i]
+                handle = handle_of(suffix)
                 if not public_codes.issuperset(cleaned):
                     if not shape.known(cleaned):  # callers pass checked rows
                         raise ValueError(f"row {code}: values outside the template version")
                     restricted_new.append(i)
                 yield (
-                    ids[i], now, now, handle, handle.lower(), prefix_pk, code, code, "", enterprise_pk,
+                    ids[i], now, now, handle, handle.lower(), prefix_pk, suffix, code, suffix[len(code) + 1 :],
+                    enterprise_pk,
                     category, version_pk, name, active, public_json(cleaned), actor_id,
                 )  # fmt: skip
 
@@ -611,7 +775,7 @@ def _apply(
             restricted_values_copy(
                 enterprise=enterprise,
                 rows=(
-                    (ids[i], handle_of(creates[i][0]), restricted_json(creates[i][1])) for i in restricted_new
+                    (ids[i], handle_of(creates[i][3]), restricted_json(creates[i][1])) for i in restricted_new
                 ),
             )
         restricted_rows = {
@@ -622,12 +786,12 @@ def _apply(
         _restricted_store(enterprise, restricted_rows, shape.items_by_code)
 
         def audit_records() -> Iterator[AuditRecord]:
-            for pk, (code, cleaned, _name) in zip(ids, creates, strict=True):
+            for pk, (_code, cleaned, _name, suffix) in zip(ids, creates, strict=True):
                 yield AuditRecord(
                     action="identifier.register",
                     object_type="identifiers.Identifier",
                     object_id=pk,
-                    object_repr=handle_of(code),
+                    object_repr=handle_of(suffix),
                     changes={"values": [None, len(cleaned)]},
                     tenant_schema=schema,
                 )
@@ -643,8 +807,8 @@ def _apply(
 
         def outbox_rows() -> Iterator[tuple]:
             create, update = OutboxOperation.CREATE, OutboxOperation.UPDATE
-            for pk, (code, _c, _n) in zip(ids, creates, strict=True):
-                yield (create, handle_of(code), pk, None)
+            for pk, (_code, _c, _n, suffix) in zip(ids, creates, strict=True):
+                yield (create, handle_of(suffix), pk, None)
             for rec, _p, _r, _n in updates:
                 yield (update, rec[1], rec[0], None)
 
