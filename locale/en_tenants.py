@@ -20,4 +20,39 @@ EN = {
     "暂停前缀": "Suspend prefix",
     "恢复前缀": "Resume prefix",
     "注销前缀（不可恢复）": "Revoke prefix (cannot be undone)",
+    # members (apps/tenants/memberships.py, the 成员 page)
+    "只有本企业管理员或园区管理员可以管理企业成员": "Only the enterprise's administrators or park administrators can manage its members",
+    "角色无效": "Invalid role",
+    "请填写用户名": "Please enter a user name",
+    "园区工作人员的账号不能加入企业": "A park staff account cannot join an enterprise",
+    "该用户已是本企业成员": "This user is already a member of the enterprise",
+    "企业至少要保留一名管理员，不能更改最后一名管理员的角色": (
+        "An enterprise keeps at least one administrator: the last administrator's role cannot be changed"
+    ),
+    "企业至少要保留一名管理员，不能移除最后一名管理员": (
+        "An enterprise keeps at least one administrator: the last administrator cannot be removed"
+    ),
+    "已有账号的用户直接加入本企业；新用户名将创建账号并生成初始密码": (
+        "An existing user joins the enterprise as is; a new user name creates an account with an initial password"
+    ),
+    "成员": "Members",
+    "更改角色": "Change role",
+    "移除": "Remove",
+    "加入时间": "Joined",
+    "暂无成员": "No members",
+    "添加成员": "Add member",
+    "添加": "Add",
+    "已添加成员": "Member added",
+    "返回成员列表": "Back to members",
+    "企业管理员可以管理成员和授权；企业成员可以登记和维护本企业的标识。企业至少保留一名管理员。": (
+        "Enterprise administrators manage members and grants; enterprise members register and maintain the "
+        "enterprise's identifiers. An enterprise keeps at least one administrator."
+    ),
+    "初始密码仅显示这一次，请通过安全渠道交给该用户，并提醒其首次登录后修改密码。": (
+        "The initial password is shown only this once: hand it to the user over a secure channel and remind "
+        "them to change it after the first login."
+    ),
+    "已将 %(user)s 加入本企业": "%(user)s added to the enterprise",
+    "已更改 %(user)s 的角色": "Role of %(user)s changed",
+    "已将 %(user)s 移出本企业": "%(user)s removed from the enterprise",
 }

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.choices import EnterpriseRole
 from apps.tenants.models import Enterprise
 from apps.tenants.services import enterprise_code_taken
 
@@ -55,3 +56,22 @@ class PrefixRevokeForm(forms.Form):
     reason = forms.CharField(
         label=_("注销原因"), max_length=2000, error_messages={"required": _("请填写注销原因")}
     )
+
+
+class MemberAddForm(forms.Form):
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        help_text=_("已有账号的用户直接加入本企业；新用户名将创建账号并生成初始密码"),
+        error_messages={"required": _("请填写用户名")},
+    )
+    display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    email = forms.EmailField(label=_("电子邮件"), required=False)
+    phone = forms.CharField(label=_("手机"), max_length=30, required=False)
+    role = forms.ChoiceField(
+        label=_("角色"), choices=EnterpriseRole.choices, initial=EnterpriseRole.ENTERPRISE_MEMBER
+    )
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("角色"), choices=EnterpriseRole.choices)

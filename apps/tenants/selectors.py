@@ -39,3 +39,23 @@ def enterprise_list(*, status: str | None = None, q: str | None = None):
 
 def enterprise_get(*, pk: int) -> Enterprise | None:
     return Enterprise.objects.filter(pk=pk, is_park_operator=False).first()
+
+
+def membership_list(*, enterprise: Enterprise):
+    """The enterprise's users with their roles, administrators first."""
+    from apps.accounts.models import Membership
+
+    return (
+        Membership.objects.filter(enterprise=enterprise)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
+
+
+def membership_get(*, enterprise: Enterprise, pk: int):
+    """One membership of ``enterprise`` (None for another enterprise's, so ids cannot be probed)."""
+    from apps.accounts.models import Membership
+
+    return (
+        Membership.objects.filter(enterprise=enterprise, pk=pk).select_related("user", "enterprise").first()
+    )

@@ -14,3 +14,10 @@ urlpatterns = [
     path("<int:pk>/resume/", views.enterprise_resume_view, name="enterprise_resume"),
     path("<int:pk>/prefixes/<int:prefix_pk>/<str:action>/", views.prefix_action_view, name="prefix_action"),
 ]
+
+# Enterprise domain: the enterprise administrator's member page.
+enterprise_urlpatterns = [
+    path("members/", views.member_list_view, name="members"),
+    path("members/<int:pk>/role/", views.member_role_view, name="member_role"),
+    path("members/<int:pk>/remove/", views.member_remove_view, name="member_remove"),
+]

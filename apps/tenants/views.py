@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -8,8 +10,21 @@ from django.views.decorators.http import require_POST
 from apps.accounts.decorators import park_role_required
 from apps.core.errors import ApplicationError
 from apps.tenants.choices import EnterpriseStatus
-from apps.tenants.forms import EnterpriseApplicationForm, PrefixRevokeForm, RejectForm, SuspendForm
-from apps.tenants.selectors import enterprise_get, enterprise_list
+from apps.tenants.forms import (
+    EnterpriseApplicationForm,
+    MemberAddForm,
+    MemberRoleForm,
+    PrefixRevokeForm,
+    RejectForm,
+    SuspendForm,
+)
+from apps.tenants.selectors import (
+    current_enterprise,
+    enterprise_get,
+    enterprise_list,
+    membership_get,
+    membership_list,
+)
 from apps.tenants.services import (
     domain_for,
     enterprise_apply,
@@ -185,3 +200,107 @@ def prefix_action_view(request, pk: int, prefix_pk: int, action: str):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("tenants:enterprise_detail", pk=pk)
+
+
+# ---------------------------------------------------------------- enterprise domain: members
+def _member_admin_enterprise(request):
+    """The tenant whose members the caller manages (enterprise administrators; park
+    administrators never reach an enterprise domain's pages: they are not members)."""
+    from apps.tenants.memberships import can_manage_members
+
+    if not request.user.is_authenticated:
+        return None
+    enterprise = current_enterprise()
+    if enterprise is None:
+        raise Http404
+    if not can_manage_members(actor=request.user, enterprise=enterprise):
+        raise PermissionDenied
+    return enterprise
+
+
+def _form_errors(form, exc: ApplicationError) -> None:
+    for field, errors in (exc.errors or {None: [exc.message]}).items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+def member_list_view(request):
+    from apps.tenants.memberships import membership_create
+
+    enterprise = _member_admin_enterprise(request)
+    if enterprise is None:
+        return redirect_to_login(request.get_full_path())
+    form = MemberAddForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = membership_create(actor=request.user, enterprise=enterprise, **form.cleaned_data)
+            except ApplicationError as exc:
+                _form_errors(form, exc)
+            else:
+                if result.initial_password is None:
+                    messages.success(
+                        request, _("已将 %(user)s 加入本企业") % {"user": result.membership.user.username}
+                    )
+                    return redirect("tenants:members")
+                # The initial password is shown in this response only; it is stored nowhere in clear.
+                return render(
+                    request,
+                    "tenants/member_created.html",
+                    {"membership": result.membership, "initial_password": result.initial_password},
+                )
+        status = 400
+    return render(
+        request,
+        "tenants/member_list.html",
+        {
+            "enterprise": enterprise,
+            "memberships": membership_list(enterprise=enterprise),
+            "form": form,
+            "roles": MemberRoleForm.base_fields["role"].choices,
+        },
+        status=status,
+    )
+
+
+def _membership_or_404(request, pk: int):
+    enterprise = _member_admin_enterprise(request)
+    if enterprise is None:
+        raise PermissionDenied
+    membership = membership_get(enterprise=enterprise, pk=pk)
+    if membership is None:
+        raise Http404
+    return membership
+
+
+@require_POST
+def member_role_view(request, pk: int):
+    from apps.tenants.memberships import membership_set_role
+
+    membership = _membership_or_404(request, pk)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("角色无效"))
+        return redirect("tenants:members")
+    try:
+        membership_set_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已更改 %(user)s 的角色") % {"user": membership.user.username})
+    return redirect("tenants:members")
+
+
+@require_POST
+def member_remove_view(request, pk: int):
+    from apps.tenants.memberships import membership_remove
+
+    membership = _membership_or_404(request, pk)
+    try:
+        membership_remove(actor=request.user, membership=membership)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已将 %(user)s 移出本企业") % {"user": membership.user.username})
+    return redirect("tenants:members")
