@@ -35,8 +35,12 @@ services: $(STAMP)
 migrate: services
 	$(PY) manage.py bootstrap
 
+# The compiled .mo is committed; recompile only where gettext's msgfmt is installed (a fresh
+# machine without root has none, and compilemessages would fail there).
 messages: $(STAMP)
-	@if [ -d locale ]; then $(PY) manage.py compilemessages -v 0 --ignore=.venv; fi
+	@if [ ! -d locale ]; then exit 0; \
+	elif command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -v 0 --ignore=.venv; \
+	else echo "msgfmt not found (Debian package gettext): using committed .mo"; fi
 
 demo: services messages
 	$(PY) manage.py bootstrap --demo
