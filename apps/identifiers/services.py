@@ -317,6 +317,46 @@ def _audit_changes(before_public: dict, after_public: dict, before_r: dict, afte
     return changes
 
 
+def _store_uploads(*, enterprise, actor, uploads: dict, stored: list) -> dict[str, str]:
+    """Save uploaded files as attachments (in the caller's transaction); {item code: reference}.
+    Each saved attachment is appended to ``stored`` so a failure can remove its file."""
+    from apps.enterprise_data.services import attachment_create, ensure_data_schema
+
+    ensure_data_schema(enterprise)
+    refs = {}
+    for code, upload in uploads.items():
+        if upload:
+            att = attachment_create(enterprise=enterprise, uploaded_file=upload, item_code=code, user=actor)
+            stored.append(att)
+            refs[code] = att.reference
+    return refs
+
+
+def _discard_files(stored: list) -> None:
+    """The rows went with the rolled-back transaction; the files on disk go here."""
+    for att in stored:
+        try:
+            att.file.storage.delete(att.file.name)
+        except Exception:  # noqa: S110 - a leftover file is harmless, the failure is what the user sees
+            pass
+
+
+def _with_uploads(*, enterprise, actor, uploads: dict | None, values: dict[str, Any], write):
+    """Run ``write(values)`` with the uploads stored in the same transaction: a refused
+    registration or change leaves no attachment row and no file behind."""
+    if not uploads:
+        return write(values)
+    _assert_can_write(actor, enterprise)
+    stored: list = []
+    try:
+        with transaction.atomic():
+            refs = _store_uploads(enterprise=enterprise, actor=actor, uploads=uploads, stored=stored)
+            return write({**values, **refs})
+    except BaseException:
+        _discard_files(stored)
+        raise
+
+
 # ---------------------------------------------------------------- services
 def identifier_register(
     *,
@@ -325,9 +365,34 @@ def identifier_register(
     template_version,
     values: dict[str, Any],
     object_code: str | None = None,
+    uploads: dict | None = None,
 ) -> Identifier:
     """Register an identifier under the enterprise's prefix. ``object_code`` given or generated
-    from the prefix's sequence; the template's check character is appended when it asks for one."""
+    from the prefix's sequence; the template's check character is appended when it asks for one.
+    ``uploads`` ({file item code: uploaded file}) are stored in the registration's transaction."""
+    return _with_uploads(
+        enterprise=enterprise,
+        actor=actor,
+        uploads=uploads,
+        values=values,
+        write=lambda vals: _register(
+            actor=actor,
+            enterprise=enterprise,
+            template_version=template_version,
+            values=vals,
+            object_code=object_code,
+        ),
+    )
+
+
+def _register(
+    *,
+    actor,
+    enterprise,
+    template_version,
+    values: dict[str, Any],
+    object_code: str | None = None,
+) -> Identifier:
     from apps.enterprise_data.services import (
         attachments_link,
         ensure_data_schema,
@@ -439,10 +504,24 @@ def identifier_update(
     identifier: Identifier,
     values: dict[str, Any],
     template_version=None,
+    uploads: dict | None = None,
 ) -> Identifier:
     """Replace the values of an active identifier (optionally moving it to a newer version of
     its template). Values not given are cleared, except those of items the version disables:
-    nobody can fill those in any more, so their existing values are carried forward unchanged."""
+    nobody can fill those in any more, so their existing values are carried forward unchanged.
+    ``uploads`` ({file item code: uploaded file}) are stored in the change's transaction."""
+    return _with_uploads(
+        enterprise=identifier.enterprise,
+        actor=actor,
+        uploads=uploads,
+        values=values,
+        write=lambda vals: _update(
+            actor=actor, identifier=identifier, values=vals, template_version=template_version
+        ),
+    )
+
+
+def _update(*, actor, identifier: Identifier, values: dict[str, Any], template_version=None) -> Identifier:
     from apps.enterprise_data.services import attachments_link, ensure_data_schema, restricted_values_put
 
     enterprise = identifier.enterprise

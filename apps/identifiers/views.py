@@ -146,16 +146,13 @@ def template_choose_view(request):
     return render(request, "identifiers/template_choose.html", {"rows": rows, "enterprise": enterprise})
 
 
-def _save_uploads(request, form, enterprise, values: dict[str, str]) -> None:
-    from apps.enterprise_data.services import attachment_create
-
-    for item in form.file_items():
-        upload = request.FILES.get(item["code"])
-        if upload:
-            att = attachment_create(
-                enterprise=enterprise, uploaded_file=upload, item_code=item["code"], user=request.user
-            )
-            values[item["code"]] = att.reference
+def _uploads(request, form) -> dict:
+    """{file item code: uploaded file}; the service stores them inside its transaction."""
+    return {
+        item["code"]: request.FILES[item["code"]]
+        for item in form.file_items()
+        if request.FILES.get(item["code"])
+    }
 
 
 @portal_user
@@ -174,13 +171,13 @@ def identifier_create_view(request, template_pk: int):
         if form.is_valid():
             values = form.raw_values()
             try:
-                _save_uploads(request, form, enterprise, values)
                 ident = services.identifier_register(
                     actor=request.user,
                     enterprise=enterprise,
                     template_version=version,
                     values=values,
                     object_code=form.cleaned_data.get(OBJECT_CODE) or None,
+                    uploads=_uploads(request, form),
                 )
             except ApplicationError as exc:
                 form.apply_errors(exc.errors or {None: [exc.message]})
@@ -217,9 +214,12 @@ def identifier_edit_view(request, pk: int):
         if form.is_valid():
             values = form.raw_values(keep=current)
             try:
-                _save_uploads(request, form, ident.enterprise, values)
                 services.identifier_update(
-                    actor=request.user, identifier=ident, values=values, template_version=version
+                    actor=request.user,
+                    identifier=ident,
+                    values=values,
+                    template_version=version,
+                    uploads=_uploads(request, form),
                 )
             except ApplicationError as exc:
                 form.apply_errors(exc.errors or {None: [exc.message]})

@@ -135,6 +135,32 @@ def test_file_item_upload_is_stored_in_the_enterprise_schema(client_a, mfg, alph
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 test"
 
 
+def test_a_refused_registration_leaves_no_attachment_behind(client_a, mfg, alpha, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_tenants.utils import schema_context
+
+    from apps.enterprise_data.models import Attachment
+
+    settings.MEDIA_ROOT = tmp_path
+    data = product(1, produced_on="2026-13-40")  # refused: no such date
+    data["certificate_file"] = SimpleUploadedFile("合格证.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    response = client_a.post(f"/identifiers/new/{mfg.template_id}/", data)
+    assert response.status_code == 200 and "生产日期" in response.content.decode()
+    assert not Identifier.objects.exists()
+    with schema_context(alpha.schema_name):
+        assert not Attachment.objects.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+    data["produced_on"] = "2026-03-01"
+    data["certificate_file"] = SimpleUploadedFile("合格证.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    assert client_a.post(f"/identifiers/new/{mfg.template_id}/", data).status_code == 302
+    ident = Identifier.objects.get()
+    with schema_context(alpha.schema_name):
+        att = Attachment.objects.get()
+    assert att.identifier_id == ident.pk
+    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1
+
+
 def test_edit_and_withdraw_through_the_pages(client_a, register_product):
     ident = register_product(1)
     page = client_a.get(f"/identifiers/{ident.pk}/edit/").content.decode()
