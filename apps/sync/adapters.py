@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from apps.sync import snms
 from apps.sync.client import SnmsClient
@@ -108,35 +109,111 @@ class SnmsAdapter(UpstreamAdapter):
         return self.client.identifier_detail(handle)
 
 
+@dataclass
+class Endpoint:
+    """Where and as whom the adapter connects: the link's own fields, or the settings
+    UPSTREAM_NODE_* where the link leaves them empty."""
+
+    url: str
+    username: str
+    password: str
+    timeout: float
+
+
+def _link_defaults() -> dict:
+    return {
+        "url": "",
+        "username": "",
+        "password": "",
+        "batch_size": getattr(settings, "SYNC_BATCH_SIZE", snms.BATCH_ADVISED),
+    }
+
+
+def link_current():
+    """The UpstreamLink row for reading (the page): the stored one, or an unsaved default."""
+    from apps.sync.models import UpstreamLink
+
+    return UpstreamLink.objects.order_by("pk").first() or UpstreamLink(**_link_defaults())
+
+
 def link_get():
-    """The UpstreamLink row (created on first use) merged with the settings."""
+    """The UpstreamLink row, created on first use by the services that record the link state."""
     from apps.sync.models import UpstreamLink
 
     link = UpstreamLink.objects.order_by("pk").first()
     if link is None:
-        link = UpstreamLink.objects.create(
-            url=getattr(settings, "UPSTREAM_NODE_URL", ""),
-            username=getattr(settings, "UPSTREAM_NODE_USER", ""),
-            password=getattr(settings, "UPSTREAM_NODE_PASSWORD", ""),
-            batch_size=getattr(settings, "SYNC_BATCH_SIZE", snms.BATCH_ADVISED),
-        )
+        link = UpstreamLink.objects.create(**_link_defaults())
     return link
 
 
-def link_configured() -> bool:
-    from apps.sync.models import UpstreamLink
+def link_endpoint(link) -> Endpoint:
+    """Empty url → the settings' url, user and password (models.UpstreamLink)."""
+    if link.url:
+        return Endpoint(link.url, link.username, link.password, link.timeout_seconds)
+    return Endpoint(
+        getattr(settings, "UPSTREAM_NODE_URL", "") or "",
+        link.username or getattr(settings, "UPSTREAM_NODE_USER", "") or "",
+        link.password or getattr(settings, "UPSTREAM_NODE_PASSWORD", "") or "",
+        link.timeout_seconds,
+    )
 
-    if getattr(settings, "UPSTREAM_NODE_URL", ""):
+
+def node_mode() -> str:
+    """The park's node mode (Park.node_mode); secondary when no park row exists yet."""
+    from apps.tenants.choices import NodeMode
+    from apps.tenants.models import Park
+
+    mode = Park.objects.order_by("pk").values_list("node_mode", flat=True).first()
+    return mode or NodeMode.SECONDARY
+
+
+def national_adapter_path() -> str:
+    """SYNC_NATIONAL_ADAPTER: dotted path of a factory ``(endpoint) -> UpstreamAdapter | None``
+    for the national top-level node (secondary-node mode). Empty: that interface is not public,
+    so a secondary node has no upstream and files the monthly report instead."""
+    return str(getattr(settings, "SYNC_NATIONAL_ADAPTER", "") or "")
+
+
+def upstream_exists() -> bool:
+    """Whether this node has an upstream at all: an enterprise node always has one (its
+    secondary node); a secondary node only with a national adapter configured."""
+    from apps.tenants.choices import NodeMode
+
+    return node_mode() == NodeMode.ENTERPRISE or bool(national_adapter_path())
+
+
+def link_configured(link=None) -> bool:
+    """Whether a drain can reach an upstream: one exists, the link is enabled and has an address
+    (secondary mode: the national adapter decides what it needs)."""
+    from apps.tenants.choices import NodeMode
+
+    link = link if link is not None else link_current()
+    if not link.enabled or not upstream_exists():
+        return False
+    if node_mode() == NodeMode.SECONDARY:
         return True
-    return UpstreamLink.objects.exclude(url="").filter(enabled=True).exists()
+    return bool(link_endpoint(link).url)
 
 
 def adapter_for(link) -> UpstreamAdapter | None:
-    if not link.enabled or not link.url:
+    """The adapter the node mode chooses: SNMS v5 to the secondary node (enterprise mode), the
+    SYNC_NATIONAL_ADAPTER factory (secondary mode), or None when there is nothing to reach."""
+    from apps.tenants.choices import NodeMode
+
+    if not link.enabled:
+        return None
+    endpoint = link_endpoint(link)
+    if node_mode() == NodeMode.SECONDARY:
+        path = national_adapter_path()
+        return import_string(path)(endpoint) if path else None
+    if not endpoint.url:
         return None
     return SnmsAdapter(
         SnmsClient(
-            base_url=link.url, username=link.username, password=link.password, timeout=link.timeout_seconds
+            base_url=endpoint.url,
+            username=endpoint.username,
+            password=endpoint.password,
+            timeout=endpoint.timeout,
         )
     )
 

@@ -14,6 +14,8 @@ class OutboxStatus(models.TextChoices):
     SENT = "sent", _("已同步")
     FAILED = "failed", _("失败")
     STOPPED = "stopped", _("已停止")
+    # Secondary-node mode without a national adapter: there is no upstream to send to.
+    NO_UPSTREAM = "no_upstream", _("无上级节点，不同步")
 
 
 class OutboxEntry(models.Model):

@@ -24,7 +24,7 @@ from apps.audit.services import audit_write
 from apps.identifiers.choices import IdentifierStatus, UpstreamStatus
 from apps.identifiers.models import Identifier, Prefix
 from apps.sync import snms
-from apps.sync.adapters import adapter_for, link_configured, link_get
+from apps.sync.adapters import adapter_for, link_configured, link_get, upstream_exists
 from apps.sync.client import AuthError, BusinessError, TransientError
 from apps.sync.models import OutboxEntry, OutboxOperation, OutboxStatus, PushedTemplate
 from apps.tasks.choices import TaskState
@@ -138,16 +138,72 @@ def _prefix_of(handle: str) -> str:
 
 # ---------------------------------------------------------------- reads for the page
 def sync_overview() -> dict:
+    """Figures of the sync page. ``applicable`` False: this node has no upstream at all
+    (secondary mode without a national adapter), so there is no backlog or lag to show;
+    ``configured`` False: an upstream exists but no address is set yet."""
+    applicable = upstream_exists()
     pending = OutboxEntry.objects.filter(status=OutboxStatus.PENDING)
-    oldest = pending.order_by("id").values_list("created_at", flat=True).first()
+    oldest = pending.order_by("id").values_list("created_at", flat=True).first() if applicable else None
     return {
-        "pending": pending.count(),
+        "applicable": applicable,
+        "configured": applicable and link_configured(),
+        "pending": pending.count() if applicable else None,
         "failed": OutboxEntry.objects.filter(status=OutboxStatus.FAILED).count(),
         "stopped": OutboxEntry.objects.filter(status=OutboxStatus.STOPPED).count(),
         "sent": OutboxEntry.objects.filter(status=OutboxStatus.SENT).count(),
+        "not_applicable": OutboxEntry.objects.filter(status=OutboxStatus.NO_UPSTREAM).count(),
         "lag_seconds": int((timezone.now() - oldest).total_seconds()) if oldest else 0,
         "oldest_pending_at": oldest,
     }
+
+
+# ---------------------------------------------------------------- the link
+LINK_FIELDS = ("url", "username", "password", "batch_size", "enabled")
+
+
+def upstream_link_update(
+    *, actor, url: str, username: str, password: str | None, batch_size: int, enabled: bool
+):
+    """The park administrator sets the upstream node (sync page). ``password`` None or empty
+    keeps the stored one; the audit entry says whether it changed, never what it is. A new
+    address clears the stop and backoff of the old one."""
+    from django.core.exceptions import ValidationError
+
+    from apps.core.errors import ApplicationError
+
+    with schema_context(get_public_schema_name()), transaction.atomic():
+        link = link_get()
+        before = {f: getattr(link, f) for f in LINK_FIELDS if f != "password"}
+        link.url, link.username = (url or "").strip(), (username or "").strip()
+        link.batch_size, link.enabled = batch_size, enabled
+        password_changed = bool(password) and password != link.password
+        if password:
+            link.password = password
+        try:
+            link.full_clean()
+        except ValidationError as exc:
+            raise ApplicationError(_("上级节点设置有误"), errors=exc.message_dict, code="invalid") from exc
+        if not 1 <= int(link.batch_size) <= snms.BATCH_MAX:
+            raise ApplicationError(
+                _("每批条数应在 1 到 %(max)d 之间") % {"max": snms.BATCH_MAX},
+                errors={"batch_size": [_("每批条数应在 1 到 %(max)d 之间") % {"max": snms.BATCH_MAX}]},
+                code="invalid",
+            )
+        if link.url != before["url"]:
+            link.stopped_reason, link.next_attempt_at, link.consecutive_failures = "", None, 0
+        link.save()
+        after = {f: getattr(link, f) for f in LINK_FIELDS if f != "password"}
+        audit_write(
+            action="sync.link_update",
+            object_type="sync.UpstreamLink",
+            object_id=link.pk,
+            object_repr=link.url or "-",
+            before=before,
+            after=dict(after, password_changed=password_changed),
+            actor_user_id=getattr(actor, "pk", None),
+        )
+        transaction.on_commit(sync_kick)
+        return link
 
 
 # ---------------------------------------------------------------- drain
@@ -297,6 +353,8 @@ def sync_drain(*, max_batches: int | None = None, ignore_backoff: bool = False) 
         link = link_get()
         adapter = adapter_for(link)
         if adapter is None:
+            if not upstream_exists():
+                return {"skipped": "no-upstream", "set_aside": _set_aside_without_upstream()}
             return {"skipped": "no-upstream"}
         if link.stopped_reason:
             return {"skipped": "stopped", "reason": link.stopped_reason}
@@ -323,6 +381,28 @@ def sync_drain(*, max_batches: int | None = None, ignore_backoff: bool = False) 
         finally:
             _unlock()
         return totals
+
+
+def _set_aside_without_upstream() -> int:
+    """Secondary-node mode without a national adapter: pending rows have nowhere to go. They
+    are marked "no upstream" (not a growing backlog), and prefixes waiting to be applied for
+    go back to "not sent": nothing to submit, the node allocates its enterprises' prefixes
+    itself (the pages say so)."""
+    with transaction.atomic():
+        prefixes = list(
+            OutboxEntry.objects.filter(
+                status=OutboxStatus.PENDING, operation=OutboxOperation.PREFIX_APPLY
+            ).values_list("handle", flat=True)
+        )
+        count = OutboxEntry.objects.filter(status=OutboxStatus.PENDING).update(
+            status=OutboxStatus.NO_UPSTREAM, last_error=""
+        )
+        if prefixes:
+            for value in prefixes:
+                Prefix.objects.filter(prefix__iexact=value, upstream_status=UpstreamStatus.PENDING).update(
+                    upstream_status=UpstreamStatus.NOT_SENT, upstream_message=""
+                )
+    return count
 
 
 def _close_orphaned_runs() -> None:

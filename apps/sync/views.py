@@ -13,24 +13,53 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import park_role_required
+from apps.core.errors import ApplicationError
 from apps.identifiers.models import Prefix
 from apps.sync import selectors, services
-from apps.sync.adapters import link_get
+from apps.sync.adapters import link_current, link_endpoint, upstream_exists
+from apps.sync.forms import UpstreamLinkForm
+
+
+def _can_configure(user) -> bool:
+    return bool(user.is_superuser or user.park_role == "park_admin")
 
 
 @park_role_required("park_admin", "park_operator", "park_auditor")
-def sync_page(request):
-    link = link_get()
+def sync_page(request, link_form=None):
+    link = link_current()
     context = {
         "link": link,
+        "endpoint": link_endpoint(link),
         "overview": services.sync_overview(),
         "failures": selectors.failures()[:200],
         "waiting": selectors.waiting_with_error()[:50],
         "batches": selectors.recent_batches(),
         "prefixes": selectors.prefixes_in_flight()[:200],
         "can_retry": request.user.is_superuser or request.user.park_role in ("park_admin", "park_operator"),
+        "can_configure": _can_configure(request.user),
+        "link_form": link_form or UpstreamLinkForm.for_link(link),
     }
-    return render(request, "sync/sync_page.html", context)
+    return render(request, "sync/sync_page.html", context, status=400 if link_form else 200)
+
+
+@require_POST
+@park_role_required("park_admin")
+def sync_link_update(request):
+    """The park administrator sets the upstream node."""
+    form = UpstreamLinkForm.for_link(link_current(), data=request.POST)
+    if form.is_valid():
+        try:
+            services.upstream_link_update(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            if not exc.errors:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("上级节点设置已保存"))
+            return redirect("sync:page")
+    return sync_page(request, link_form=form)
 
 
 @require_POST
@@ -54,7 +83,9 @@ def national_filing(request):
     period = request.GET.get("period") or previous_month().strftime("%Y-%m")
     if not _PERIOD.fullmatch(period):
         return JsonResponse(
-            {"message": _("报备月份格式应为 YYYY-MM，例如 2026-10")}, status=400, json_dumps_params={"ensure_ascii": False}
+            {"message": _("报备月份格式应为 YYYY-MM，例如 2026-10")},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
         )
     body = national_filing_build(period)
     if body is None:
@@ -68,4 +99,6 @@ def national_filing(request):
 def enterprise_prefix_status(request):
     """The enterprise sees where its prefix stands at the upstream node."""
     prefixes = Prefix.objects.filter(enterprise_id=connection.tenant.pk).order_by("prefix")
-    return render(request, "sync/enterprise_prefix.html", {"prefixes": prefixes})
+    return render(
+        request, "sync/enterprise_prefix.html", {"prefixes": prefixes, "upstream_exists": upstream_exists()}
+    )

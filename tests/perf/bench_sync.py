@@ -114,6 +114,12 @@ def run(node, api_user: str, api_password: str) -> int:
         )
     single_rate = SINGLE_N / (time.perf_counter() - started)
 
+    from apps.tenants.choices import NodeMode
+    from apps.tenants.models import Park
+
+    # This park is an enterprise node of the benchmark's upstream (secondary) node.
+    mode_before = Park.objects.values_list("node_mode", flat=True).first()
+    Park.objects.update(node_mode=NodeMode.ENTERPRISE)
     UpstreamLink.objects.all().delete()
     OutboxEntry.objects.all().delete()
     UpstreamLink.objects.create(
@@ -132,8 +138,11 @@ def run(node, api_user: str, api_password: str) -> int:
         batch_size=2000,
     )
     started = time.perf_counter()
-    result = sync_drain()
-    took = time.perf_counter() - started
+    try:
+        result = sync_drain()
+    finally:
+        took = time.perf_counter() - started
+        Park.objects.update(node_mode=mode_before)
     sent = OutboxEntry.objects.filter(status=OutboxStatus.SENT).count()
     upstream = node.sql(
         "SELECT count(*) FROM identifiers_identifier WHERE handle LIKE %s", [f"{PREFIX}/b{run_id}%"]

@@ -37,7 +37,18 @@ def up(second_node):
 
 
 @pytest.fixture
-def link(up):
+def enterprise_mode(park):
+    """The park as an enterprise node: its upstream is a secondary node speaking SNMS v5
+    (a flushing test gets the park re-created in its default, secondary mode)."""
+    from apps.tenants.choices import NodeMode
+    from apps.tenants.models import Park
+
+    Park.objects.update(node_mode=NodeMode.ENTERPRISE)
+    return park
+
+
+@pytest.fixture
+def link(up, enterprise_mode):
     from apps.sync.models import UpstreamLink
 
     UpstreamLink.objects.all().delete()

@@ -60,7 +60,7 @@ def register_many(enterprise, actor, numbers, *, tag: str | None = None) -> list
     from apps.identifiers.bulk import BulkRow, identifier_bulk_upsert
 
     park_prefix(enterprise)
-    tag = tag or uuid.uuid4().hex[:6]
+    tag = tag or uuid.uuid4().hex[:6].upper()
     rows = [BulkRow(label=n, object_code=f"T{tag}{n}", values=product_values(n)) for n in numbers]
     result = identifier_bulk_upsert(
         actor=actor, enterprise=enterprise, template_version=mfg_version(), rows=rows
@@ -72,7 +72,7 @@ def register_many(enterprise, actor, numbers, *, tag: str | None = None) -> list
 def register(enterprise, actor, n: int, *, tag: str | None = None) -> Identifier:
     """One registration through ``identifier_register`` (the portal's path)."""
     park_prefix(enterprise)
-    tag = tag or uuid.uuid4().hex[:6]
+    tag = tag or uuid.uuid4().hex[:6].upper()
     return _services().identifier_register(
         actor=actor,
         enterprise=enterprise,

@@ -36,7 +36,7 @@ def rows(park):
 
 
 @pytest.fixture
-def broken_link(broken_node):
+def broken_link(broken_node, enterprise_mode):
     UpstreamLink.objects.all().delete()
     return UpstreamLink.objects.create(url=broken_node.url, username="u", password="p", timeout_seconds=5)
 

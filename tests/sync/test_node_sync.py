@@ -132,7 +132,12 @@ def test_drainer_killed_mid_batch_then_resent_nothing_lost_or_doubled(
         }
         for n, h in enumerate(handles)
     }
+    from apps.tenants.choices import NodeMode
+    from apps.tenants.models import Park
+
     with django_db_blocker.unblock():
+        mode_before = Park.objects.values_list("node_mode", flat=True).first()
+        Park.objects.update(node_mode=NodeMode.ENTERPRISE)  # committed: the drainer process reads it
         UpstreamLink.objects.all().delete()
         link = UpstreamLink.objects.create(
             url=up.url, username=API_USER, password=API_PASSWORD, batch_size=1000, timeout_seconds=120
@@ -206,6 +211,7 @@ def test_drainer_killed_mid_batch_then_resent_nothing_lost_or_doubled(
             OutboxEntry.objects.filter(pk__in=[r.pk for r in rows]).delete()
             TaskRun.objects.filter(pk__gt=first_run, task_name="apps.sync.batch").delete()
             UpstreamLink.objects.all().delete()
+            Park.objects.update(node_mode=mode_before)
 
 
 @pytest.mark.django_db

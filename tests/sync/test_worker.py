@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_registration_reaches_the_upstream_through_the_worker(
-    celery_worker, up, upstream_prefixes, enterprise_a, admin_a, settings
+    celery_worker, up, upstream_prefixes, enterprise_mode, enterprise_a, admin_a, settings
 ):
     settings.SYNC_KICK_ON_COMMIT = True
     UpstreamLink.objects.all().delete()
