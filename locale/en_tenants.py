@@ -55,4 +55,17 @@ EN = {
     "已将 %(user)s 加入本企业": "%(user)s added to the enterprise",
     "已更改 %(user)s 的角色": "Role of %(user)s changed",
     "已将 %(user)s 移出本企业": "%(user)s removed from the enterprise",
+    # mail to the applicant (apps/tenants/services.py)
+    "【%(park)s】入驻申请已批准": "[%(park)s] Your application has been approved",
+    "%(contact)s 您好：\n\n%(name)s 的入驻申请已批准，企业门户已开通。\n企业门户：%(url)s\n企业管理员账号：%(username)s\n\n初始密码由园区管理员通过其他渠道另行告知，首次登录后请立即修改。\n": (
+        "Dear %(contact)s,\n\nThe application of %(name)s has been approved and its enterprise portal is open.\n"
+        "Enterprise portal: %(url)s\nAdministrator account: %(username)s\n\n"
+        "The park administrator will give you the initial password through another channel; "
+        "please change it when you first log in.\n"
+    ),
+    "【%(park)s】入驻申请未通过": "[%(park)s] Your application was not approved",
+    "%(contact)s 您好：\n\n%(name)s 的入驻申请未通过审核。\n原因：%(reason)s\n\n如有疑问请联系园区管理员；修改后可重新提交申请。\n": (
+        "Dear %(contact)s,\n\nThe application of %(name)s was not approved.\nReason: %(reason)s\n\n"
+        "Please contact the park administrator with any questions; you may apply again after correcting it.\n"
+    ),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import string
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
@@ -20,6 +21,8 @@ from apps.core.errors import ApplicationError
 from apps.tenants.choices import EnterpriseStatus
 from apps.tenants.middleware import forget_domains
 from apps.tenants.models import Domain, Enterprise
+
+log = logging.getLogger(__name__)
 
 
 def schema_name_for(code: str) -> str:
@@ -116,6 +119,71 @@ def generate_initial_password(length: int = 14) -> str:
     chars += [rng.choice(pool) for _ in range(length - len(chars))]
     rng.shuffle(chars)
     return "".join(chars)
+
+
+def portal_url(enterprise: Enterprise) -> str:
+    """The enterprise portal's address, with the scheme and port the park's own address uses."""
+    from urllib.parse import urlsplit
+
+    from apps.identifiers.carriers import resolution_base
+
+    base = urlsplit(resolution_base())
+    port = f":{base.port}" if base.port else ""
+    return f"{base.scheme}://{domain_for(enterprise)}{port}/"
+
+
+def _mail_applicant(enterprise: Enterprise, subject: str, body: str) -> None:
+    """Send after commit; a mail server that fails is logged, it does not undo the decision."""
+    from django.core.mail import send_mail
+
+    recipient = enterprise.contact_email
+
+    def send():
+        try:
+            send_mail(subject, body, None, [recipient])
+        except Exception:
+            log.exception("mail to the applicant %s (%s) failed", enterprise.code, recipient)
+
+    if recipient:
+        transaction.on_commit(send)
+
+
+def _mail_approved(enterprise: Enterprise, admin_username: str) -> None:
+    # The applicant reads the park's language, not the reviewing administrator's.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("【%(park)s】入驻申请已批准") % {"park": _park_name()}
+        body = _(
+            "%(contact)s 您好：\n\n"
+            "%(name)s 的入驻申请已批准，企业门户已开通。\n"
+            "企业门户：%(url)s\n"
+            "企业管理员账号：%(username)s\n\n"
+            "初始密码由园区管理员通过其他渠道另行告知，首次登录后请立即修改。\n"
+        ) % {
+            "contact": enterprise.contact_name,
+            "name": enterprise.name,
+            "url": portal_url(enterprise),
+            "username": admin_username,
+        }
+    _mail_applicant(enterprise, subject, body)
+
+
+def _mail_rejected(enterprise: Enterprise, reason: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("【%(park)s】入驻申请未通过") % {"park": _park_name()}
+        body = _(
+            "%(contact)s 您好：\n\n"
+            "%(name)s 的入驻申请未通过审核。\n"
+            "原因：%(reason)s\n\n"
+            "如有疑问请联系园区管理员；修改后可重新提交申请。\n"
+        ) % {"contact": enterprise.contact_name, "name": enterprise.name, "reason": reason}
+    _mail_applicant(enterprise, subject, body)
+
+
+def _park_name() -> str:
+    from apps.tenants.selectors import park_get
+
+    park = park_get()
+    return park.name if park else ""
 
 
 def _actor_kwargs(actor) -> dict:
@@ -268,6 +336,8 @@ def enterprise_approve(*, enterprise: Enterprise, actor) -> ApprovalResult:
     transaction.on_commit(forget_domains)
     if prefix_created:
         transaction.on_commit(lambda: _enqueue_prefix_sync(prefix))
+    if before_status != EnterpriseStatus.ACTIVE:
+        _mail_approved(enterprise, admin_user.get_username())
     return ApprovalResult(
         enterprise=enterprise,
         admin_user=admin_user,
@@ -304,6 +374,7 @@ def enterprise_reject(*, enterprise: Enterprise, actor, reason: str) -> Enterpri
         tenant_schema="public",
         **_actor_kwargs(actor),
     )
+    _mail_rejected(enterprise, reason)
     return enterprise
 
 
