@@ -333,13 +333,19 @@ def _open_xlsx(fileobj: IO[bytes]) -> Table:
             wb = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
     except Exception:
         raise FileRefused(_("无法读取 Excel 文件：文件已损坏或不是 .xlsx 格式。"), code="not_xlsx") from None
-    ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
-    example_row = None
-    defined = getattr(wb, "defined_names", None)
-    if defined is not None and EXAMPLE_NAME in defined:
-        match = re.search(r"\$(\d+)", defined[EXAMPLE_NAME].attr_text or "")
-        example_row = int(match.group(1)) if match else None
-    merged, xml_rows = _merged_ranges(wb._archive, ws._worksheet_path)
+    try:
+        ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
+        example_row = None
+        defined = getattr(wb, "defined_names", None)
+        if defined is not None and EXAMPLE_NAME in defined:
+            match = re.search(r"\$(\d+)", defined[EXAMPLE_NAME].attr_text or "")
+            example_row = int(match.group(1)) if match else None
+        merged, xml_rows = _merged_ranges(wb._archive, ws._worksheet_path)
+    except Exception:  # a damaged sheet inside the zip (bad CRC, truncated stream), no sheet at all
+        wb.close()
+        raise FileRefused(
+            _("无法读取 Excel 文件：文件已损坏。请用 Excel 打开后重新保存再上传。"), code="not_xlsx"
+        ) from None
     rows = _excel_rows(ws, merged)
     head: list[tuple[int, list[Any]]] = []
     for item in rows:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_write
 from apps.core.errors import ApplicationError
-from apps.identifiers.bulk import OBJECT_CODE, BulkRow, identifier_bulk_upsert
+from apps.identifiers.bulk import OBJECT_CODE, BulkRow, enterprise_prefix, identifier_bulk_upsert
 from apps.imports.choices import ImportState
 from apps.imports.mapping import map_columns, records
 from apps.imports.models import ImportJob
@@ -37,6 +37,7 @@ def import_job_create(*, actor, enterprise, template_version, uploaded_file, sta
     name, size and first bytes (.xls, not a spreadsheet, too big)."""
     if template_version.status != VersionStatus.PUBLISHED:
         raise ApplicationError(_("只能按已发布的模板版本导入"), code="not_published")
+    enterprise_prefix(enterprise)  # no active prefix: nothing could be registered, say so now
     name = PurePath(uploaded_file.name or "upload").name
     check_size(uploaded_file.size)
     head = uploaded_file.read(8)
@@ -54,13 +55,19 @@ def import_job_create(*, actor, enterprise, template_version, uploaded_file, sta
     job.full_clean(exclude=["file", "parsed_file"])
     job.save()
     if start:
-        from apps.imports.tasks import import_validate
-        from apps.tasks.base import start_tracked
+        import_job_start_validation(job=job, actor=actor)
+    return job
 
-        job.validate_run = start_tracked(
-            import_validate, job.pk, title=_("导入校验：%(name)s") % {"name": name}, user=actor
-        )
-        job.save(update_fields=["validate_run", "updated_at"])
+
+def import_job_start_validation(*, job: ImportJob, actor) -> ImportJob:
+    """Queue the dry run of a stored upload on the worker."""
+    from apps.imports.tasks import import_validate
+    from apps.tasks.base import start_tracked
+
+    job.validate_run = start_tracked(
+        import_validate, job.pk, title=_("导入校验：%(name)s") % {"name": job.original_name}, user=actor
+    )
+    job.save(update_fields=["validate_run", "updated_at"])
     return job
 
 
@@ -190,13 +197,9 @@ def import_job_validate(*, job: ImportJob, progress: Progress | None = None) -> 
                 keep_cleaned=True,
             )
             warnings = table.warnings + cmap.warnings
-    except FileRefused as exc:
-        job.state = ImportState.INVALID
-        job.errors = [{"row": 0, "column": "", "message": exc.message}]
-        job.error_count = 1
-        job.message = exc.message
-        job.save()
-        return {"state": job.state, "errors": 1}
+    except ApplicationError as exc:  # the file as a whole (FileRefused), or the enterprise's prefix
+        import_job_refuse(job=job, message=exc.message)
+        return {"state": ImportState.INVALID, "errors": 1}
     job.total_rows = result.rows
     job.create_count, job.update_count, job.unchanged_count = result.created, result.updated, result.unchanged
     job.errors = _error_dicts(result, cmap.labels, items_by_code, cmap.index_of())
@@ -218,6 +221,17 @@ def import_job_validate(*, job: ImportJob, progress: Progress | None = None) -> 
         "unchanged": job.unchanged_count,
         "errors": job.error_count,
     }
+
+
+def import_job_refuse(*, job: ImportJob, message: str) -> None:
+    """The dry run could not finish: the job shows why, as its one error, and can't be confirmed."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportState.INVALID,
+        errors=[{"row": 0, "column": "", "message": message}],
+        error_count=1,
+        message=message,
+        updated_at=timezone.now(),
+    )
 
 
 def import_job_confirm(*, job: ImportJob, actor, start: bool = True) -> ImportJob:

@@ -53,6 +53,13 @@ def import_validate(self, job_id: int) -> dict:
     progress = _SideProgress(self.run_id)
     try:
         return services.import_job_validate(job=job, progress=progress)
+    except Exception:
+        # Whatever went wrong, the job must not stay 校验中 forever: it shows the failure.
+        services.import_job_refuse(
+            job=job,
+            message=_("校验时发生意外错误，文件未导入。请重新上传；如果问题仍然存在，请联系管理员。"),
+        )
+        raise
     finally:
         progress.close()
 

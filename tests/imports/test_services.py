@@ -420,3 +420,42 @@ def test_a_row_in_error_means_nothing_is_written(road_version, operator):
     with pytest.raises(ApplicationError):
         services.import_job_confirm(job=job, actor=None, start=False)
     assert Identifier.objects.count() == 0
+
+
+# ------------------------------------------------------------------ jobs that cannot be checked
+
+
+def test_upload_without_an_active_prefix_is_refused_at_once(road_version, enterprise_b):
+    from apps.imports.models import ImportJob
+
+    with pytest.raises(ApplicationError) as exc:
+        services.import_job_create(
+            actor=None,
+            enterprise=enterprise_b,
+            template_version=road_version,
+            uploaded_file=upload("roads.csv", files.csv_bytes([files.ROAD_HEADER, *files.road_rows(1)])),
+            start=False,
+        )
+    assert exc.value.message == "企业没有已生效的标识前缀，不能注册标识"
+    assert not ImportJob.objects.filter(enterprise=enterprise_b).exists()
+
+
+def test_a_damaged_sheet_inside_the_xlsx_is_reported_not_left_checking(road_version, operator):
+    import zipfile
+
+    good = files.xlsx([files.ROAD_HEADER, *files.road_rows(50)])
+    src, out = zipfile.ZipFile(io.BytesIO(good)), io.BytesIO()
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            dst.writestr(
+                info.filename, content.replace(b"R00010", b"R0001X") if info.filename == sheet else content
+            )
+    # The sheet's bytes changed but its headers keep the original CRC: a damaged member.
+    changed_crc = zipfile.crc32(src.read(sheet).replace(b"R00010", b"R0001X")).to_bytes(4, "little")
+    data = out.getvalue().replace(changed_crc, zipfile.crc32(src.read(sheet)).to_bytes(4, "little"))
+
+    job = dry_run(road_version, operator, "damaged.xlsx", data)
+    assert job.state == ImportState.INVALID
+    assert error_lines(job) == ["无法读取 Excel 文件：文件已损坏。请用 Excel 打开后重新保存再上传。"]

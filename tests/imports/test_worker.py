@@ -13,6 +13,7 @@ import pytest
 from django.db import transaction
 
 from apps.audit.models import AuditEntry
+from apps.core.errors import ApplicationError
 from apps.identifiers.models import Identifier
 from apps.imports import services
 from apps.imports.choices import ImportState
@@ -52,6 +53,42 @@ def test_upload_progress_report_confirm_on_a_real_worker(
     run = TaskRun.objects.get(pk=job.apply_run_id)
     wait_for(lambda: TaskRun.objects.get(pk=run.pk).state == "succeeded")
     assert TaskRun.objects.get(pk=run.pk).result["create"] == 300
+
+
+def test_a_dry_run_that_fails_on_the_worker_leaves_the_job_invalid_not_checking(
+    celery_worker, road_version, operator
+):
+    from apps.identifiers.choices import PrefixStatus
+    from apps.identifiers.models import Prefix
+
+    def stored(name: str):
+        return services.import_job_create(
+            actor=None,
+            enterprise=operator,
+            template_version=road_version,
+            uploaded_file=upload(name, files.csv_bytes([files.ROAD_HEADER, *files.road_rows(5)])),
+            start=False,
+        )
+
+    # The uploaded file is gone from storage before the worker reads it: an unexpected error.
+    lost = stored("lost.csv")
+    lost.file.storage.delete(lost.file.name)
+    services.import_job_start_validation(job=lost, actor=None)
+    # The prefix was suspended after the upload: a refusal with its reason.
+    suspended = stored("suspended.csv")
+    Prefix.objects.filter(enterprise=operator).update(status=PrefixStatus.SUSPENDED)
+    services.import_job_start_validation(job=suspended, actor=None)
+
+    wait_for(lambda: ImportJob.objects.get(pk=lost.pk).state == ImportState.INVALID)
+    lost.refresh_from_db()
+    assert lost.errors[0]["message"].startswith("校验时发生意外错误，文件未导入")
+    wait_for(lambda: TaskRun.objects.get(pk=lost.validate_run_id).state == "failed")
+    wait_for(lambda: ImportJob.objects.get(pk=suspended.pk).state == ImportState.INVALID)
+    suspended.refresh_from_db()
+    assert suspended.message == "企业没有已生效的标识前缀，不能注册标识"
+    for job in (lost, suspended):
+        with pytest.raises(ApplicationError):
+            services.import_job_confirm(job=job, actor=None, start=False)
 
 
 @pytest.fixture
