@@ -248,6 +248,23 @@ def test_reference_to_an_identifier_that_does_not_exist(lighting_version, road_v
     ]
 
 
+def test_a_row_with_a_bad_value_still_has_its_reference_checked(lighting_version, operator):
+    rows = [
+        ["对象代码", "灯具名称", "灯具类型", "功率(W)", "所在道路"],
+        ["L1", "灯1", "煤油灯", 60, "88.101.YQ/RD-404"],
+        ["l 2", "灯2", "LED路灯", 60, "88.101.YQ/RD-405"],
+    ]
+    job = dry_run(lighting_version, operator, "lamps.csv", files.csv_bytes(rows))
+    assert job.state == ImportState.INVALID
+    lines = error_lines(job)
+    assert lines[0].startswith("第 2 行「灯具类型」: ")
+    assert lines[1:] == [
+        "第 2 行「所在道路」: 引用的标识 88.101.YQ/RD-404 不存在",
+        "第 3 行「对象代码」: 对象代码不能包含空格、斜杠或控制字符",
+        "第 3 行「所在道路」: 引用的标识 88.101.YQ/RD-405 不存在",
+    ]
+
+
 def test_every_error_is_reported_and_the_report_marks_the_cells(road_version, operator):
     rows = [
         files.ROAD_HEADER,
