@@ -236,4 +236,17 @@ EN = {
         "The monthly filing of %(month)s was submitted to the top-level node on %(when)s; "
         "it cannot be generated again or replaced"
     ),
+    "%(g)s / %(i)s 个启用数据项已确定数据分级（%(t)s 个已发布模板）": (
+        "%(g)s / %(i)s enabled items carry a data grade (%(t)s published templates)"
+    ),
+    "按模板设计，每个数据项都必须确定数据分级，分级覆盖率因此应为 %(full)s；下表给出分级分布：已发布模板（各取最新版本）中启用的数据项，以及期末有效标识已存储的数据值（登记库中的公开值均为一级，二级、三级及不公开的一级值存于各企业独立空间）。": (
+        "By design every template item must carry a data grade, so grading coverage should be %(full)s;"
+        " the table gives the distribution: the enabled items of the published templates (latest"
+        " version of each) and the values stored for the identifiers active at the end of the"
+        " period (public values in the registry are all grade 1; grade 2, grade 3 and non-public"
+        " grade 1 values are kept in each enterprise's own space)."
+    ),
+    "数据分级分布": "Distribution by data grade",
+    "模板数据项": "Template items",
+    "已存数据值": "Stored values",
 }

@@ -196,50 +196,138 @@ def template_coverage(scope: Scope) -> dict[str, Any]:
     return {**counts, "share": share, "versions": len(version_ids), "required_items": required_total}
 
 
-def grading_coverage(scope: Scope) -> dict[str, Any]:
-    """Share of the template items (in the versions identifiers use, or all published versions
-    when none is used yet) that carry a data grade, and how the grades are spread."""
-    version_ids = list(
-        _identifiers(scope).order_by().values_list("template_version_id", flat=True).distinct()
-    )
-    if not version_ids:
-        published = TemplateVersion.objects.filter(status="published", created_at__lt=scope.until)
-        if scope.enterprise is not None:
-            published = published.filter(
-                Q(template__owner=scope.enterprise) | Q(template__owner__isnull=True)
-            )
-        version_ids = list(published.values_list("pk", flat=True))
-    if not version_ids:
-        return {"items": 0, "graded": 0, "share": None, "by_grade": []}
+# A stored value counts when it holds something: not missing, null, "" or [] (as in coverage).
+_FILLED_SQL = (
+    "coalesce({v}->'data'->'value', 'null'::jsonb) NOT IN ('null'::jsonb, '\"\"'::jsonb, '[]'::jsonb)"
+)
+
+
+def _grade_rows(counts: dict[str, int]) -> list[dict[str, Any]]:
+    total = sum(counts.values())
+    return [
+        {
+            "grade": str(value),
+            "label": str(label),
+            "count": counts.get(str(value), 0),
+            "share": counts.get(str(value), 0) / total if total else None,
+        }
+        for value, label in Grade.choices
+    ]
+
+
+def _published_items_by_grade(scope: Scope) -> tuple[int, dict[str, int]]:
+    """(templates, {grade: enabled items}) over the current published version of every
+    template published by the period's end (the enterprise's own and the park's for an
+    enterprise report)."""
+    where = "tv.status = 'published' AND coalesce(tv.published_at, tv.created_at) < %s"
+    params: list[Any] = [scope.until]
+    if scope.enterprise is not None:
+        where += " AND (t.owner_id = %s OR t.owner_id IS NULL)"
+        params.append(scope.enterprise.pk)
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT item->>'grade' AS grade, count(*)
-            FROM metadata_templateversion tv
-            CROSS JOIN LATERAL jsonb_array_elements(
-                CASE WHEN jsonb_typeof(tv.effective_items) = 'array' THEN tv.effective_items ELSE '[]'::jsonb END
-            ) item
-            WHERE tv.id = ANY(%s) AND coalesce(item->>'state', 'enabled') <> 'disabled'
-            GROUP BY 1
+            f"""
+            WITH current AS (
+                SELECT DISTINCT ON (tv.template_id) tv.id, tv.effective_items
+                FROM metadata_templateversion tv
+                JOIN metadata_metadatatemplate t ON t.id = tv.template_id
+                WHERE {where}
+                ORDER BY tv.template_id, tv.number DESC
+            )
+            SELECT (SELECT count(*) FROM current), item->>'grade', count(item)
+            FROM current
+            LEFT JOIN LATERAL jsonb_array_elements(
+                CASE WHEN jsonb_typeof(current.effective_items) = 'array'
+                     THEN current.effective_items ELSE '[]'::jsonb END
+            ) item ON coalesce(item->>'state', 'enabled') <> 'disabled'
+            GROUP BY 2
             """,
-            [version_ids],
+            params,
         )
         rows = cursor.fetchall()
-    labels = {str(value): str(label) for value, label in Grade.choices}
-    by_grade = {key: 0 for key in labels}
-    ungraded = 0
-    for grade, count in rows:
-        if grade in by_grade:
-            by_grade[grade] += count
-        else:
-            ungraded += count
-    graded = sum(by_grade.values())
-    items = graded + ungraded
+    templates = rows[0][0] if rows else 0
+    return templates, {grade: count for _t, grade, count in rows if count}
+
+
+def _stored_values_by_grade(scope: Scope) -> dict[str, int]:
+    """{grade: filled values} of the identifiers active at the period's end: the registry's
+    public item values (一级 by design: only public 一级 items are kept there; the template id
+    and version entries below the first item index are not items) and the restricted values in
+    each enterprise's own data schema, which carry their item's grade. One query."""
+    from django_tenants.utils import get_public_schema_name
+
+    from apps.enterprise_data.models import RestrictedValues
+    from apps.enterprise_data.services import data_schema_name
+    from apps.metadata.models import FIRST_ITEM_INDEX
+
+    public = get_public_schema_name()
+    identifier_table = f'"{public}"."{Identifier._meta.db_table}"'
+    active = "i.created_at < %s AND (i.status = %s OR i.withdrawn_at >= %s)"
+    active_params = [scope.until, IdentifierStatus.ACTIVE, scope.until]
+    enterprises = Enterprise.objects.all()
+    if scope.enterprise is not None:
+        enterprises = enterprises.filter(pk=scope.enterprise.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_schema FROM information_schema.tables WHERE table_name = %s",
+            [RestrictedValues._meta.db_table],
+        )
+        with_table = {row[0] for row in cursor.fetchall()}
+        schemas = [
+            (enterprise.pk, data_schema_name(enterprise))
+            for enterprise in enterprises.only("pk", "schema_name")
+            if data_schema_name(enterprise) in with_table
+        ]
+        parts = [
+            f"""SELECT '1' AS grade FROM {identifier_table} i
+                CROSS JOIN LATERAL jsonb_array_elements(
+                    CASE WHEN jsonb_typeof(i.values) = 'array' THEN i.values ELSE '[]'::jsonb END
+                ) v
+                WHERE {active} AND {_FILLED_SQL.format(v="v")}
+                AND jsonb_typeof(v->'index') = 'number' AND (v->>'index')::numeric >= {int(FIRST_ITEM_INDEX)}"""
+            + (" AND i.enterprise_id = %s" if scope.enterprise is not None else "")
+        ]
+        params: list[Any] = [*active_params]
+        if scope.enterprise is not None:
+            params.append(scope.enterprise.pk)
+        for pk, schema in schemas:
+            parts.append(
+                f"""SELECT coalesce(v->>'grade', '') FROM "{schema}"."{RestrictedValues._meta.db_table}" r
+                JOIN {identifier_table} i ON i.id = r.identifier_id AND i.enterprise_id = %s
+                CROSS JOIN LATERAL jsonb_array_elements(
+                    CASE WHEN jsonb_typeof(r.values) = 'array' THEN r.values ELSE '[]'::jsonb END
+                ) v
+                WHERE {active} AND {_FILLED_SQL.format(v="v")}"""
+            )
+            params += [pk, *active_params]
+        cursor.execute(
+            f"SELECT grade, count(*) FROM ({' UNION ALL '.join(parts)}) values_by_grade GROUP BY 1", params
+        )
+        return {grade: count for grade, count in cursor.fetchall()}
+
+
+def grading_coverage(scope: Scope) -> dict[str, Any]:
+    """数据分级: the grades of the enabled items of the published templates (一级/二级/三级,
+    counts and shares) and of the values stored for the active identifiers.
+
+    Every template item must carry a grade by design (the template editor requires one), so the
+    share of graded items is 100% unless a template was written around the editor; it is
+    printed as such, and the distributions are what tells an evaluator something."""
+    templates, items = _published_items_by_grade(scope)
+    values = _stored_values_by_grade(scope)
+    known = {str(value) for value, _label in Grade.choices}
+    total_items = sum(items.values())
+    graded = sum(count for grade, count in items.items() if grade in known)
     return {
-        "items": items,
+        "templates": templates,
+        "items": total_items,
         "graded": graded,
-        "share": graded / items if items else None,
-        "by_grade": [{"grade": key, "label": labels[key], "count": by_grade[key]} for key in labels],
+        "share": graded / total_items if total_items else None,
+        "by_grade": [
+            {**row, "values": value_row["count"], "values_share": value_row["share"]}
+            for row, value_row in zip(_grade_rows(items), _grade_rows(values), strict=True)
+        ],
+        "values": sum(values.values()),
     }
 
 

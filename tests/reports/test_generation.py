@@ -203,14 +203,54 @@ def _complete(identifier) -> bool:
     return required <= filled
 
 
+def _grades_of_the_demo() -> tuple[dict[int, int], dict[int, int]]:
+    """{grade: enabled items} of each template's latest published version, and {grade: filled
+    values} of the active identifiers (public item values are 一级; restricted ones carry their
+    grade in the enterprise's data schema), counted row by row in Python."""
+    from collections import Counter
+
+    from django_tenants.utils import schema_context
+
+    from apps.enterprise_data.models import RestrictedValues
+    from apps.enterprise_data.services import data_schema_name
+    from apps.metadata.models import MetadataTemplate
+
+    items: Counter = Counter()
+    for template in MetadataTemplate.objects.all():
+        version = template.versions.filter(status="published").order_by("-number").first()
+        for item in version.effective_items if version else []:
+            if item.get("state", "enabled") != "disabled":
+                items[int(item["grade"])] += 1
+    values: Counter = Counter()
+    active = Identifier.objects.filter(status="active")
+    for row in active.values_list("values", flat=True):
+        values[1] += sum(
+            1 for v in row if v["index"] >= 2000 and v["data"].get("value") not in (None, "", [])
+        )
+    active_ids = set(active.values_list("pk", flat=True))
+    for enterprise in Enterprise.objects.all():
+        with schema_context(data_schema_name(enterprise)):
+            try:
+                rows = list(RestrictedValues.objects.values_list("identifier_id", "values"))
+            except Exception:  # no data schema (never registered anything)
+                continue
+        for identifier_id, row in rows:
+            if identifier_id in active_ids:
+                for v in row:
+                    if v["data"].get("value") not in (None, "", []):
+                        values[int(v["grade"])] += 1
+    return dict(items), dict(values)
+
+
 def test_reports_of_the_demo_park_print_the_database_figures(
     demo_park, celery_worker, park_client, tenant_client
 ):
     from apps.accounts.models import User
     from apps.buildcases.models import BuildCase
     from apps.identifiers.models import Prefix
+    from apps.metadata.choices import Grade
     from apps.reports import demo as reports_demo
-    from apps.reports.formatting import cn_datetime, thousands
+    from apps.reports.formatting import cn_datetime, percent, thousands
     from apps.tenants.choices import EnterpriseStatus
 
     first_of_last_month = (START - dt.timedelta(days=1)).replace(day=1)
@@ -240,6 +280,12 @@ def test_reports_of_the_demo_park_print_the_database_figures(
     assert f"{thousands(complete)} / {thousands(total)} 个有效标识的必填数据项均已填写" in text
     assert report.summary["identifiers_total"] == total
     assert f"截至期末共有建设案例 {BuildCase.objects.count()} 个" in text
+    items, values = _grades_of_the_demo()
+    for grade, label in Grade.choices:
+        n, m = items.get(grade, 0), values.get(grade, 0)
+        row = f"{label} {thousands(n)} {percent(n, sum(items.values()))} {thousands(m)} {percent(m, sum(values.values()))}"
+        assert row in text, row
+    assert "每个数据项都必须确定数据分级" in text.replace(" ", "")
     window = ServiceEvent.objects.get(title=reports_demo.DEMO_MAINTENANCE_TITLE)
     assert f"{window.title} {cn_datetime(window.started_at)}" in text
     assert "校验通过" in text

@@ -50,11 +50,75 @@ def test_template_coverage_counts_identifiers_with_every_required_item_filled(re
     assert only_a["share"] == pytest.approx(0.7)
 
 
-def test_grading_coverage_spreads_items_by_grade(registry):
-    grading = selectors.grading_coverage(selectors.Scope(start=LAST_WEEK, end=TODAY))
-    assert grading["items"] == 4
-    assert grading["share"] == pytest.approx(1.0)
-    assert {row["grade"]: row["count"] for row in grading["by_grade"]} == {"1": 3, "2": 1, "3": 0}
+GRADED_ITEMS = [
+    # 一级 3 (two public, one not), 二级 2, 三级 1 enabled; a disabled 三级 item that must not count
+    {"name": "名称", "code": "name", "index": 2000, "grade": 1, "is_public": True, "required": True},
+    {"name": "型号", "code": "model", "index": 2001, "grade": 1, "is_public": True, "required": False},
+    {"name": "产线", "code": "line", "index": 2002, "grade": 1, "is_public": False, "required": False},
+    {"name": "工艺", "code": "process", "index": 2003, "grade": 2, "is_public": False, "required": True},
+    {"name": "客户", "code": "customer", "index": 2004, "grade": 2, "is_public": False, "required": False},
+    {"name": "配方", "code": "recipe", "index": 2005, "grade": 3, "is_public": False, "required": True},
+    {"name": "旧配方", "code": "old_recipe", "index": 2006, "grade": 3, "is_public": False, "required": False,
+     "state": "disabled"},
+]  # fmt: skip
+
+
+def test_grading_spreads_published_items_and_stored_values_by_grade(park, enterprise_a, enterprise_b):
+    """Items and values of each grade, registered through the registry service (restricted
+    values land in the enterprise's schema with their grade), in a past month so no other
+    template or identifier of the test database is counted."""
+    from apps.identifiers.models import Identifier
+    from apps.identifiers.services import identifier_register
+    from apps.metadata.models import MetadataTemplate, TemplateVersion
+
+    items = [{"item_type": "string", "state": "enabled", "constraints": {}, **item} for item in GRADED_ITEMS]
+    template = MetadataTemplate.objects.create(
+        code="rpt-graded", name="分级测试", level="park", category="manufacturing"
+    )
+    version = TemplateVersion.objects.create(
+        template=template, number=1, status="published", published_at=timezone.now(), effective_items=items
+    )
+    builders.prefix_of(enterprise_a)
+    full = {"name": "设备", "model": "M1", "line": "一线", "process": "P", "customer": "C", "recipe": "R"}
+    registered = [
+        identifier_register(actor=None, enterprise=enterprise_a, template_version=version, values=values)
+        for values in (
+            full,
+            full,
+            {**full, "model": ""},  # 一级 public value missing
+            {**full, "customer": ""},  # 二级 value missing
+            full,  # withdrawn within the period: its values do not count
+        )
+    ]
+    in_january = timezone.make_aware(dt.datetime(2020, 1, 10))
+    TemplateVersion.objects.filter(pk=version.pk).update(
+        published_at=in_january - dt.timedelta(days=30), created_at=in_january - dt.timedelta(days=30)
+    )
+    Identifier.objects.filter(pk__in=[i.pk for i in registered]).update(created_at=in_january)
+    Identifier.objects.filter(pk=registered[-1].pk).update(
+        status="withdrawn", withdrawn_at=in_january + dt.timedelta(days=5)
+    )
+    january = selectors.Scope(start=dt.date(2020, 1, 1), end=dt.date(2020, 1, 31))
+
+    grading = selectors.grading_coverage(january)
+    by_grade = {row["grade"]: row for row in grading["by_grade"]}
+    assert grading["templates"] == 1
+    assert (grading["items"], grading["graded"], grading["share"]) == (6, 6, 1.0)
+    assert [by_grade[g]["count"] for g in "123"] == [3, 2, 1]
+    assert [by_grade[g]["share"] for g in "123"] == pytest.approx([3 / 6, 2 / 6, 1 / 6])
+    # 4 active identifiers: 一级 name 4 + model 3 + line 4; 二级 process 4 + customer 3; 三级 recipe 4
+    assert grading["values"] == 22
+    assert [by_grade[g]["values"] for g in "123"] == [11, 7, 4]
+    assert [by_grade[g]["values_share"] for g in "123"] == pytest.approx([11 / 22, 7 / 22, 4 / 22])
+
+    only_b = selectors.grading_coverage(
+        selectors.Scope(start=dt.date(2020, 1, 1), end=dt.date(2020, 1, 31), enterprise=enterprise_b)
+    )
+    assert only_b["items"] == 6 and only_b["values"] == 0  # the park's template, none of its values
+    before = selectors.grading_coverage(
+        selectors.Scope(start=dt.date(2019, 11, 1), end=dt.date(2019, 11, 30))
+    )
+    assert (before["items"], before["values"], before["share"]) == (0, 0, None)
 
 
 def test_resolution_percentiles_from_summed_histograms(park):
