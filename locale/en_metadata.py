@@ -326,4 +326,6 @@ EN = {
     "已批准，%(version)s 已发布，已通知企业": "Approved: %(version)s is published and the enterprise has been notified",
     "已驳回，已通知企业": "Rejected; the enterprise has been notified",
     "已标记为转报国家，已通知企业": "Marked as forwarded to the national level; the enterprise has been notified",
+    # Group B: change requests, template API
+    "模板「%(template)s」有未发布的草稿版本 v%(number)s，批准申请会把草稿中未审核的修改一并发布。请先完成并发布该草稿，再批准此申请。": "The template “%(template)s” has an unpublished draft v%(number)s; approving now would publish the draft's unreviewed changes too. Finish and publish the draft first, then approve this request.",
 }

@@ -608,12 +608,24 @@ def _decide(request: TemplateChangeRequest, *, status: str, actor, reason: str, 
 
 @transaction.atomic
 def change_request_approve(*, request: TemplateChangeRequest, actor, note: str = "") -> TemplateVersion:
-    """Add the item to the template's draft (created if needed), publish it, tell the enterprise.
+    """Publish a new version: the current published one plus the requested item; tell the enterprise.
 
-    If park staff already had a draft in progress, its changes are published with the item."""
+    Refused while park staff have a draft in progress: approving into it would publish their
+    unreviewed changes along with the item. The draft is published (or finished) first."""
     _require_park_admin(actor)
     request = _lock_pending(request)
     template = request.template
+    MetadataTemplate.objects.select_for_update().filter(pk=template.pk).first()
+    pending = template_draft_version(template)
+    if pending is not None:
+        raise ApplicationError(
+            _(
+                "模板「%(template)s」有未发布的草稿版本 v%(number)s，批准申请会把草稿中未审核的修改一并发布。"
+                "请先完成并发布该草稿，再批准此申请。"
+            )
+            % {"template": template.name, "number": pending.number},
+            code="draft_in_progress",
+        )
     draft = template_version_create_draft(template=template)
     proposed = dict(request.proposed_item)
     if TemplateItem.objects.filter(version=draft, index=proposed.get("index")).exists() or any(

@@ -284,6 +284,29 @@ def test_change_request_approved_publishes_a_new_park_version_and_tells_the_ente
     assert "已处理" in exc.value.message
 
 
+def test_change_request_approval_never_publishes_an_unreviewed_draft(
+    templates, enterprise_a, admin_a, park_admin
+):
+    template = templates["PARK-LOGISTICS"]
+    before = template_current_version(template)
+    request = _ask(template, enterprise_a, admin_a)
+    draft = services.template_version_create_draft(template=template)
+    services.template_item_add(version=draft, name="半成品项", code="half_done", item_type="string")
+    with pytest.raises(ApplicationError) as exc:
+        services.change_request_approve(request=request, actor=park_admin)
+    assert exc.value.code == "draft_in_progress" and f"v{draft.number}" in exc.value.message
+    request.refresh_from_db()
+    draft.refresh_from_db()
+    assert request.status == ChangeRequestStatus.PENDING and not draft.is_published
+    assert template_current_version(template) == before
+    assert not TemplateNotice.objects.filter(change_request=request).exists()
+
+    services.template_version_publish(version=draft, actor=park_admin)  # reviewed and published
+    version = services.change_request_approve(request=request, actor=park_admin)
+    assert version.number == draft.number + 1
+    assert {"carbon_footprint", "half_done"} <= set(by_code(version))
+
+
 def test_change_request_rejected_with_a_reason(templates, enterprise_a, admin_a, park_admin):
     template = templates["PARK-ENV"]
     request = _ask(template, enterprise_a, admin_a)
