@@ -6,7 +6,6 @@ import logging
 import secrets
 import string
 from dataclasses import dataclass
-from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -266,15 +265,20 @@ def _ensure_prefix(enterprise: Enterprise, actor):
     return prefix, True
 
 
-def _enqueue_prefix_sync(prefix) -> None:
-    """Hand the new prefix to the sync app if it offers ``prefix_sync_enqueue`` (optional)."""
-    try:
-        module = import_module("apps.sync.services")
-    except ModuleNotFoundError:
-        return
-    enqueue = getattr(module, "prefix_sync_enqueue", None)
-    if enqueue is not None:
-        enqueue(prefix)
+def _enqueue_prefix_sync(prefix, *, created: bool) -> None:
+    """Write the prefix's upstream application (a PREFIX_APPLY outbox row) in the approval's own
+    transaction: a crash leaves either both the prefix and its row, or neither. A pending prefix
+    left without a row by an older, half-finished approval gets one now."""
+    from apps.identifiers.choices import UpstreamStatus
+    from apps.sync.models import OutboxEntry, OutboxOperation
+    from apps.sync.services import prefix_sync_enqueue
+
+    if not created:
+        if prefix.upstream_status != UpstreamStatus.PENDING:
+            return
+        if OutboxEntry.objects.filter(operation=OutboxOperation.PREFIX_APPLY, handle=prefix.prefix).exists():
+            return
+    prefix_sync_enqueue(prefix)
 
 
 @transaction.atomic
@@ -311,6 +315,7 @@ def enterprise_approve(*, enterprise: Enterprise, actor) -> ApprovalResult:
         raise ApplicationError(_("域名 %(domain)s 已被占用") % {"domain": domain_name}, code="domain_taken")
     admin_user, password = _ensure_admin_user(enterprise, actor)
     prefix, prefix_created = _ensure_prefix(enterprise, actor)
+    _enqueue_prefix_sync(prefix, created=prefix_created)
     if enterprise.status == EnterpriseStatus.APPROVED:
         enterprise.status = EnterpriseStatus.ACTIVE
         enterprise.save(update_fields=["status", "updated_at"])
@@ -334,8 +339,6 @@ def enterprise_approve(*, enterprise: Enterprise, actor) -> ApprovalResult:
             **_actor_kwargs(actor),
         )
     transaction.on_commit(forget_domains)
-    if prefix_created:
-        transaction.on_commit(lambda: _enqueue_prefix_sync(prefix))
     if before_status != EnterpriseStatus.ACTIVE:
         _mail_approved(enterprise, admin_user.get_username())
     return ApprovalResult(
