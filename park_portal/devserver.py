@@ -1,4 +1,6 @@
-"""``make run``: the portal, a Celery worker and Celery beat together; Ctrl-C stops all three."""
+"""``make run``: the portal, a Celery worker and Celery beat together; Ctrl-C stops all three,
+and the embedded PostgreSQL and Redis too when this run's ``make services`` started them (with
+DATABASE_URL / REDIS_URL unset); servers that were already running are left running."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import subprocess
 import sys
 import time
 
+from park_portal import devservices
 from park_portal.env import VAR_DIR
 
 
@@ -50,8 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     }
     subprocess.run([py, "manage.py", "demo_info", "--port", str(args.port)], env=env, check=False)
     procs = {name: subprocess.Popen(cmd, env=env, start_new_session=True) for name, cmd in commands.items()}
+    embedded = devservices.started_by_last_up()
+    if os.environ.get("DATABASE_URL"):
+        embedded.discard("postgres")
+    if os.environ.get("REDIS_URL"):
+        embedded.discard("redis")
 
     def stop(*_):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
         for proc in procs.values():
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -61,7 +70,11 @@ def main(argv: list[str] | None = None) -> int:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
-        print("\nPark Portal stopped (web, worker, beat).")
+        stopped = ["web", "worker", "beat"]
+        if embedded:
+            devservices.down(postgres="postgres" in embedded, redis="redis" in embedded)
+            stopped += [{"postgres": "PostgreSQL", "redis": "Redis"}[name] for name in sorted(embedded)]
+        print(f"\nPark Portal stopped ({', '.join(stopped)}).")
         sys.exit(0)
 
     signal.signal(signal.SIGINT, stop)

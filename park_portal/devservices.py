@@ -37,6 +37,35 @@ def _write_env_file(values: dict[str, str]) -> None:
     SERVICES_ENV.write_text(body)
 
 
+def _started_file(var_dir: Path) -> Path:
+    return var_dir / "services.started"
+
+
+def started_by_last_up(var_dir: Path = VAR_DIR) -> set[str]:
+    """The embedded servers ("postgres", "redis") that the last ``up`` started, as opposed to
+    found running: ``make run`` stops those on Ctrl-C and leaves the others alone."""
+    path = _started_file(var_dir)
+    return set(path.read_text().split()) if path.exists() else set()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _postgres_running(data_dir: Path) -> bool:
+    pid_file = data_dir / "postmaster.pid"
+    try:
+        return _pid_alive(int(pid_file.read_text().splitlines()[0]))
+    except (OSError, ValueError, IndexError):
+        return False
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -110,32 +139,45 @@ def start_redis(data_dir: Path) -> str:
 
 def up(var_dir: Path = VAR_DIR) -> dict[str, str]:
     values = _read_env_file() if var_dir == VAR_DIR else {}
+    started = []
     if os.environ.get("DATABASE_URL"):
         values.pop("DATABASE_URL", None)
     else:
+        if not _postgres_running(var_dir / "pg"):
+            started.append("postgres")
         values["DATABASE_URL"] = start_postgres(var_dir / "pg")
     if os.environ.get("REDIS_URL"):
         values.pop("REDIS_URL", None)
     else:
+        port_file = var_dir / "redis" / "port"
+        if not (port_file.exists() and _redis_alive(int(port_file.read_text() or 0))):
+            started.append("redis")
         values["REDIS_URL"] = start_redis(var_dir / "redis")
     if var_dir == VAR_DIR:
         _write_env_file(values)
+    var_dir.mkdir(parents=True, exist_ok=True)
+    _started_file(var_dir).write_text(" ".join(started))
     return values
 
 
-def down(var_dir: Path = VAR_DIR) -> None:
+def down(var_dir: Path = VAR_DIR, *, postgres: bool = True, redis: bool = True) -> None:
     pid_file = var_dir / "redis" / "redis.pid"
-    if pid_file.exists():
+    if redis and pid_file.exists():
         try:
             os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
         except (ProcessLookupError, ValueError):
             pass
     pid_file = var_dir / "pg" / "postmaster.pid"
-    if pid_file.exists():
+    if postgres and pid_file.exists():
         try:
             os.kill(int(pid_file.read_text().splitlines()[0]), signal.SIGINT)  # PostgreSQL's fast shutdown
         except (ProcessLookupError, ValueError, IndexError):
             pass
+    left = (
+        started_by_last_up(var_dir) - ({"postgres"} if postgres else set()) - ({"redis"} if redis else set())
+    )
+    if _started_file(var_dir).exists():
+        _started_file(var_dir).write_text(" ".join(sorted(left)))
 
 
 def main(argv: list[str] | None = None) -> int:
