@@ -230,4 +230,12 @@ EN = {
     "服务账号": "Service account",
     "如密钥遗失或泄露，请在“API 访问”页面停用该客户端，再由园区重新执行此步骤。": "If the key is lost or leaked, deactivate the client on the API access page and ask the park to run this step again.",
     "API 访问": "API access",
+    # Timeline kept as message keys; checklist names in English
+    "审核签字：%(item)s（%(note)s）": "Signed off: %(item)s (%(note)s)",
+    "重新打开：%(item)s（%(reason)s）": "Reopened: %(item)s (%(reason)s)",
+    "自动步骤完成：%(item)s（%(summary)s）": "Automated step done: %(item)s (%(summary)s)",
+    "批准“%(from)s”阶段，进入“%(to)s”阶段（%(note)s）": "Approved the “%(from)s” stage and moved to “%(to)s” (%(note)s)",
+    "批准“%(from)s”阶段（%(note)s）": "Approved the “%(from)s” stage (%(note)s)",
+    "英文名称": "English name",
+    "界面为英文时显示": "Shown when the interface is in English",
 }

@@ -12,6 +12,7 @@ from apps.buildcases.choices import (
     ItemState,
     Stage,
 )
+from apps.buildcases.messages import localized, render
 from apps.core.models import TimeStampedModel
 
 
@@ -34,6 +35,7 @@ class ChecklistItemDefinition(TimeStampedModel):
     )
     code = models.SlugField(_("代码"), max_length=50)
     name = models.CharField(_("名称"), max_length=200)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True, help_text=_("界面为英文时显示"))
     description = models.TextField(_("说明"), blank=True)
     required = models.BooleanField(_("必需"), default=True)
     completion_kind = models.CharField(_("完成方式"), max_length=16, choices=CompletionKind.choices)
@@ -58,7 +60,11 @@ class ChecklistItemDefinition(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_stage_display()} · {self.name}"
+        return f"{self.get_stage_display()} · {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return localized(self.name, self.name_en)
 
     def natural_key(self):
         return (self.stage, self.mode, self.code)
@@ -146,6 +152,7 @@ class CaseItem(models.Model):
     )
     stage = models.CharField(_("阶段"), max_length=16, choices=Stage.choices)
     name = models.CharField(_("名称"), max_length=200)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     required = models.BooleanField(_("必需"), default=True)
     completion_kind = models.CharField(_("完成方式"), max_length=16, choices=CompletionKind.choices)
     automated_step = models.CharField(_("自动步骤"), max_length=32, choices=AutomatedStep.choices, blank=True)
@@ -179,11 +186,28 @@ class CaseItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "definition"], name="case_item_unique")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self.name, self.name_en)
 
     @property
     def is_done(self) -> bool:
         return self.state == ItemState.DONE
+
+    @property
+    def summary_text(self) -> str:
+        """The step's summary in the reader's language (older results keep their text)."""
+        result = self.result or {}
+        return render(result.get("summary_msg") or result.get("summary", ""))
+
+    @property
+    def error_text(self) -> str:
+        result = self.result or {}
+        if self.state == ItemState.FAILED and result.get("error_msg"):
+            return render(result["error_msg"])
+        return self.error
 
 
 class CaseArtifact(models.Model):
@@ -274,7 +298,13 @@ class CaseEvent(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.message}"
+        return f"{self.get_kind_display()} {self.text}"
+
+    @property
+    def text(self) -> str:
+        """The message in the reader's language; rows written before messages were kept as keys
+        show their stored text."""
+        return render((self.data or {}).get("msg")) or self.message
 
 
 class MonitoringSnapshot(models.Model):

@@ -30,6 +30,8 @@ from apps.buildcases.choices import (
     Stage,
     stage_index,
 )
+from apps.buildcases.messages import msg
+from apps.buildcases.messages import render as render_message
 from apps.buildcases.models import (
     BuildCase,
     CaseArtifact,
@@ -99,6 +101,11 @@ def checklist_defaults_load(*, overwrite: bool = False) -> dict:
                 obj.full_clean()
                 obj.save()
                 updated += 1
+            elif not obj.name_en and fields.get("name_en") and obj.name == fields.get("name"):
+                # English added to the fixture later: given to the rows the park has not renamed.
+                obj.name_en = fields["name_en"]
+                obj.save(update_fields=["name_en", "updated_at"])
+                updated += 1
         if created or updated:
             audit_write(
                 action="buildcase.checklist_load",
@@ -120,6 +127,7 @@ def _ensure_stage_items(case: BuildCase) -> list[CaseItem]:
             definition=definition,
             stage=definition.stage,
             name=definition.name,
+            name_en=definition.name_en,
             required=definition.required,
             completion_kind=definition.completion_kind,
             automated_step=definition.automated_step,
@@ -398,12 +406,12 @@ def step_execute(*, item_id: int, progress: Callable[[int, str], None] | None = 
             message = (
                 exc.message if isinstance(exc, ApplicationError) else (str(exc) or exc.__class__.__name__)
             )
-            step_mark_failed(item_id=item_id, error=message)
+            step_mark_failed(item_id=item_id, error=message, error_msg=getattr(exc, "payload", None))
             raise
         with transaction.atomic():
             item = CaseItem.objects.select_for_update().select_related("case").get(pk=item_id)
             _mark_done(item, actor=actor, result=result)
-            events.step_succeeded(item, summary=result.get("summary", ""))
+            events.step_succeeded(item, summary=result.get("summary_msg") or result.get("summary", ""))
             _audit(
                 "buildcase.step_succeed",
                 item.case,
@@ -416,12 +424,14 @@ def step_execute(*, item_id: int, progress: Callable[[int, str], None] | None = 
 
 
 @transaction.atomic
-def step_mark_failed(*, item_id: int, error: str) -> None:
+def step_mark_failed(*, item_id: int, error: str, error_msg: dict | None = None) -> None:
+    """``error_msg``: the error's message key and parameters, shown in the reader's language."""
     item = CaseItem.objects.select_for_update().select_related("case").get(pk=item_id)
     item.state = ItemState.FAILED
     item.error = error[:2000]
-    item.save(update_fields=["state", "error"])
-    events.step_failed(item, error=item.error)
+    item.result = {"error_msg": error_msg} if error_msg else {}
+    item.save(update_fields=["state", "error", "result"])
+    events.step_failed(item, error=item.error, error_msg=error_msg)
     _audit(
         "buildcase.step_fail",
         item.case,
@@ -488,7 +498,7 @@ def _blockers(case: BuildCase) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     open_items = selectors.open_required_items(case)
     if open_items:
-        errors["items"] = [item.name for item in open_items]
+        errors["items"] = [item.display_name for item in open_items]
     if case.stage == Stage.EVALUATION and case.evaluation_report_id:
         from apps.reports.choices import ReportStatus
 
@@ -513,7 +523,7 @@ def stage_approve(*, case: BuildCase, actor, note: str = "") -> BuildCase:
         raise ApplicationError(
             _("当前阶段还有未完成的必需事项：%(names)s") % {"names": names}, errors=errors, code="open_items"
         )
-    from_stage, from_label = case.stage, case.get_stage_display()
+    from_stage = case.stage
     index = stage_index(case.stage)
     now = timezone.now()
     to_stage = STAGE_ORDER[index + 1] if index + 1 < len(STAGE_ORDER) else None
@@ -535,7 +545,7 @@ def stage_approve(*, case: BuildCase, actor, note: str = "") -> BuildCase:
         case.status = CaseStatus.COMPLETED
         case.completed_at = now
         case.save(update_fields=["status", "completed_at", "updated_at"])
-    events.stage_approved(case, actor=actor, from_stage=from_stage, to_stage=to_stage, from_label=from_label)
+    events.stage_approved(case, actor=actor, from_stage=from_stage, to_stage=to_stage, note=note.strip())
     if not to_stage:
         events.case_completed(case, actor=actor)
     _audit(
@@ -570,7 +580,7 @@ def stage_send_back(*, case: BuildCase, actor, reason: str, to_stage: str | None
             errors={"to_stage": [_("只能退回到当前或之前的阶段")]},
             code="invalid_stage",
         )
-    from_stage, from_label = case.stage, case.get_stage_display()
+    from_stage = case.stage
     StageDecision.objects.create(
         case=case,
         stage=from_stage,
@@ -589,7 +599,7 @@ def stage_send_back(*, case: BuildCase, actor, reason: str, to_stage: str | None
         state=ItemState.OPEN, done_at=None, done_by=None
     )
     _ensure_stage_items(case)
-    events.stage_sent_back(case, actor=actor, from_stage=from_stage, from_label=from_label, reason=reason)
+    events.stage_sent_back(case, actor=actor, from_stage=from_stage, reason=reason)
     _audit(
         "buildcase.stage_send_back",
         case,
@@ -636,11 +646,11 @@ def _probe(url: str) -> dict:
     return {"ok": ok, "status": response.status_code, "ms": ms, "error": error}
 
 
-def _indicators(case: BuildCase, now) -> tuple[dict, list[str]]:
+def _indicators(case: BuildCase, now) -> tuple[dict, list[dict]]:
     from apps.identifiers.choices import IdentifierStatus
     from apps.identifiers.models import Identifier, Prefix
 
-    notes: list[str] = []
+    notes: list[dict] = []
     identifiers = Identifier.objects.filter(status=IdentifierStatus.ACTIVE)
     prefixes: list[str] = []
     if case.enterprise_id:
@@ -657,7 +667,7 @@ def _indicators(case: BuildCase, now) -> tuple[dict, list[str]]:
     try:
         from apps.resolution.models import ResolutionStat
     except ImportError:
-        notes.append(_("解析统计模块不可用，解析量记为 0"))
+        notes.append(msg(gettext_noop("解析统计模块不可用，解析量记为 0")))
     else:
         stats = ResolutionStat.objects.filter(hour__gte=now - dt.timedelta(hours=24))
         if case.enterprise_id:
@@ -666,7 +676,7 @@ def _indicators(case: BuildCase, now) -> tuple[dict, list[str]]:
     try:
         from apps.sync.models import OutboxEntry, OutboxStatus
     except ImportError:
-        notes.append(_("同步模块不可用，同步延迟记为 0"))
+        notes.append(msg(gettext_noop("同步模块不可用，同步延迟记为 0")))
     else:
         pending = OutboxEntry.objects.filter(status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED])
         if case.enterprise_id:
@@ -680,31 +690,40 @@ def _indicators(case: BuildCase, now) -> tuple[dict, list[str]]:
     return values, notes
 
 
+def _alert(code: str, key: str, **params) -> dict:
+    """``message`` as written (older readers), ``msg`` for the reader's language."""
+    payload = msg(key, **params)
+    return {"code": code, "message": render_message(payload), "msg": payload}
+
+
 def _alerts(case: BuildCase, snapshot: MonitoringSnapshot) -> list[dict]:
     alerts = []
     if snapshot.availability < case.min_availability:
         alerts.append(
-            {
-                "code": "availability",
-                "message": _("解析服务可用性 %(value)s%% 低于计划下限 %(limit)s%%")
-                % {"value": snapshot.availability, "limit": case.min_availability},
-            }
+            _alert(
+                "availability",
+                gettext_noop("解析服务可用性 %(value)s%% 低于计划下限 %(limit)s%%"),
+                value=str(snapshot.availability),
+                limit=str(case.min_availability),
+            )
         )
     if snapshot.sync_lag_seconds > case.max_sync_lag_minutes * 60:
         alerts.append(
-            {
-                "code": "sync_lag",
-                "message": _("同步延迟 %(value)s 分钟超过计划上限 %(limit)s 分钟")
-                % {"value": snapshot.sync_lag_seconds // 60, "limit": case.max_sync_lag_minutes},
-            }
+            _alert(
+                "sync_lag",
+                gettext_noop("同步延迟 %(value)s 分钟超过计划上限 %(limit)s 分钟"),
+                value=snapshot.sync_lag_seconds // 60,
+                limit=case.max_sync_lag_minutes,
+            )
         )
     if snapshot.sync_pending > case.max_sync_pending:
         alerts.append(
-            {
-                "code": "sync_pending",
-                "message": _("待同步 %(value)s 条超过计划上限 %(limit)s 条")
-                % {"value": snapshot.sync_pending, "limit": case.max_sync_pending},
-            }
+            _alert(
+                "sync_pending",
+                gettext_noop("待同步 %(value)s 条超过计划上限 %(limit)s 条"),
+                value=snapshot.sync_pending,
+                limit=case.max_sync_pending,
+            )
         )
     return alerts
 
@@ -753,7 +772,7 @@ def monitoring_snapshot_take(*, case: BuildCase) -> MonitoringSnapshot:
                     events.alert_raised(case, alert=alert)
                     _audit("buildcase.alert", case, after=alert)
             for code in sorted(before - now_codes):
-                events.alert_cleared(case, code=code, message=_(ALERT_CLEARED_MESSAGES.get(code, code)))
+                events.alert_cleared(case, code=code, message=msg(ALERT_CLEARED_MESSAGES.get(code, code)))
                 _audit("buildcase.alert_clear", case, after={"code": code})
         return snapshot
 

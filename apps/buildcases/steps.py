@@ -1,6 +1,9 @@
 """The automated steps a checklist item can name. Each takes the case and reports progress,
-returns a small JSON result (``summary`` is shown on the timeline) or raises
-ApplicationError with a message the case page shows. Each is safe to run twice."""
+returns a small JSON result (``summary`` and ``summary_msg`` are shown on the timeline) or
+raises StepError with a message the case page shows. Each is safe to run twice.
+
+Summaries and errors keep their message key and parameters (apps.buildcases.messages): the
+worker writes them, the page shows them in its reader's language."""
 
 from __future__ import annotations
 
@@ -10,11 +13,26 @@ from importlib import import_module
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.buildcases.choices import AutomatedStep
+from apps.buildcases.messages import choice, msg, render
 from apps.core.errors import ApplicationError
 
 Progress = Callable[[int, str], None]
+
+
+class StepError(ApplicationError):
+    """A step's refusal, with its message key kept for the page to translate."""
+
+    def __init__(self, key: str, *, code: str, **params):
+        self.payload = msg(key, **params)
+        super().__init__(render(self.payload), code=code)
+
+
+def _summary(key: str, **params) -> dict:
+    payload = msg(key, **params)
+    return {"summary": render(payload), "summary_msg": payload}
 
 
 def _optional(module_path: str, name: str):
@@ -28,7 +46,7 @@ def _optional(module_path: str, name: str):
 
 def _enterprise_of(case):
     if case.enterprise_id is None:
-        raise ApplicationError(_("该步骤只适用于企业节点（需指定建设主体企业）"), code="no_enterprise")
+        raise StepError(gettext_noop("该步骤只适用于企业节点（需指定建设主体企业）"), code="no_enterprise")
     return case.enterprise
 
 
@@ -53,12 +71,12 @@ def provision_tenant(*, case, item, actor, progress: Progress) -> dict:
     # The one-time initial password is not kept here: the enterprise administrator gets it from
     # the approval page or a password reset, never from the case record.
     return {
-        "summary": _("企业 %(code)s，Schema %(schema)s，管理员 %(admin)s")
-        % {
-            "code": enterprise.code,
-            "schema": enterprise.schema_name,
-            "admin": result.admin_user.get_username(),
-        },
+        **_summary(
+            gettext_noop("企业 %(code)s，Schema %(schema)s，管理员 %(admin)s"),
+            code=enterprise.code,
+            schema=enterprise.schema_name,
+            admin=result.admin_user.get_username(),
+        ),
         "schema": enterprise.schema_name,
         "admin": result.admin_user.get_username(),
         "admin_created": result.initial_password is not None,
@@ -71,9 +89,9 @@ def allocate_prefix(*, case, item, actor, progress: Progress) -> dict:
     progress(30, _("正在确认前缀"))
     prefix = _prefix_of(enterprise)
     if prefix is None:
-        raise ApplicationError(_("企业尚无前缀，请先完成“开通企业租户”"), code="no_prefix")
+        raise StepError(gettext_noop("企业尚无前缀，请先完成“开通企业租户”"), code="no_prefix")
     return {
-        "summary": _("前缀 %(prefix)s") % {"prefix": prefix.prefix},
+        **_summary(gettext_noop("前缀 %(prefix)s"), prefix=prefix.prefix),
         "prefix": prefix.prefix,
         "status": prefix.status,
     }
@@ -85,10 +103,14 @@ def sync_prefix(*, case, item, actor, progress: Progress) -> dict:
     enterprise = _enterprise_of(case)
     prefix = _prefix_of(enterprise)
     if prefix is None:
-        raise ApplicationError(_("企业尚无前缀，请先完成“前缀分配”"), code="no_prefix")
+        raise StepError(gettext_noop("企业尚无前缀，请先完成“前缀分配”"), code="no_prefix")
     enqueue = _optional("apps.sync.services", "prefix_sync_enqueue")
     if enqueue is None:
-        return {"summary": _("同步模块未提供前缀同步，跳过"), "prefix": prefix.prefix, "skipped": True}
+        return {
+            **_summary(gettext_noop("同步模块未提供前缀同步，跳过")),
+            "prefix": prefix.prefix,
+            "skipped": True,
+        }
     from apps.identifiers.choices import UpstreamStatus
     from apps.sync.models import OutboxEntry, OutboxOperation, OutboxStatus
 
@@ -103,29 +125,29 @@ def sync_prefix(*, case, item, actor, progress: Progress) -> dict:
     if queued:
         entry = enqueue(prefix)
     prefix.refresh_from_db()
-    upstream = prefix.get_upstream_status_display()
+    upstream = choice("upstream", prefix.upstream_status)
     if prefix.upstream_status == UpstreamStatus.REJECTED:
-        raise ApplicationError(
-            _("上级节点驳回了前缀 %(prefix)s 的申请：%(reason)s")
-            % {"prefix": prefix.prefix, "reason": prefix.upstream_message or "-"},
+        raise StepError(
+            gettext_noop("上级节点驳回了前缀 %(prefix)s 的申请：%(reason)s"),
             code="prefix_rejected",
+            prefix=prefix.prefix,
+            reason=prefix.upstream_message or "-",
         )
     if entry.status in (OutboxStatus.FAILED, OutboxStatus.STOPPED):
-        raise ApplicationError(
-            _(
+        raise StepError(
+            gettext_noop(
                 "前缀 %(prefix)s 的同步%(status)s（上级节点状态：%(upstream)s）：%(error)s。请在同步页面处理后重试"
-            )
-            % {
-                "prefix": prefix.prefix,
-                "status": entry.get_status_display(),
-                "upstream": upstream,
-                "error": entry.last_error or "-",
-            },
+            ),
             code="sync_failed",
+            prefix=prefix.prefix,
+            status=choice("outbox", entry.status),
+            upstream=upstream,
+            error=entry.last_error or "-",
         )
     return {
-        "summary": _("前缀 %(prefix)s 已提交同步（%(status)s）")
-        % {"prefix": prefix.prefix, "status": upstream},
+        **_summary(
+            gettext_noop("前缀 %(prefix)s 已提交同步（%(status)s）"), prefix=prefix.prefix, status=upstream
+        ),
         "prefix": prefix.prefix,
         "outbox_entry": entry.pk,
         "outbox_status": entry.status,
@@ -145,7 +167,7 @@ def issue_api_credentials(*, case, item, actor, progress: Progress) -> dict:
 
     enterprise = _enterprise_of(case)
     if enterprise.status != EnterpriseStatus.ACTIVE:
-        raise ApplicationError(_("企业租户尚未开通，请先完成“开通企业租户”"), code="no_tenant")
+        raise StepError(gettext_noop("企业租户尚未开通，请先完成“开通企业租户”"), code="no_tenant")
     base = _("建设案例 %(pk)s") % {"pk": case.pk}
     clients = APIClient.objects.filter(enterprise=enterprise, name__startswith=base).select_related("user")
     client = clients.filter(is_active=True).order_by("pk").first()
@@ -162,8 +184,11 @@ def issue_api_credentials(*, case, item, actor, progress: Progress) -> dict:
         client, key = api_client_create(actor=actor_user, enterprise=enterprise, name=name)
         credential_hold(item_id=item.pk, key=key)
     return {
-        "summary": _("接口客户端“%(name)s”（服务账号 %(user)s）")
-        % {"name": client.name, "user": client.user.get_username()},
+        **_summary(
+            gettext_noop("接口客户端“%(name)s”（服务账号 %(user)s）"),
+            name=client.name,
+            user=client.user.get_username(),
+        ),
         "client": client.pk,
         "client_name": client.name,
         "user": client.user.get_username(),
@@ -177,19 +202,22 @@ def monitoring_snapshot(*, case, item, actor, progress: Progress) -> dict:
     progress(20, _("正在采集节点指标"))
     snapshot = monitoring_snapshot_take(case=case)
     if not snapshot.probe_ok:
-        raise ApplicationError(
-            _("解析服务探测失败（%(url)s）：%(error)s")
-            % {"url": snapshot.probe_url, "error": snapshot.probe_error},
+        raise StepError(
+            gettext_noop("解析服务探测失败（%(url)s）：%(error)s"),
             code="probe_failed",
+            url=snapshot.probe_url,
+            error=snapshot.probe_error,
         )
     return {
-        "summary": _("标识 %(ids)s 个，近 24 小时解析 %(res)s 次，待同步 %(pending)s 条，探测 %(ms)s 毫秒")
-        % {
-            "ids": snapshot.identifiers,
-            "res": snapshot.resolutions_24h,
-            "pending": snapshot.sync_pending,
-            "ms": snapshot.probe_ms,
-        },
+        **_summary(
+            gettext_noop(
+                "标识 %(ids)s 个，近 24 小时解析 %(res)s 次，待同步 %(pending)s 条，探测 %(ms)s 毫秒"
+            ),
+            ids=snapshot.identifiers,
+            res=snapshot.resolutions_24h,
+            pending=snapshot.sync_pending,
+            ms=snapshot.probe_ms,
+        ),
         "snapshot": snapshot.pk,
         "identifiers": snapshot.identifiers,
         "resolutions_24h": snapshot.resolutions_24h,
@@ -243,8 +271,12 @@ def evaluate(*, case, item, actor, progress: Progress) -> dict:
         report_id = report.pk
     BuildCase.objects.filter(pk=case.pk).update(evaluation=indicators, evaluation_report_id=report_id)
     return {
-        "summary": _("可用性均值 %(avail)s%%，必需事项完成 %(done)s/%(total)s")
-        % {"avail": indicators["availability_avg"], "done": done, "total": total},
+        **_summary(
+            gettext_noop("可用性均值 %(avail)s%%，必需事项完成 %(done)s/%(total)s"),
+            avail=indicators["availability_avg"],
+            done=done,
+            total=total,
+        ),
         "indicators": indicators,
         "report": report_id,
     }
@@ -263,5 +295,5 @@ STEPS = {
 def run(name: str, *, case, item, actor, progress: Progress) -> dict:
     step = STEPS.get(name)
     if step is None:
-        raise ApplicationError(_("未知的自动步骤：%(name)s") % {"name": name}, code="unknown_step")
+        raise StepError(gettext_noop("未知的自动步骤：%(name)s"), code="unknown_step", name=name)
     return step(case=case, item=item, actor=actor, progress=progress)
