@@ -64,6 +64,28 @@ def identifier_list(*, user, enterprise=None, filters: dict[str, Any] | None = N
     return qs.order_by("-created_at", "-id")
 
 
+def identifiers_readable_by(qs: QuerySet[Identifier], *, user) -> QuerySet[Identifier]:
+    """Outside park staff: identifiers of the user's enterprises, and those another enterprise
+    granted the user (one identifier, or its identifiers of one template). Granted ones are
+    read-only; their restricted values follow the grant (``can_view_restricted``)."""
+    from django.db.models import Exists, OuterRef
+
+    from apps.accounts.models import Membership
+
+    grants = IdentifierGrant.objects.filter(grantee=user)
+    return qs.filter(
+        Exists(Membership.objects.filter(user=user, enterprise_id=OuterRef("enterprise_id")))
+        | Exists(grants.filter(identifier_id=OuterRef("pk")))
+        | Exists(
+            grants.filter(
+                identifier__isnull=True,
+                template_id=OuterRef("template_version__template_id"),
+                enterprise_id=OuterRef("enterprise_id"),
+            )
+        )
+    )
+
+
 def identifier_get(*, pk: int | None = None, handle: str | None = None, enterprise=None) -> Identifier:
     """One identifier; with ``enterprise``, only that enterprise's (cross-tenant → NotFound)."""
     qs = _base()

@@ -130,6 +130,46 @@ def test_cross_tenant_denial_through_the_api(register_product, beta, admin_b, al
     assert ident.status == "active"
 
 
+def test_grantee_reads_a_granted_identifier_until_the_grant_is_revoked(
+    register_product, alpha, admin_a, admin_b, mfg
+):
+    from apps.identifiers.grants import grant_restricted_access, revoke_restricted_access
+
+    ident, other = register_product(1), register_product(2)
+    park = api("park.localhost", admin_b)
+    assert park.get(f"{URL}{ident.pk}/").status_code == 404
+    grant = grant_restricted_access(actor=admin_a, enterprise=alpha, grantee=admin_b, identifier=ident)
+
+    listing = park.get(URL).json()
+    assert [row["handle"] for row in listing["results"]] == [ident.handle]  # not the ungranted one
+    body = park.get(f"{URL}{ident.pk}/").json()
+    types = {v["type"] for v in body["values"]}
+    assert {"name", "production_line", "process_params"} <= types  # restricted values per grant
+    assert park.get(f"{URL}?handle={ident.handle}").json()["count"] == 1
+    # read-only: a grant is no licence to write
+    response = park.patch(f"{URL}{ident.pk}/", {"values": {"model": "X"}}, content_type="application/json")
+    assert response.status_code == 403
+    assert park.post(f"{URL}{ident.pk}/withdraw/").status_code == 403
+    assert park.get(f"{URL}{other.pk}/").status_code == 404
+
+    revoke_restricted_access(actor=admin_a, grant=grant)
+    assert park.get(f"{URL}{ident.pk}/").status_code == 404
+    assert park.get(URL).json()["count"] == 0
+
+
+def test_template_grant_reaches_the_granting_enterprises_identifiers_of_that_template(
+    register_product, alpha, admin_a, admin_b, mfg
+):
+    from apps.identifiers.grants import grant_restricted_access
+
+    ident = register_product(1)
+    grant_restricted_access(actor=admin_a, enterprise=alpha, grantee=admin_b, template=mfg.template)
+    park = api("park.localhost", admin_b)
+    assert park.get(URL).json()["count"] == 1
+    types = {v["type"] for v in park.get(f"{URL}{ident.pk}/").json()["values"]}
+    assert "process_params" in types
+
+
 def test_park_staff_read_public_values_on_the_park_domain(register_product, park_admin):
     ident = register_product(1)
     body = api("park.localhost", park_admin).get(f"{URL}{ident.pk}/").json()

@@ -112,7 +112,7 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         user = self.request.user
         if user.is_superuser or user.park_role in PARK_STAFF:
             return qs
-        return qs.filter(enterprise__memberships__user=user)
+        return selectors.identifiers_readable_by(qs, user=user)
 
     def _writer_enterprise(self, identifier=None):
         enterprise = identifier.enterprise if identifier is not None else (_tenant() or _operator())
