@@ -292,6 +292,9 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 # (see apps/resolution/cache.py and tests/perf/bench_resolution.py for both).
 RESOLUTION_SHARED_CACHE = env_bool("RESOLUTION_SHARED_CACHE", True)
 UPSTREAM_RESOLVER_URL = os.environ.get("UPSTREAM_RESOLVER_URL", "")
+# A slow upstream must not hold server threads: short timeout, then fail fast for a while.
+UPSTREAM_RESOLVER_TIMEOUT = float(os.environ.get("UPSTREAM_RESOLVER_TIMEOUT", "1.5"))
+UPSTREAM_FAILURE_SECONDS = float(os.environ.get("UPSTREAM_FAILURE_SECONDS", "10"))
 UPSTREAM_NODE_URL = os.environ.get("UPSTREAM_NODE_URL", "")
 UPSTREAM_NODE_USER = os.environ.get("UPSTREAM_NODE_USER", "")
 UPSTREAM_NODE_PASSWORD = os.environ.get("UPSTREAM_NODE_PASSWORD", "")

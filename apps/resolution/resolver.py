@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.resolution import counters, selectors
+
+logger = logging.getLogger(__name__)
 
 MAX_HANDLE_LENGTH = 255
 DEFAULT_TTL = 86400
@@ -35,6 +39,14 @@ HTTP_STATUS = {
     RC_VALUES_NOT_FOUND: 200,
     RC_NOT_RESPONSIBLE: 400,
     RC_AUTH_NEEDED: 401,
+}
+
+
+# Handle errors answered by the upstream resolver, passed on in our words.
+UPSTREAM_MESSAGES = {
+    RC_INVALID_HANDLE: gettext_lazy("标识格式无效"),
+    RC_NOT_RESPONSIBLE: gettext_lazy("本节点与上级解析服务均不负责该标识前缀"),
+    RC_AUTH_NEEDED: gettext_lazy("需要身份认证才能读取受限标识值"),
 }
 
 
@@ -138,9 +150,11 @@ def resolve(request, raw: str) -> Outcome:
     try:
         record = selectors.get_record(handle_ci, prefix_ci, raw)
     except selectors.UpstreamError as exc:
-        if exc.code in HTTP_STATUS and exc.code not in (RC_SUCCESS, RC_ERROR):
-            return error(exc.code, raw, str(exc))
-        outcome = error(RC_ERROR, raw, _("上级解析服务不可用：%(reason)s") % {"reason": exc})
+        # the detail (addresses, errno texts, the upstream's own words) is for the log only
+        logger.info("upstream resolution of %s: %s", raw, exc)
+        if exc.code in UPSTREAM_MESSAGES:
+            return error(exc.code, raw, str(UPSTREAM_MESSAGES[exc.code]))
+        outcome = error(RC_ERROR, raw, _("上级解析服务暂时不可用，请稍后再试"))
         outcome.http_status = 502
         return outcome
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -15,13 +17,13 @@ from django.db.models.functions import TruncDate
 
 from apps.resolution import cache, counters
 
+logger = logging.getLogger(__name__)
 PARK_CACHE_SECONDS = 30
 _park_cache: tuple[float, str | None] = (0.0, None)
 
 # Upstream answers are cached for their TTL, within these bounds.
 UPSTREAM_MIN_TTL = 5
 UPSTREAM_MAX_TTL = 3600
-UPSTREAM_TIMEOUT = 5
 
 
 def park_prefix_root() -> str | None:
@@ -156,26 +158,77 @@ def load_local_record(handle_ci: str) -> dict | None:
     }
 
 
+class UpstreamError(Exception):
+    """The upstream answered a Handle error (``code``) or could not be asked (``code`` 2).
+    ``str()`` is a detail for the log, never for the user."""
+
+    def __init__(self, detail: str, code: int = 2):
+        super().__init__(detail)
+        self.code = code
+
+
+class _Breaker:
+    """Circuit breaker for the upstream resolver, per process: after a failure (unreachable,
+    timed out, not a Handle answer) requests fail at once for ``UPSTREAM_FAILURE_SECONDS``
+    instead of each holding a server thread for the timeout; then one request tries again."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.open_until = 0.0
+        self.detail = ""
+
+    def check(self) -> None:
+        if self.open_until > time.monotonic():
+            raise UpstreamError(f"circuit open after: {self.detail}")
+
+    def failed(self, detail: str) -> None:
+        logger.warning(
+            "upstream resolver failed, not asked again for %ss: %s", settings.UPSTREAM_FAILURE_SECONDS, detail
+        )
+        with self.lock:
+            self.open_until = time.monotonic() + settings.UPSTREAM_FAILURE_SECONDS
+            self.detail = detail
+
+    def reset(self) -> None:
+        with self.lock:
+            self.open_until = 0.0
+            self.detail = ""
+
+
+upstream_breaker = _Breaker()
+
+
 def load_upstream_record(handle: str) -> dict | None:
     """Ask the configured upstream resolver's Handle REST API. None only for "not found"."""
+    upstream_breaker.check()
     base = settings.UPSTREAM_RESOLVER_URL.rstrip("/")
     url = f"{base}/api/handles/{urllib.parse.quote(handle, safe='/')}"
     request = urllib.request.Request(url, headers={"Accept": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=UPSTREAM_TIMEOUT) as response:
-            body = json.loads(response.read())
-    except urllib.error.HTTPError as exc:
         try:
-            body = json.loads(exc.read())
-        except ValueError:
-            raise UpstreamError(f"HTTP {exc.code}") from exc
-        if body.get("responseCode") == 100:
-            return None
-        raise UpstreamError(
-            body.get("message") or f"HTTP {exc.code}", code=body.get("responseCode") or 2
-        ) from exc
-    except (OSError, ValueError) as exc:
-        raise UpstreamError(str(exc)) from exc
+            with urllib.request.urlopen(request, timeout=settings.UPSTREAM_RESOLVER_TIMEOUT) as response:
+                body = json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            try:
+                body = json.loads(exc.read())
+            except ValueError:
+                raise UpstreamError(f"{url}: HTTP {exc.code}") from exc
+            code = body.get("responseCode") if isinstance(body, dict) else None
+            if code == 100:
+                return None
+            if not isinstance(code, int) or code in (1, 2):
+                raise UpstreamError(f"{url}: HTTP {exc.code} {body!r:.300}") from exc
+            # a Handle answer (not responsible, authentication needed, ...): passed on, and the
+            # upstream is working
+            raise UpstreamError(f"{url}: HTTP {exc.code} code {code}", code=code) from exc
+        except (OSError, ValueError) as exc:
+            raise UpstreamError(f"{url}: {exc}") from exc
+        if not isinstance(body, dict):
+            raise UpstreamError(f"{url}: not a Handle answer: {body!r:.300}")
+    except UpstreamError as exc:
+        if exc.code == 2:
+            upstream_breaker.failed(str(exc))
+        raise
     values = body.get("values") or []
     ttls = [v.get("ttl") for v in values if isinstance(v.get("ttl"), int)]
     ttl = min(ttls) if ttls else UPSTREAM_MAX_TTL
@@ -189,20 +242,15 @@ def load_upstream_record(handle: str) -> dict | None:
     }
 
 
-class UpstreamError(Exception):
-    def __init__(self, message: str, code: int = 2):
-        super().__init__(message)
-        self.code = code
-
-
 def get_record(handle_ci: str, prefix_ci: str, handle: str) -> dict | None:
     """Cached record of a handle: local registry or, for other prefixes, the upstream resolver."""
     if is_local_prefix(prefix_ci):
         return cache.fetch(handle_ci, load_local_record, shared=settings.RESOLUTION_SHARED_CACHE)
-    # Upstream answers: cached under their own key space, for the upstream values' TTL.
+    # Upstream answers: cached under their own key space, for the upstream values' TTL, keyed by
+    # the handle as the upstream sees it (suffix case kept: "x/A" and "x/a" are two handles).
     # Written to Redis inline: other processes should find it rather than ask the upstream again.
     return cache.fetch(
-        "up:" + handle_ci,
+        "up:" + prefix_ci + "/" + handle.partition("/")[2],
         lambda _key: load_upstream_record(handle),
         ttl=lambda r: r["ttl"],
         defer_fill=False,

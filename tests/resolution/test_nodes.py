@@ -74,10 +74,10 @@ def test_new_registration_visible_in_other_processes_after_cached_not_found(
     from tests.resolution.test_restricted import product, seed_mfg
 
     mfg = seed_mfg(enterprise_a)
-    handle = f"88.101.ALPHA/{handles.suffix_with_check('NEW-1')}"
+    handle = f"88.101.ALPHA/{handles.suffix_with_check('NEW1')}"
     assert {local_node.get(f"/api/handles/{handle}")[0] for _ in range(8)} == {404}  # "not found" cached
     identifier_register(
-        actor=admin_a, enterprise=enterprise_a, template_version=mfg, values=product(5), object_code="NEW-1"
+        actor=admin_a, enterprise=enterprise_a, template_version=mfg, values=product(5), object_code="NEW1"
     )
     assert {_value(local_node, handle) for _ in range(8)} == {(200, "干式变压器5")}
 
@@ -108,11 +108,22 @@ def test_upstream_answer_cached_for_its_ttl(park_client, upstream):
     with override_settings(UPSTREAM_RESOLVER_URL=upstream.url):
         response = park_client.get("/api/handles/88.202.up/Pump-7")
         assert response.status_code == 200
-        ttl = cache.redis_client().ttl(cache.record_key("up:88.202.up/pump-7"))
+        ttl = cache.redis_client().ttl(cache.record_key("up:88.202.up/Pump-7"))
         assert 0 < ttl <= 120  # the value TTL given by the upstream
     # cached: answered again even with the upstream switched off
     with override_settings(UPSTREAM_RESOLVER_URL="http://127.0.0.1:9"):
         assert park_client.get("/api/handles/88.202.up/Pump-7").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cached_upstream_answer_is_not_served_for_another_suffix_case(park_client, upstream):
+    with override_settings(UPSTREAM_RESOLVER_URL=upstream.url):
+        assert park_client.get("/api/handles/88.202.UP/Pump-7").status_code == 200  # now cached
+        # the prefix is case-insensitive: the cached answer serves it
+        assert park_client.get("/api/handles/88.202.up/Pump-7").json()["handle"] == "88.202.up/Pump-7"
+        # the suffix is not: another handle, asked of the upstream, which does not know it
+        response = park_client.get("/api/handles/88.202.up/pump-7")
+        assert (response.status_code, response.json()["responseCode"]) == (404, 100)
 
 
 def test_node_database_url_round_trips_a_unix_socket_host():
