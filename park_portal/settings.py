@@ -289,7 +289,8 @@ RESOLUTION_RATE_LIMIT = os.environ.get("RESOLUTION_RATE_LIMIT", "600/m")
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 # Keep local registry records in Redis too (the design: in process and in Redis), read before
 # the database on an in-process miss. 0: one prepared SQL lookup per miss, no Redis on the path
-# (see apps/resolution/cache.py and tests/perf/bench_resolution.py for both).
+# (apps/resolution/cache.py says when; tests/perf/bench_resolution.py times an all-miss run
+# both ways).
 RESOLUTION_SHARED_CACHE = env_bool("RESOLUTION_SHARED_CACHE", True)
 UPSTREAM_RESOLVER_URL = os.environ.get("UPSTREAM_RESOLVER_URL", "")
 # A slow upstream must not hold server threads: short timeout, then fail fast for a while.

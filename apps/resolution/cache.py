@@ -1,16 +1,18 @@
 """Cache of resolution records: an in-process LRU, optionally in front of a shared Redis copy.
 
 Keys are the lowercased handle. A warm hit is served from the in-process LRU with no network
-round trip. On a local miss a ``shared`` fetch reads the Redis copy first (MGET of version and
-record) and the database only when Redis has no valid copy; a fetch that is not ``shared`` goes
-straight to its loader. Local registry records are not shared by default
-(``RESOLUTION_SHARED_CACHE``): their loader is one prepared index lookup on a PostgreSQL next
-to the web processes, which costs about what the Redis round trip costs, so a miss that also
-misses Redis (the long tail of a large registry) paid two round trips for one answer, and a
-Redis outage failed resolutions. Turn it on when the database is far or overloaded (sharded
-PostgreSQL, a remote primary). Upstream answers are always shared (their loader is an HTTP call
-to another node). Correctness across processes does not depend on the Redis copy; it comes
-from invalidation messages:
+round trip. On a local miss a ``shared`` fetch reads the Redis copy first (MGET of generation,
+version and record) and the database only when Redis has no valid copy; a fetch that is not
+``shared`` goes straight to its loader. Local registry records are shared by default, as the
+design has it (``RESOLUTION_SHARED_CACHE``, on unless set to 0): a process that starts, or
+whose LRU was cleared, finds the records other processes already read. Turning it off skips
+Redis on the local path: the loader is one prepared index lookup on a PostgreSQL next to the
+web processes, about the cost of the Redis round trip, so a miss that also misses Redis (the
+long tail of a large registry) pays two round trips for one answer; off suits a database on the
+same host, on suits a far or loaded one. tests/perf/bench_resolution.py measures the all-miss
+case both ways. Upstream answers are always shared (their loader is an HTTP call to another
+node). Correctness across processes does not depend on the Redis copy; it comes from
+invalidation messages:
 
 * Every process that serves resolutions runs one subscriber thread on a Redis pub/sub channel.
   While it is subscribed the local LRU is trusted; when the subscription drops, the LRU is

@@ -1,8 +1,9 @@
 """The optional shared (Redis) copy of local records (``RESOLUTION_SHARED_CACHE``).
 
-Off (the default) an in-process miss reads the registry; on, it reads the Redis copy first and
-the copy of a miss is written later by the counters pusher. Either way an invalidated change is
-never answered with the old value, even when the old copy reaches Redis after the invalidation.
+On (the default) an in-process miss reads the Redis copy first and the copy of a miss is
+written later by the counters pusher; off, it reads the registry. Either way an invalidated
+change is never answered with the old value, even when the old copy reaches Redis after the
+invalidation.
 """
 
 import uuid
