@@ -249,4 +249,18 @@ EN = {
     "数据分级分布": "Distribution by data grade",
     "模板数据项": "Template items",
     "已存数据值": "Stored values",
+    "时延为各小时延迟直方图合并后的分位数（桶上界）。": (
+        "Latencies are percentiles of the merged hourly latency histograms (bucket upper bounds)."
+    ),
+    "服务可用性按监测探测成功率计算：本期探测 %(n)s 次，成功 %(ok)s 次（%(share)s），低于按登记的服务中断时长折算的 %(ev)s。": (
+        "Availability is the monitoring probes' success rate: %(ok)s of %(n)s probes in the period"
+        " succeeded (%(share)s), lower than the %(ev)s derived from the recorded service interruptions."
+    ),
+    "服务可用性按本期登记的服务中断时长（%(m)s 分钟）计算。": (
+        "Availability is derived from the service interruptions recorded in the period (%(m)s minutes)."
+    ),
+    "本期监测探测 %(n)s 次，成功 %(ok)s 次（%(share)s），不低于该值。": (
+        "The monitoring probes: %(ok)s of %(n)s succeeded (%(share)s), not lower."
+    ),
+    "本期无监测探测记录。": "No monitoring probes in the period.",
 }

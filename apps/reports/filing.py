@@ -54,6 +54,7 @@ def monthly_filing_build(period: dt.date | str) -> dict[str, Any]:
     end = min(scope.until, timezone.now())
     operating_hours = max(0.0, (end - start).total_seconds() / 3600)
     downtime = sum(event["minutes"] for event in events if event["service_interrupted"])
+    available = selectors.availability_detail(scope, events)
 
     def event_json(event: dict) -> dict:
         return {
@@ -84,7 +85,12 @@ def monthly_filing_build(period: dt.date | str) -> dict[str, Any]:
             "prefixes": identifiers["prefix_count"],
         },
         "sla": {
-            "availability": round(selectors.availability(scope, events), 6),
+            "availability": round(available["value"], 6),
+            # "events": from the recorded interruptions; "probes": the monitoring probes' success share was lower
+            "availability_basis": available["basis"],
+            "availability_events": round(available["events_share"], 6),
+            "availability_probes": available["probes"],
+            "availability_probes_ok": available["probes_ok"],
             "resolution_p50_ms": resolution["p50"],
             "resolution_p99_ms": resolution["p99"],
             "registrations": identifiers["period"],

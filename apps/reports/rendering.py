@@ -100,9 +100,13 @@ def filing_context(body: dict[str, Any], *, title: str) -> dict[str, Any]:
 
     start = dt.date.fromisoformat(body["period"]["start"])
     end = dt.date.fromisoformat(body["period"]["end"])
+    sla = body["sla"]
+    probes = sla.get("availability_probes") or 0
     return {
         "title": title,
         "body": body,
+        # the two sources of the availability figure, for the sentence saying which one it is
+        "probe_share": (sla.get("availability_probes_ok") or 0) / probes if probes else None,
         "period_label": formatting.cn_period(start, end),
         "month_label": f"{start.year}年{start.month}月",
         "generated_at": timezone.now(),

@@ -350,13 +350,38 @@ def _resolution_stats_model():
     return model if _table_exists(model) else None
 
 
-def availability(scope: Scope, events: list[dict] | None = None) -> float:
-    """Share of the period the node served: minutes of recorded service interruptions
-    (ServiceEvent with service_interrupted) count against it."""
+def availability_detail(scope: Scope, events: list[dict] | None = None) -> dict[str, Any]:
+    """Share of the period the node served, from two sources: the recorded service
+    interruptions (ServiceEvent with service_interrupted, minutes against the period) and,
+    when the build cases' monitoring probed the node in the period, the share of successful
+    probes. The lower of the two is the figure; ``basis`` says which ("events" or "probes").
+    An enterprise's report counts the probes of the park's node and of its own cases."""
+    from apps.buildcases.models import MonitoringSnapshot
+
     events = service_events(scope) if events is None else events
     down = sum(event["minutes"] for event in events if event["service_interrupted"])
     total = scope.hours * 60
-    return max(0.0, (total - down) / total) if total else 1.0
+    events_share = max(0.0, (total - down) / total) if total else 1.0
+    snapshots = MonitoringSnapshot.objects.filter(taken_at__gte=scope.since, taken_at__lt=scope.until)
+    if scope.enterprise is not None:
+        snapshots = snapshots.filter(Q(case__enterprise__isnull=True) | Q(case__enterprise=scope.enterprise))
+    probes = snapshots.aggregate(total=Count("id"), ok=Count("id", filter=Q(probe_ok=True)))
+    probe_share = probes["ok"] / probes["total"] if probes["total"] else None
+    by_probes = probe_share is not None and probe_share < events_share
+    return {
+        "value": probe_share if by_probes else events_share,
+        "basis": "probes" if by_probes else "events",
+        "events_share": events_share,
+        "downtime_minutes": down,
+        "probe_share": probe_share,
+        "probes": probes["total"],
+        "probes_ok": probes["ok"],
+    }
+
+
+def availability(scope: Scope, events: list[dict] | None = None) -> float:
+    """The availability figure of the period (see availability_detail)."""
+    return availability_detail(scope, events)["value"]
 
 
 def resolution_section(scope: Scope) -> dict[str, Any]:
@@ -686,7 +711,7 @@ def report_data(scope: Scope, *, verify_audit: bool = True) -> dict[str, Any]:
         "coverage": template_coverage(scope),
         "grading": grading_coverage(scope),
         "resolution": resolution_section(scope),
-        "availability": availability(scope, events),
+        "availability": availability_detail(scope, events),
         "events": events,
         "sync": sync_section(scope),
         "buildcases": buildcase_section(scope),

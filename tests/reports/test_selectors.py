@@ -150,6 +150,61 @@ def test_availability_subtracts_interruptions(park):
     assert selectors.availability(scope) == pytest.approx(0.9)
 
 
+def _probes(case, results: list[bool], day: dt.date) -> None:
+    from apps.buildcases.models import MonitoringSnapshot
+
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(3, 0)))
+    for n, ok in enumerate(results):
+        snapshot = MonitoringSnapshot.objects.create(case=case, probe_ok=ok, probe_url="https://node/")
+        MonitoringSnapshot.objects.filter(pk=snapshot.pk).update(taken_at=at + dt.timedelta(minutes=5 * n))
+
+
+def test_availability_takes_the_lower_of_interruptions_and_probes_and_says_which(
+    park, park_admin, enterprise_a, enterprise_b
+):
+    from apps.buildcases import services as buildcases
+    from apps.core.pdf import render_html
+    from apps.reports.filing import monthly_filing_build
+    from apps.reports.rendering import filing_context
+
+    scope = selectors.Scope(start=TODAY, end=TODAY)
+    ServiceEvent.objects.create(
+        kind="emergency", title="机房断电", started_at=scope.since + dt.timedelta(hours=1),
+        ended_at=scope.since + dt.timedelta(hours=1, minutes=144), service_interrupted=True,
+    )  # fmt: skip
+    assert selectors.availability_detail(scope)["basis"] == "events"  # no probe yet
+    park_case = buildcases.case_create(actor=park_admin, title="园区二级节点", mode="secondary")
+    _probes(park_case, [True, True, True, True], TODAY)
+    detail = selectors.availability_detail(scope)
+    assert (detail["value"], detail["basis"]) == (pytest.approx(0.9), "events")  # probes all good
+    assert (detail["probes"], detail["probes_ok"]) == (4, 4)
+
+    _probes(park_case, [False, False, False, True], TODAY)  # 5 of 8 succeeded: lower than 0.9
+    _probes(park_case, [False] * 5, TODAY - dt.timedelta(days=1))  # the day before: outside
+    detail = selectors.availability_detail(scope)
+    assert (detail["value"], detail["basis"]) == (pytest.approx(5 / 8), "probes")
+    assert detail["events_share"] == pytest.approx(0.9)
+    assert selectors.availability(scope) == pytest.approx(5 / 8)
+
+    # An enterprise's report counts the park node's probes and its own cases', not another's.
+    other = buildcases.case_create(
+        actor=park_admin, title="乙企业节点", mode="enterprise", enterprise=enterprise_b
+    )
+    _probes(other, [False] * 8, TODAY)
+    only_a = selectors.availability_detail(selectors.Scope(start=TODAY, end=TODAY, enterprise=enterprise_a))
+    assert (only_a["probes"], only_a["probes_ok"]) == (8, 5)
+    assert selectors.availability_detail(scope)["probes"] == 16
+
+    # The monthly filing carries the figure with its basis, and its PDF says which it is.
+    body = monthly_filing_build(TODAY)
+    assert body["sla"]["availability_basis"] == "probes"
+    month_probes = 16 + (5 if (TODAY - dt.timedelta(days=1)).month == TODAY.month else 0)
+    assert (body["sla"]["availability_probes"], body["sla"]["availability_probes_ok"]) == (month_probes, 5)
+    html = render_html("reports/pdf/filing.html", filing_context(body, title="月度报备"))
+    share = f"{100 * 5 / month_probes:.1f}%"
+    assert f"服务可用性按监测探测成功率计算：本期探测 {month_probes} 次，成功 5 次（{share}）" in html
+
+
 def test_sync_health(park):
     builders.outbox("88.101.ALPHA/a1", lag_seconds=30)
     builders.outbox("88.101.ALPHA/a2", lag_seconds=90)
