@@ -328,4 +328,17 @@ EN = {
     "已标记为转报国家，已通知企业": "Marked as forwarded to the national level; the enterprise has been notified",
     # Group B: change requests, template API
     "模板「%(template)s」有未发布的草稿版本 v%(number)s，批准申请会把草稿中未审核的修改一并发布。请先完成并发布该草稿，再批准此申请。": "The template “%(template)s” has an unpublished draft v%(number)s; approving now would publish the draft's unreviewed changes too. Finish and publish the draft first, then approve this request.",
+    "已发布的版本号；省略则为当前版本": "A published version number; the current version when omitted",
+    "元数据模板列表": "List metadata templates",
+    "元数据模板详情（含继承后的全部数据项）": "Metadata template details (with every effective item, inherited ones included)",
+    "模板 %(code)s 没有已发布的版本 %(number)s": "The template %(code)s has no published version %(number)s",
+    "模板的 JSON Schema（标识 values 对象的格式）": "The template's JSON Schema (the format of an identifier's values object)",
+    "模板 %(code)s 还没有已发布的版本": "The template %(code)s has no published version yet",
+    "Handle 索引（2000 起）": "Handle index (from 2000)",
+    "英文编码（values 的键）": "Item code (the key in values)",
+    "数据分级：1 一般，2 重要，3 核心": "Data grade: 1 general, 2 important, 3 core",
+    "一级且公开的值进入公共注册库，其余只存企业库": "Grade-1 public values go to the public registry; all others stay in the enterprise's own store",
+    "enabled 启用；disabled 停用（不能再填写）": "enabled; disabled (can no longer be filled in)",
+    "约束：单位、范围、精度、长度、枚举值等": "Constraints: unit, range, precision, length, choices and so on",
+    "定义该数据项的模板编码": "Code of the template that defines the item",
 }

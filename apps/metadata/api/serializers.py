@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.metadata.models import MetadataTemplate
+
+
+class TemplateItemSerializer(serializers.Serializer):
+    """One effective item of a version (inherited ones included)."""
+
+    index = serializers.IntegerField(help_text=_lazy("Handle 索引（2000 起）"))
+    code = serializers.CharField(help_text=_lazy("英文编码（values 的键）"))
+    name = serializers.CharField(help_text=_lazy("中文名称"))
+    item_type = serializers.CharField(help_text=_lazy("数据类型"))
+    required = serializers.BooleanField()
+    unique = serializers.BooleanField(required=False)
+    grade = serializers.IntegerField(help_text=_lazy("数据分级：1 一般，2 重要，3 核心"))
+    is_public = serializers.BooleanField(help_text=_lazy("一级且公开的值进入公共注册库，其余只存企业库"))
+    state = serializers.CharField(help_text=_lazy("enabled 启用；disabled 停用（不能再填写）"))
+    constraints = serializers.DictField(help_text=_lazy("约束：单位、范围、精度、长度、枚举值等"))
+    help_text = serializers.CharField(required=False, allow_blank=True)
+    origin_template = serializers.CharField(required=False, help_text=_lazy("定义该数据项的模板编码"))
+
+
+class TemplateSerializer(serializers.ModelSerializer):
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    owner = serializers.SerializerMethodField()
+    version = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MetadataTemplate
+        fields = [
+            "id",
+            "code",
+            "name",
+            "level",
+            "level_label",
+            "category",
+            "category_label",
+            "parent",
+            "owner",
+            "description",
+            "use_check_character",
+            "industry_class",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_owner(self, obj) -> str | None:
+        return obj.owner.code if obj.owner_id else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_version(self, obj) -> int | None:
+        version = self.context["versions"](obj)
+        return version.number if version else None
+
+
+class TemplateDetailSerializer(TemplateSerializer):
+    items = serializers.SerializerMethodField()
+
+    class Meta(TemplateSerializer.Meta):
+        fields = [*TemplateSerializer.Meta.fields, "items"]
+        read_only_fields = fields
+
+    @extend_schema_field(TemplateItemSerializer(many=True))
+    def get_items(self, obj) -> list[dict]:
+        from apps.metadata.selectors import effective_items
+
+        items = effective_items(self.context["versions"](obj))
+        items.sort(key=lambda i: (i.get("order", 0), i["index"]))
+        return TemplateItemSerializer(items, many=True).data

@@ -1,0 +1,133 @@
+"""REST API: /api/v1/metadata/templates/ — metadata templates, read-only.
+
+A program registering identifiers needs the items it must send: the list, a template with its
+effective items (inheritance applied) under the current published version (or ``?version=N``),
+and ``schema/``, the JSON Schema of the ``values`` object /api/v1/identifiers/ accepts.
+Enterprise domain: national, park and that enterprise's templates. Park domain: park staff see
+every template; other users the shared ones and their enterprises' own.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django_filters import rest_framework as filters
+from django_tenants.utils import get_public_schema_name
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from apps.metadata.api.serializers import TemplateDetailSerializer, TemplateSerializer
+from apps.metadata.choices import ObjectCategory, TemplateLevel, VersionStatus
+from apps.metadata.models import MetadataTemplate, TemplateVersion
+
+PARK_STAFF = ("park_admin", "park_operator", "park_auditor")
+VERSION_PARAM = OpenApiParameter(
+    "version", OpenApiTypes.INT, description=_lazy("已发布的版本号；省略则为当前版本")
+)
+
+
+def _tenant():
+    tenant = getattr(connection, "tenant", None)
+    if tenant is None or tenant.schema_name == get_public_schema_name():
+        return None
+    return tenant
+
+
+class TemplateFilter(filters.FilterSet):
+    q = filters.CharFilter(method="filter_q", label=_lazy("编码或名称"))
+    level = filters.ChoiceFilter(choices=TemplateLevel.choices, label=_lazy("层级"))
+    category = filters.ChoiceFilter(choices=ObjectCategory.choices, label=_lazy("对象类别"))
+
+    class Meta:
+        model = MetadataTemplate
+        fields = ["level", "category"]
+
+    def filter_q(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(Q(code__icontains=value) | Q(name__icontains=value))
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_lazy("元数据模板列表")),
+    retrieve=extend_schema(
+        summary=_lazy("元数据模板详情（含继承后的全部数据项）"), parameters=[VERSION_PARAM]
+    ),
+)
+class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    filterset_class = TemplateFilter
+    queryset = MetadataTemplate.objects.none()
+
+    def get_serializer_class(self):
+        return TemplateSerializer if self.action == "list" else TemplateDetailSerializer
+
+    def _staff(self) -> bool:
+        user = self.request.user
+        return user.is_superuser or user.park_role in PARK_STAFF
+
+    def get_queryset(self):
+        from apps.metadata.selectors import templates_for_enterprise
+
+        tenant = _tenant()
+        if tenant is not None:
+            return templates_for_enterprise(tenant, published_only=True)
+        qs = MetadataTemplate.objects.select_related("parent", "owner").order_by("level", "category", "code")
+        if self._staff():
+            return qs
+        enterprises = self.request.user.memberships.values("enterprise_id")
+        return (
+            qs.filter(Q(owner__isnull=True) | Q(owner_id__in=enterprises))
+            .filter(versions__status=VersionStatus.PUBLISHED)
+            .distinct()
+        )
+
+    def _version(self, template: MetadataTemplate) -> TemplateVersion | None:
+        from apps.metadata.selectors import template_current_version
+
+        number = self.request.query_params.get("version", "").strip()
+        if not number or self.action == "list":
+            return template_current_version(template)
+        version = (
+            TemplateVersion.objects.filter(
+                template=template, number=int(number), status=VersionStatus.PUBLISHED
+            ).first()
+            if number.isdigit()
+            else None
+        )
+        if version is None:
+            raise NotFound(
+                _("模板 %(code)s 没有已发布的版本 %(number)s") % {"code": template.code, "number": number}
+            )
+        return version
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        cache: dict[int, TemplateVersion | None] = {}
+
+        def versions(template):
+            if template.pk not in cache:
+                cache[template.pk] = self._version(template)
+            return cache[template.pk]
+
+        context["versions"] = versions
+        return context
+
+    @extend_schema(
+        summary=_lazy("模板的 JSON Schema（标识 values 对象的格式）"),
+        parameters=[VERSION_PARAM],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=True, methods=["get"], url_path="schema", url_name="schema")
+    def json_schema(self, request, pk=None):
+        from apps.metadata.exchange import template_json_schema
+
+        template = self.get_object()
+        version = self._version(template)
+        if version is None:
+            raise NotFound(_("模板 %(code)s 还没有已发布的版本") % {"code": template.code})
+        return Response(template_json_schema(version))
