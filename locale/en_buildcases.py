@@ -233,9 +233,13 @@ EN = {
     # Timeline kept as message keys; checklist names in English
     "审核签字：%(item)s（%(note)s）": "Signed off: %(item)s (%(note)s)",
     "重新打开：%(item)s（%(reason)s）": "Reopened: %(item)s (%(reason)s)",
-    "自动步骤完成：%(item)s（%(summary)s）": "Automated step done: %(item)s (%(summary)s)",
+    "自动步骤完成：%(item)s（%(summary)s）": "Automated step completed: %(item)s (%(summary)s)",
     "批准“%(from)s”阶段，进入“%(to)s”阶段（%(note)s）": "Approved the “%(from)s” stage and moved to “%(to)s” (%(note)s)",
     "批准“%(from)s”阶段（%(note)s）": "Approved the “%(from)s” stage (%(note)s)",
     "英文名称": "English name",
     "界面为英文时显示": "Shown when the interface is in English",
+    # Availability probe through resolution
+    "不是标识解析应答（HTTP 状态 %(status)s）": "Not a Handle resolution answer (HTTP status %(status)s)",
+    "解析应答码 %(code)s（HTTP 状态 %(status)s）": "Resolution response code %(code)s (HTTP status %(status)s)",
+    "留空则通过园区解析服务解析本案例的前缀（/api/handles/<前缀>）": "Leave blank to resolve under the case's prefix through the park's resolution service (/api/handles/<prefix>/…)",
 }

@@ -63,7 +63,7 @@ def load(stdout) -> None:
         case = services.case_create(
             actor=admin, title=ENTERPRISE_CASE, mode="enterprise", enterprise=enterprise
         )
-        # Up to 监测: its first snapshot waits for the running portal (probe of /healthz).
+        # Up to 监测: its first snapshot waits for the running portal (it resolves under the prefix).
         _advance(case, admin, to=Stage.MONITORING)
         _work_stage(case, admin, run_steps=False)
         created += 1

@@ -111,7 +111,9 @@ class BuildCase(TimeStampedModel):
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     # Monitoring plan (set in 规划): crossing one of these raises an alert on the case.
     probe_url = models.URLField(
-        _("可用性探测地址"), blank=True, help_text=_("留空使用园区解析服务的 /healthz")
+        _("可用性探测地址"),
+        blank=True,
+        help_text=_("留空则通过园区解析服务解析本案例的前缀（/api/handles/<前缀>）"),
     )
     min_availability = models.DecimalField(_("可用性下限（%）"), max_digits=5, decimal_places=2, default=99)
     max_sync_lag_minutes = models.PositiveIntegerField(_("同步延迟上限（分钟）"), default=60)

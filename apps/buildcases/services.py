@@ -611,22 +611,62 @@ def stage_send_back(*, case: BuildCase, actor, reason: str, to_stage: str | None
 
 
 # ---------------------------------------------------------------- monitoring
+# Resolved under the case's prefix by the availability probe: a working resolver answers 100
+# (not found) for it, or 1 should someone register it. A bare prefix is not a handle (102).
+PROBE_SUFFIX = "park-portal-probe"
+
+
+def probe_handle_for(case: BuildCase) -> str:
+    """What the availability probe resolves: a handle under the case enterprise's prefix, else
+    under the park's prefix."""
+    from apps.identifiers.models import Prefix
+    from apps.tenants.models import Park
+
+    with schema_context(get_public_schema_name()):
+        prefix = None
+        if case.enterprise_id:
+            prefix = (
+                Prefix.objects.filter(enterprise_id=case.enterprise_id)
+                .order_by("pk")
+                .values_list("prefix", flat=True)
+                .first()
+            )
+        if prefix is None:
+            park = Park.objects.only("country_code", "park_code").first()
+            prefix = park.prefix_root if park else "0"
+    return f"{prefix}/{PROBE_SUFFIX}"
+
+
 def probe_url_for(case: BuildCase) -> str:
+    """The plan's probe address, else a resolution of the case's prefix through the park's
+    Handle REST API (``BUILDCASE_PROBE_URL``: the resolution service's base address, by default
+    the park domain)."""
+    from urllib.parse import quote
+
     from django.conf import settings
 
     if case.probe_url:
         return case.probe_url
-    default = getattr(settings, "BUILDCASE_PROBE_URL", "")
-    return default or f"http://{settings.PARK_DOMAIN}:{settings.PARK_PORT}/healthz"
+    base = (
+        getattr(settings, "BUILDCASE_PROBE_URL", "") or f"http://{settings.PARK_DOMAIN}:{settings.PARK_PORT}"
+    )
+    return f"{base.rstrip('/')}/api/handles/{quote(probe_handle_for(case), safe='/')}"
+
+
+# A Handle answer that proves the resolver works: found (1) or, for a prefix with no record of
+# its own, not found (100). Errors (2) and anything else mean the service is not resolving.
+RESOLVING_CODES = (1, 100)
 
 
 def _probe(url: str) -> dict:
+    """Request the address; a Handle REST API answer counts by its responseCode (1 or 100 is
+    up, whatever the HTTP status), any other answer by its HTTP status."""
     import time
     from urllib.parse import urlsplit, urlunsplit
 
     import requests
 
-    target, headers = url, {}
+    target, headers = url, {"Accept": "application/json"}
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if host.endswith(".localhost"):
@@ -641,9 +681,27 @@ def _probe(url: str) -> dict:
     except requests.RequestException as exc:
         return {"ok": False, "status": None, "ms": None, "error": f"{exc.__class__.__name__}: {exc}"[:1000]}
     ms = int((time.monotonic() - started) * 1000)
-    ok = response.status_code < 400
-    error = "" if ok else _("HTTP 状态 %(code)s") % {"code": response.status_code}
-    return {"ok": ok, "status": response.status_code, "ms": ms, "error": error}
+    code = None
+    if "/api/handles/" in parts.path:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        code = body.get("responseCode") if isinstance(body, dict) else None
+        ok = code in RESOLVING_CODES
+        if ok:
+            error = ""
+        elif code is None:
+            error = _("不是标识解析应答（HTTP 状态 %(status)s）") % {"status": response.status_code}
+        else:
+            error = _("解析应答码 %(code)s（HTTP 状态 %(status)s）") % {
+                "code": code,
+                "status": response.status_code,
+            }
+    else:
+        ok = response.status_code < 400
+        error = "" if ok else _("HTTP 状态 %(code)s") % {"code": response.status_code}
+    return {"ok": ok, "status": response.status_code, "ms": ms, "error": error, "response_code": code}
 
 
 def _indicators(case: BuildCase, now) -> tuple[dict, list[dict]]:
