@@ -129,12 +129,19 @@ def test_logout(park_client, park_admin):
     assert park_client.get("/tenants/").status_code == 302
 
 
-def test_non_member_gets_403_on_enterprise_domain_and_its_api(enterprise_a, admin_b, tenant_client):
+def test_non_member_gets_403_on_enterprise_domain_and_its_api(enterprise_a, admin_a, admin_b, tenant_client):
     client = tenant_client(enterprise_a)
     client.force_login(admin_b)
     response = client.get("/tasks/")
     assert response.status_code == 403
     assert enterprise_a.name not in response.content.decode()
+    response = client.get("/api/v1/identifiers/")
+    assert response.status_code == 403
+    assert enterprise_a.name not in response.content.decode()
+    # Its own members get both.
+    client.force_login(admin_a)
+    assert client.get("/tasks/").status_code == 200
+    assert client.get("/api/v1/identifiers/").status_code == 200
     assert Client(HTTP_HOST="alpha.park.localhost").get("/").status_code == 302  # anonymous → login
 
 
@@ -159,14 +166,23 @@ def test_django_admin_is_for_park_staff_only(park_client, park, admin_a):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_audit_log_is_read_only_in_admin(park_client, park):
-    auditor = user("staff_auditor", park_role="park_auditor", is_staff=True)
-    entry = AuditEntry.objects.order_by("-id").first()
+def test_audit_log_is_read_only_in_admin(park_client, park, enterprise_a):
+    auditor = user("staff_auditor", park_role="park_auditor")
     park_client.force_login(auditor)
-    assert park_client.get("/admin/audit/auditentry/").status_code == 200
-    if entry is not None:
-        assert (
-            park_client.post(f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code
-            == 403
-        )
-    assert park_client.get("/admin/tenants/enterprise/1/change/").status_code in (200, 302)
+    entry = AuditEntry.objects.latest("id")  # the auditor's own login
+    assert (entry.action, entry.actor) == ("auth.login", "staff_auditor")
+    response = park_client.get("/admin/audit/auditentry/")
+    assert response.status_code == 200
+    assert park_client.get(f"/admin/audit/auditentry/{entry.pk}/change/").status_code == 200
+    response = park_client.post(f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+    # The auditor reads the enterprise but cannot change it.
+    url = f"/admin/tenants/enterprise/{enterprise_a.pk}/change/"
+    assert park_client.get(url).status_code == 200
+    name = enterprise_a.name
+    response = park_client.post(url, {"name": "改名测试有限公司", "code": enterprise_a.code})
+    assert response.status_code == 403
+    enterprise_a.refresh_from_db()
+    assert enterprise_a.name == name
