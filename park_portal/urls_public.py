@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from park_portal.urls_common import _patterns, api_urls, app_urls, common_urls, media_urls
 
-admin.site.site_header = "园区标识一体化门户"
-admin.site.site_title = "Park Portal"
+admin.site.site_header = _("园区标识一体化门户")
+admin.site.site_title = _("园区标识一体化门户")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

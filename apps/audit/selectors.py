@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.audit.models import AuditEntry
 
@@ -51,6 +52,6 @@ def audit_tenants() -> list[tuple[str, str]]:
     from apps.tenants.models import Enterprise
 
     return [
-        (e.schema_name, "园区" if e.is_park_operator else e.name)
+        (e.schema_name, _("园区") if e.is_park_operator else e.name)
         for e in Enterprise.objects.exclude(status="applied").order_by("-is_park_operator", "name")
     ]

@@ -39,3 +39,21 @@ def test_every_catalogue_entry_has_english():
         if "#, fuzzy" in block or block.rstrip().endswith('msgstr ""') or 'msgstr[0] ""' in block:
             missing.append(block.split("msgid ", 1)[-1].split("\n", 1)[0])
     assert missing == []
+
+
+def test_admin_header_and_audit_tenant_filter_in_english(park_client, park_admin, enterprise_a):
+    from django.utils import translation
+
+    from apps.audit.selectors import audit_tenants
+
+    park_client.force_login(park_admin)
+    page = park_client.get("/admin/?lang=en").content.decode()
+    assert "Park Identifier Portal" in page and "园区标识一体化门户" not in page
+    assert "园区标识一体化门户" in park_client.get("/admin/?lang=zh-hans").content.decode()
+
+    with translation.override("en"):
+        labels = dict(audit_tenants())
+    with translation.override("zh-hans"):
+        chinese = dict(audit_tenants())
+    assert labels["public"] == "Park" and chinese["public"] == "园区"
+    assert labels[enterprise_a.schema_name] == enterprise_a.name
