@@ -1,0 +1,63 @@
+"""Account services: password changes and sign-in events reach the audit log with their actor."""
+
+import time
+
+import pytest
+
+from apps.accounts import services
+from apps.accounts.middleware import LAST_SEEN_KEY
+from apps.audit.models import AuditEntry
+from apps.core import request_context
+from tests.factories import PASSWORD, user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_password_changed_dates_the_change_and_audits_it_with_the_actor(park, park_admin):
+    target = user("svc_password_target")
+    assert target.password_changed_at is None
+    context = request_context.ActorContext(user_id=park_admin.pk, actor_label=park_admin.username)
+    with request_context.acting(context):
+        services.password_changed(user=target)
+    target.refresh_from_db()
+    assert target.password_changed_at is not None
+    entry = AuditEntry.objects.latest("id")
+    assert (entry.action, entry.object_type, entry.object_id) == (
+        "auth.password_change",
+        "accounts.User",
+        str(target.pk),
+    )
+    assert (entry.actor, entry.actor_user_id, entry.tenant_schema) == (
+        park_admin.username,
+        park_admin.pk,
+        "public",
+    )
+
+
+def test_the_portal_password_change_goes_through_the_service(park_client, park):
+    account = user("svc_password_self")
+    park_client.force_login(account)
+    new = "Qiye#2026-Biaoshi"
+    response = park_client.post(
+        "/accounts/password/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action="auth.password_change", object_id=str(account.pk)).get()
+    assert entry.actor == account.username
+    # Still signed in: the session follows the new password.
+    assert park_client.get("/accounts/password/").status_code == 200
+
+
+def test_an_idle_timeout_is_audited_as_such(park_client, park_admin):
+    park_client.force_login(park_admin)
+    park_client.get("/tenants/")
+    session = park_client.session
+    session[LAST_SEEN_KEY] = time.time() - 31 * 60
+    session.save()
+    assert park_client.get("/tenants/").status_code == 302
+    entry = AuditEntry.objects.latest("id")
+    assert (entry.action, entry.actor, entry.actor_user_id) == (
+        "auth.idle_logout",
+        "park_admin",
+        park_admin.pk,
+    )
