@@ -263,4 +263,20 @@ EN = {
         "The monitoring probes: %(ok)s of %(n)s succeeded (%(share)s), not lower."
     ),
     "本期无监测探测记录。": "No monitoring probes in the period.",
+    # section titles, numbered by position (apps.reports.rendering._numbered)
+    "一,二,三,四,五,六,七,八,九,十,十一,十二": "1,2,3,4,5,6,7,8,9,10,11,12",
+    "%(number)s、%(title)s": "%(number)s. %(title)s",
+    "园区概况与节点模式": "Park profile and node mode",
+    "企业与园区概况": "Enterprise and park profile",
+    "入园企业": "Enterprises in the park",
+    "标识注册": "Identifier registration",
+    "模板覆盖与数据分级": "Template coverage and data grading",
+    "标识解析与服务可用性": "Resolution and service availability",
+    "数据同步": "Data synchronisation",
+    "实施流程（建设案例）": "Implementation (build cases)",
+    "安全基线": "Security baseline",
+    "签章": "Signatures and seals",
+    "节点信息": "Node",
+    "运营时长": "Operating time",
+    "SLA 指标": "SLA figures",
 }

@@ -71,10 +71,12 @@ def cn_month(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月"
 
 
-def cn_datetime(value: dt.datetime | None) -> str:
-    """2026年11月24日 09:05."""
-    if value is None:
+def cn_datetime(value: dt.datetime | str | None) -> str:
+    """2026年11月24日 09:05 (an ISO string, as the filing JSON stores times, is read first)."""
+    if value in (None, ""):
         return EMPTY
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return f"{cn_date(value)} {value:%H:%M}"

@@ -25,30 +25,45 @@ def page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
+def _numbered(sections: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """(anchor, key, title) → the same with the title numbered by its position, in the
+    language in force (一、… in Chinese, 1. … in English): numbers come from the order, never
+    from parsing a translated title."""
+    numerals = _("一,二,三,四,五,六,七,八,九,十,十一,十二").split(",")
+    return [
+        (anchor, key, _("%(number)s、%(title)s") % {"number": numerals[i], "title": title})
+        for i, (anchor, key, title) in enumerate(sections)
+    ]
+
+
 def section_titles(*, enterprise: bool) -> list[tuple[str, str, str]]:
     sections = [
-        (
-            "sec-profile",
-            "profile",
-            _("一、园区概况与节点模式") if not enterprise else _("一、企业与园区概况"),
-        ),
-        ("sec-enterprises", "enterprises", _("二、入园企业")),
-        ("sec-identifiers", "identifiers", _("三、标识注册")),
-        ("sec-templates", "templates", _("四、模板覆盖与数据分级")),
-        ("sec-resolution", "resolution", _("五、标识解析与服务可用性")),
-        ("sec-sync", "sync", _("六、数据同步")),
-        ("sec-buildcases", "buildcases", _("七、实施流程（建设案例）")),
-        ("sec-security", "security", _("八、安全基线")),
-        ("sec-signature", "signature", _("九、签章")),
+        ("sec-profile", "profile", _("园区概况与节点模式") if not enterprise else _("企业与园区概况")),
+        ("sec-enterprises", "enterprises", _("入园企业")),
+        ("sec-identifiers", "identifiers", _("标识注册")),
+        ("sec-templates", "templates", _("模板覆盖与数据分级")),
+        ("sec-resolution", "resolution", _("标识解析与服务可用性")),
+        ("sec-sync", "sync", _("数据同步")),
+        ("sec-buildcases", "buildcases", _("实施流程（建设案例）")),
+        ("sec-security", "security", _("安全基线")),
+        ("sec-signature", "signature", _("签章")),
     ]
     if enterprise:
-        sections = [s for s in sections if s[1] != "enterprises"]
-        numerals = "一二三四五六七八九"
-        sections = [
-            (sid, key, f"{numerals[i]}、{title.split('、', 1)[1]}")
-            for i, (sid, key, title) in enumerate(sections)
+        sections = [section for section in sections if section[1] != "enterprises"]
+    return _numbered(sections)
+
+
+def filing_section_titles() -> list[tuple[str, str, str]]:
+    return _numbered(
+        [
+            ("sec-node", "node", _("节点信息")),
+            ("sec-operation", "operation", _("运营时长")),
+            ("sec-sla", "sla", _("SLA 指标")),
+            ("sec-maintenance", "maintenance", _("服务维护")),
+            ("sec-emergencies", "emergencies", _("紧急情况")),
+            ("sec-signature", "signature", _("签章")),
         ]
-    return sections
+    )
 
 
 def evaluation_context(data: dict[str, Any], *, title: str) -> dict[str, Any]:
@@ -102,9 +117,12 @@ def filing_context(body: dict[str, Any], *, title: str) -> dict[str, Any]:
     end = dt.date.fromisoformat(body["period"]["end"])
     sla = body["sla"]
     probes = sla.get("availability_probes") or 0
+    sections = filing_section_titles()
     return {
         "title": title,
         "body": body,
+        "sections": [(sid, label) for sid, _key, label in sections],
+        "titles": {key: label for _sid, key, label in sections},
         # the two sources of the availability figure, for the sentence saying which one it is
         "probe_share": (sla.get("availability_probes_ok") or 0) / probes if probes else None,
         "period_label": formatting.cn_period(start, end),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -16,6 +17,30 @@ def text(pdf: bytes) -> str:
         ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
     )
     return " ".join(result.stdout.decode("utf-8").split())
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """The text of each page (pdftotext ends every page with a form feed), whitespace collapsed."""
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    pages = result.stdout.decode("utf-8").split("\f")
+    return [" ".join(page.split()) for page in pages[: page_count(pdf)]]
+
+
+def toc_pages(pdf: bytes, titles: list[str]) -> dict[str, tuple[int, int]]:
+    """{title: (page number printed next to it in the table of contents, page where its heading
+    is)}. The contents are on the first page that says 目录; the heading is the title's first
+    occurrence on a later page."""
+    pages = page_texts(pdf)
+    toc_index = next(i for i, page in enumerate(pages) if "目录" in page)
+    found = {}
+    for title in titles:
+        match = re.search(re.escape(title) + r" ?\.{3,} ?(\d+)", pages[toc_index])
+        assert match, f"{title} has no page number in the contents: {pages[toc_index]}"
+        heading = next((i + 1 for i, page in enumerate(pages) if i > toc_index and title in page), None)
+        found[title] = (int(match.group(1)), heading)
+    return found
 
 
 def embedded_fonts(pdf: bytes) -> dict[str, bool]:

@@ -1,6 +1,7 @@
 """Reports generated on a real Celery worker, downloaded, and read back."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils import timezone
 from apps.audit.services import audit_write
 from apps.identifiers.models import Identifier
 from apps.reports.choices import ReportKind, ReportStatus
+from apps.reports.formatting import cn_datetime
 from apps.reports.models import FilingReport, Report, ServiceEvent
 from apps.resolution.models import ResolutionStat
 from apps.sync.models import OutboxStatus
@@ -19,6 +21,11 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 TODAY = timezone.localdate()
 START = TODAY.replace(day=1)
+PARK_SECTIONS = [
+    "一、园区概况与节点模式", "二、入园企业", "三、标识注册", "四、模板覆盖与数据分级", "五、标识解析与服务可用性",
+    "六、数据同步", "七、实施流程（建设案例）", "八、安全基线", "九、签章",
+]  # fmt: skip
+FILING_SECTIONS = ["一、节点信息", "二、运营时长", "三、SLA 指标", "四、服务维护", "五、紧急情况", "六、签章"]
 
 
 @pytest.fixture
@@ -86,7 +93,11 @@ def test_park_evaluation_report_matches_the_database(demo, celery_worker, park_c
     assert "连续失败 5 次锁定 15 分钟" in text
     assert "校验通过" in text
     assert "数据库例行维护" in text
-    assert "目录" in text and "九、签章" in text
+    # the contents give each section the page its heading is on
+    toc = pdfcheck.toc_pages(pdf, PARK_SECTIONS)
+    assert all(printed == actual for printed, actual in toc.values()), toc
+    assert [printed for printed, _actual in toc.values()] == sorted(printed for printed, _a in toc.values())
+    assert toc["一、园区概况与节点模式"][0] >= 3 and toc["九、签章"][0] > toc["四、模板覆盖与数据分级"][0]
     # 七、实施流程: the two cases made through apps.buildcases.services
     assert "截至期末共有建设案例 2 个，其中进行中 2 个、已完成 0 个" in text
     assert "必需检查项已完成 2 / 7 项" in text and "本期阶段批准 1 次、退回 1 次" in text
@@ -141,6 +152,20 @@ def test_monthly_filing_pdf_beside_its_json(demo, celery_worker, park_client, pa
     assert "二级节点月度报备" in text
     assert "本月标识注册量 120" in text and "本月解析量 12,345" in text
     assert "本月无紧急情况" in text
+    # maintenance times as a reader writes them, not ISO strings
+    window = ServiceEvent.objects.get(title="数据库例行维护")
+    started, ended = cn_datetime(window.started_at), cn_datetime(window.ended_at)
+    assert f"数据库例行维护 {started} {ended} 10.0 否" in text
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text) and "+08:00" not in text
+    toc = pdfcheck.toc_pages(pdf, FILING_SECTIONS)
+    assert all(printed == actual for printed, actual in toc.values()), toc
+    pages = pdfcheck.page_count(pdf)
+    assert pages == report.pages >= 2
+    assert f"第 {pages} 页 / 共 {pages} 页".replace(" ", "") in text.replace(" ", "")
+    fonts = pdfcheck.embedded_fonts(pdf)
+    assert fonts and all(fonts.values()), fonts
+    assert any("CJK" in name for name in fonts)
+    assert pdfcheck.ink_ratio(pdf, page=2) > 0.005  # glyphs drawn, not a page of empty boxes
 
 
 def test_report_of_an_empty_period_says_so(celery_worker, park_client, park_admin, park):
