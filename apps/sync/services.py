@@ -79,8 +79,66 @@ def identifier_body(entry: OutboxEntry) -> dict:
     }
 
 
+# GB/T 4754 code sent when neither the template (nor its parents) nor the enterprise names one:
+# the four industry fields are required by the SNMS template API. 7590 其他科技推广服务业.
+DEFAULT_TEMPLATE_INDUSTRY = ("M", "75", "759", "7590")
+INDUSTRY_KEYS = ("industryCategory", "industrySpecific", "industryTrade", "industrySubclass")
+
+
+def _template_industry(template_version, prefix: str) -> tuple[str, str, str, str]:
+    """The four GB/T 4754 fields: the template's, else its parents', else the prefix's
+    enterprise's industry code (e.g. C3821 → C, 38, 382, 3821), else SYNC_TEMPLATE_INDUSTRY."""
+    template = template_version.template
+    while template is not None:
+        fields = (
+            template.industry_section,
+            template.industry_division,
+            template.industry_group,
+            template.industry_class,
+        )
+        if all(fields):
+            return fields
+        template = template.parent
+    owner = Prefix.objects.select_related("enterprise").filter(prefix__iexact=prefix).first()
+    code = (owner.enterprise.industry_code if owner else "").strip().upper()
+    if len(code) >= 5 and code[0].isalpha() and code[1:5].isdigit():
+        return code[0], code[1:3], code[1:4], code[1:5]
+    return tuple(getattr(settings, "SYNC_TEMPLATE_INDUSTRY", None) or DEFAULT_TEMPLATE_INDUSTRY)
+
+
+def _documented_item(item: dict) -> dict:
+    """metadata.minLength / maxLength are required by the API for every item: filled in when
+    our item has no length rule (marked ``lengthImplied`` so another instance of this project
+    does not take them for one)."""
+    meta = dict(item.get("metadata") or {})
+    meta["type"] = "string"
+    implied = []
+    if meta.get("minLength") in (None, ""):
+        meta["minLength"] = 1 if item.get("required") else 0
+        implied.append("minLength")
+    if meta.get("maxLength") in (None, ""):
+        meta["maxLength"] = 255
+        implied.append("maxLength")
+    meta["minLength"], meta["maxLength"] = int(meta["minLength"]), min(255, int(meta["maxLength"]))
+    if implied:
+        meta["lengthImplied"] = implied
+    return dict(item, metadata=meta)
+
+
 def template_body(template_version, *, prefix: str, version: str) -> dict:
-    """One of our typed template versions as an SNMS template: public items as strings."""
+    """One of our typed template versions as an SNMS template: public items as strings, each
+    with the documented minLength/maxLength, and the four industry fields filled."""
+    body = _template_body(template_version, prefix=prefix, version=version)
+    body["items"] = [_documented_item(item) for item in body.get("items", [])]
+    industry = [str(body.get(key) or "") for key in INDUSTRY_KEYS]
+    if not all(industry):
+        industry = _template_industry(template_version, prefix)
+    body.update(zip(INDUSTRY_KEYS, industry, strict=True))
+    body.setdefault("type", 2)
+    return body
+
+
+def _template_body(template_version, *, prefix: str, version: str) -> dict:
     exchange = _optional("apps.metadata.exchange", "template_to_snms")
     if exchange is not None:
         body = exchange(template_version)

@@ -118,7 +118,7 @@ def test_a_documented_string_template_from_a_tool(client, up):
     assert got["items"][0]["idType"] == "name" and got["items"][0]["metadata"]["maxLength"] == 10
 
     low = dict(body, version="tool-bad", items=[dict(body["items"][0], idIndex=1001)])
-    with pytest.raises(BusinessError, match="2000"):
+    with pytest.raises(BusinessError, match="预留索引|2000"):
         client.template_create(low)
     # PUT adds an item and disables none silently; the version may not be new.
     put = dict(
