@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from typing import IO
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from apps.identifiers.bulk import _restricted_load, is_public
 from apps.identifiers.models import Identifier
@@ -63,3 +65,36 @@ def export_identifiers(
         out.write(dataset.export("csv").encode("utf-8-sig"))
         return len(dataset)
     return export_workbook(items=items, template_label=str(template), rows=rows, out=out)
+
+
+def export_file_name(template: MetadataTemplate, file_format: str) -> str:
+    return _("%(code)s-标识导出.%(ext)s") % {"code": template.code, "ext": file_format}
+
+
+def export_list(
+    *, queryset: QuerySet[Identifier], enterprise, file_format: str, out: IO[bytes]
+) -> str | None:
+    """The identifiers of a filtered list (``apps.identifiers.selectors.identifier_list``): one
+    file when they share a template, else a zip holding one file per template (each file has
+    its template's columns, so each can be imported again). Returns the file's name, or None
+    when the list is empty."""
+    template_ids = queryset.order_by().values_list("template_version__template_id", flat=True).distinct()
+    templates = list(MetadataTemplate.objects.filter(pk__in=list(template_ids)).order_by("code"))
+    if not templates:
+        return None
+    if len(templates) == 1:
+        export_identifiers(
+            queryset=queryset, template=templates[0], enterprise=enterprise, file_format=file_format, out=out
+        )
+        return export_file_name(templates[0], file_format)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for template in templates:
+            with archive.open(export_file_name(template, file_format), "w") as member:
+                export_identifiers(
+                    queryset=queryset,
+                    template=template,
+                    enterprise=enterprise,
+                    file_format=file_format,
+                    out=member,
+                )
+    return _("标识导出.zip")

@@ -20,7 +20,12 @@ class UploadForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    template = forms.ModelChoiceField(queryset=None, label=_("元数据模板"), empty_label=None)
+    """The job page's export: a template (or all) and a keyword; the identifier list page links
+    to the same export with all of its filters."""
+
+    template = forms.ModelChoiceField(
+        queryset=None, label=_("元数据模板"), required=False, empty_label=_("全部模板")
+    )
     format = forms.ChoiceField(label=_("格式"), choices=FileFormat.choices, initial=FileFormat.XLSX)
     q = forms.CharField(label=_("关键字"), required=False)
     status = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -6,7 +6,6 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django_tenants.utils import get_public_schema_name
 
-from apps.identifiers.models import Identifier
 from apps.imports.models import ImportJob
 from apps.metadata.choices import PARK_PUBLIC_CATEGORIES, VersionStatus
 from apps.metadata.models import MetadataTemplate
@@ -32,16 +31,3 @@ def importable_templates(*, enterprise: Enterprise, park_domain: bool) -> QueryS
 
 def import_job_list() -> QuerySet[ImportJob]:
     return ImportJob.objects.select_related("template_version__template", "created_by")
-
-
-def identifier_export_queryset(*, enterprise: Enterprise, filters: dict) -> QuerySet[Identifier]:
-    """The identifiers a list page shows with these filters (same names as the list's GET)."""
-    qs = Identifier.objects.filter(enterprise=enterprise)
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("category"):
-        qs = qs.filter(category=filters["category"])
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(object_code__icontains=q) | Q(name__icontains=q) | Q(handle_ci__contains=q.lower()))
-    return qs

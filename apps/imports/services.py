@@ -37,12 +37,12 @@ def import_job_create(*, actor, enterprise, template_version, uploaded_file, sta
     name, size and first bytes (.xls, not a spreadsheet, too big)."""
     if template_version.status != VersionStatus.PUBLISHED:
         raise ApplicationError(_("只能按已发布的模板版本导入"), code="not_published")
-    enterprise_prefix(enterprise)  # no active prefix: nothing could be registered, say so now
     name = PurePath(uploaded_file.name or "upload").name
     check_size(uploaded_file.size)
     head = uploaded_file.read(8)
     uploaded_file.seek(0)
     kind = sniff(head, name)
+    enterprise_prefix(enterprise)  # no active prefix: nothing could be registered, say so now
     job = ImportJob(
         enterprise=enterprise,
         template_version=template_version,

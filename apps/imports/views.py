@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from functools import wraps
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -13,19 +13,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import ApplicationError
 from apps.imports import services
+from apps.imports.choices import FileFormat
 from apps.imports.forms import ExportForm, UploadForm
 from apps.imports.models import ImportJob
-from apps.imports.selectors import (
-    acting_enterprise,
-    identifier_export_queryset,
-    import_job_list,
-    importable_templates,
-)
+from apps.imports.selectors import acting_enterprise, import_job_list, importable_templates
 from apps.imports.workbook import template_workbook
 from apps.metadata.selectors import effective_items, template_current_version
 from apps.tenants.selectors import current_enterprise
@@ -153,22 +150,30 @@ def error_report(request, pk: int):
     return _attachment(buffer.getvalue(), f"{name}-错误报告.xlsx", XLSX)
 
 
+# The identifier list's filters (apps.identifiers.selectors.identifier_list): its export
+# links carry the list's query string.
+LIST_FILTERS = ("q", "code", "category", "template", "status", "date_from", "date_to", "enterprise")
+
+
 @importer(write=False)
 def export_view(request):
-    """Export a filtered identifier list: ?template=<pk>&format=xlsx|csv plus the list's filters."""
-    from apps.imports.exports import export_identifiers
+    """Export a filtered identifier list: ?format=xlsx|csv plus the list page's filters."""
+    from apps.identifiers.selectors import identifier_list
+    from apps.imports.exports import export_list
 
-    form = ExportForm(request.GET or None, templates=_templates())
-    if not form.is_valid():
-        messages.error(request, _("请选择要导出的模板"))
+    kind = request.GET.get("format") or FileFormat.XLSX
+    if kind not in FileFormat.values:
+        messages.error(request, _("不支持的导出格式"))
         return redirect("imports:job_list")
-    template = form.cleaned_data["template"]
-    enterprise = acting_enterprise()
-    queryset = identifier_export_queryset(enterprise=enterprise, filters=form.cleaned_data)
+    filters = {k: request.GET[k].strip() for k in LIST_FILTERS if request.GET.get(k, "").strip()}
+    queryset = identifier_list(user=request.user, enterprise=current_enterprise(), filters=filters)
     buffer = io.BytesIO()
-    kind = form.cleaned_data["format"]
-    export_identifiers(
-        queryset=queryset, template=template, enterprise=enterprise, file_format=kind, out=buffer
-    )
-    content_type = XLSX if kind == "xlsx" else "text/csv; charset=utf-8"
-    return _attachment(buffer.getvalue(), f"{template.code}-标识导出.{kind}", content_type)
+    name = export_list(queryset=queryset, enterprise=acting_enterprise(), file_format=kind, out=buffer)
+    if name is None:
+        messages.info(request, _("没有符合筛选条件的标识，未导出文件"))
+        return redirect(f"{reverse('identifiers:list')}?{urlencode(filters)}")
+    if name.endswith(".zip"):
+        content_type = "application/zip"
+    else:
+        content_type = XLSX if kind == FileFormat.XLSX else "text/csv; charset=utf-8"
+    return _attachment(buffer.getvalue(), name, content_type)

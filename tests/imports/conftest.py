@@ -50,3 +50,12 @@ def alpha(enterprise_a):
 
 def upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A test that works in English must not leave the next one in English."""
+    from django.utils import translation
+
+    yield
+    translation.activate("zh-hans")

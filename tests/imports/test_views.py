@@ -130,3 +130,86 @@ def test_enterprise_cannot_see_another_enterprises_jobs(
     client_a = tenant_client(alpha)
     client_a.force_login(admin_b)
     assert client_a.get("/imports/").status_code in (302, 403)
+
+
+# ------------------------------------------------------------------ export of the identifier list
+
+
+def _import(enterprise, version, header, rows, actor=None):
+    with tenant_context(enterprise):
+        job = services.import_job_create(
+            actor=actor,
+            enterprise=enterprise,
+            template_version=version,
+            uploaded_file=upload("f.csv", files.csv_bytes([header, *rows])),
+            start=False,
+        )
+        services.import_job_validate(job=job)
+        services.import_job_apply(job=services.import_job_confirm(job=job, actor=actor, start=False))
+
+
+@pytest.fixture
+def staff_version(seeds):
+    from apps.metadata.selectors import template_current_version
+
+    return template_current_version(seeds["PARK-ENT-STAFF"])
+
+
+def test_the_list_page_exports_what_its_filters_show(
+    tenant_client, admin_a, alpha, road_version, staff_version
+):
+    import datetime as dt
+    import zipfile
+
+    from tests.imports.test_grades import STAFF_HEADER, STAFF_ROWS
+
+    _import(alpha, road_version, files.ROAD_HEADER, files.road_rows(5))
+    _import(alpha, staff_version, STAFF_HEADER, STAFF_ROWS)
+    client = tenant_client(alpha)
+    client.force_login(admin_a)
+
+    page = client.get("/identifiers/", {"code": "R0000", "status": "active"}).content.decode()
+    assert 'href="/imports/export/?format=xlsx&amp;code=R0000&amp;status=active"' in page
+    assert 'href="/imports/export/?format=csv&amp;code=R0000&amp;status=active"' in page
+
+    # object code and template filters, as the list applies them
+    response = client.get(
+        "/imports/export/", {"format": "csv", "code": "R00002", "template": road_version.template_id}
+    )
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    assert response["Content-Disposition"].endswith(
+        f"{road_version.template.code}-%E6%A0%87%E8%AF%86%E5%AF%BC%E5%87%BA.csv"
+    )
+    assert len(lines) == 2 and lines[1].startswith("R00002,")
+
+    # a date range that holds nothing: no file, back to the list with the filters
+    today = dt.date.today()
+    response = client.get(
+        "/imports/export/", {"format": "xlsx", "date_to": str(today - dt.timedelta(days=1))}
+    )
+    assert response.status_code == 302 and response["Location"].startswith("/identifiers/?date_to=")
+
+    # no template chosen, two in the list: one importable file per template in a zip
+    response = client.get("/imports/export/", {"format": "xlsx", "date_from": str(today)})
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = sorted(archive.namelist())
+    assert names == ["PARK-ENT-STAFF-标识导出.xlsx", "PARK-ROAD-标识导出.xlsx"]
+    staff = openpyxl.load_workbook(io.BytesIO(archive.read(names[0])))["数据"]
+    assert [row[0] for row in staff.iter_rows(min_row=3, values_only=True)] == ["E001", "E002"]
+    assert staff["B3"].value == "张三丰"  # the enterprise's own restricted values, for re-import
+
+
+def test_park_export_filters_by_enterprise_and_shows_public_values_only(
+    park_client, park_admin, alpha, staff_version, road_version, operator
+):
+    from tests.imports.test_grades import STAFF_HEADER, STAFF_ROWS
+
+    _import(alpha, staff_version, STAFF_HEADER, STAFF_ROWS)
+    _import(operator, road_version, files.ROAD_HEADER, files.road_rows(2))
+    park_client.force_login(park_admin)
+    response = park_client.get("/imports/export/", {"format": "csv", "enterprise": alpha.pk})
+    text = response.content.decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert len(lines) == 3 and lines[1].startswith("E001,") and "88.101.ALPHA/E002" in text
+    assert "张三丰" not in text and "总装车间" not in text  # alpha's restricted values stay in alpha
