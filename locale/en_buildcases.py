@@ -242,4 +242,13 @@ EN = {
     "不是标识解析应答（HTTP 状态 %(status)s）": "Not a Handle resolution answer (HTTP status %(status)s)",
     "解析应答码 %(code)s（HTTP 状态 %(status)s）": "Resolution response code %(code)s (HTTP status %(status)s)",
     "留空则通过园区解析服务解析本案例的前缀（/api/handles/<前缀>）": "Leave blank to resolve under the case's prefix through the park's resolution service (/api/handles/<prefix>/…)",
+    # Evaluation follows its report
+    "评估报告已不存在": "The evaluation report no longer exists",
+    "评估报告生成失败：%(error)s": "The evaluation report failed: %(error)s",
+    "评价指标": "Evaluation indicators",
+    "监测快照数": "Monitoring snapshots",
+    "平均可用性（%）": "Average availability (%)",
+    "监测告警次数": "Monitoring alerts",
+    "必需事项完成": "Required items done",
+    "建设天数": "Days since the build started",
 }

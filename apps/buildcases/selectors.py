@@ -62,3 +62,9 @@ def definitions_for(*, stage: str, mode: str) -> QuerySet[ChecklistItemDefinitio
 
 def latest_snapshot(case: BuildCase):
     return case.snapshots.order_by("-taken_at", "-id").first()
+
+
+def items_awaiting_report(case: BuildCase) -> list[int]:
+    return list(
+        case.items.filter(state=ItemState.RUNNING, result__awaiting_report=True).values_list("pk", flat=True)
+    )

@@ -408,6 +408,8 @@ def step_execute(*, item_id: int, progress: Callable[[int, str], None] | None = 
             )
             step_mark_failed(item_id=item_id, error=message, error_msg=getattr(exc, "payload", None))
             raise
+        if result.get("awaiting_report"):
+            return _await_report(item_id=item_id, result=result)
         with transaction.atomic():
             item = CaseItem.objects.select_for_update().select_related("case").get(pk=item_id)
             _mark_done(item, actor=actor, result=result)
@@ -421,6 +423,63 @@ def step_execute(*, item_id: int, progress: Callable[[int, str], None] | None = 
                 after={"state": item.state, "step": item.automated_step, "result": result},
             )
         return result
+
+
+EVALUATION_FOLLOW_SECONDS = 5
+
+
+def _await_report(*, item_id: int, result: dict) -> dict:
+    """The evaluation item stays running, following its report's generation (its progress is
+    the report's task), until evaluation_settle sees the report ready or failed."""
+    from apps.buildcases.tasks import evaluation_follow_task
+    from apps.reports.models import Report
+
+    with transaction.atomic():
+        item = CaseItem.objects.select_for_update().get(pk=item_id)
+        run_id = Report.objects.filter(pk=result["report"]).values_list("task_run_id", flat=True).first()
+        item.state = ItemState.RUNNING
+        item.result = result
+        item.task_run_id = run_id or item.task_run_id
+        item.save(update_fields=["state", "result", "task_run"])
+        transaction.on_commit(
+            lambda: evaluation_follow_task.apply_async((item_id,), countdown=EVALUATION_FOLLOW_SECONDS)
+        )
+    return result
+
+
+def evaluation_settle(*, item_id: int) -> str:
+    """Settle a running evaluation item from its report: done when the report is ready, failed
+    with the report's error when it failed. Returns the item's state (running: still waiting).
+    Safe to call any number of times (the follow task, the case page)."""
+    from apps.reports.choices import ReportStatus
+    from apps.reports.models import Report
+
+    with schema_context(get_public_schema_name()), transaction.atomic():
+        item = CaseItem.objects.select_for_update().select_related("case").get(pk=item_id)
+        if item.state != ItemState.RUNNING or not (item.result or {}).get("awaiting_report"):
+            return item.state
+        report = Report.objects.filter(pk=item.result.get("report")).first()
+        if report is not None and report.status == ReportStatus.PENDING:
+            return item.state
+        if report is not None and report.status == ReportStatus.READY:
+            result = {**item.result, "awaiting_report": False}
+            _mark_done(item, actor=report.created_by, result=result)
+            events.step_succeeded(item, summary=result.get("summary_msg") or result.get("summary", ""))
+            _audit(
+                "buildcase.step_succeed",
+                item.case,
+                object_type="buildcases.CaseItem",
+                object_id=item.pk,
+                object_repr=item.name,
+                after={"state": item.state, "step": item.automated_step, "report": report.pk},
+            )
+            return item.state
+        if report is None:
+            error_msg = msg(gettext_noop("评估报告已不存在"))
+        else:
+            error_msg = msg(gettext_noop("评估报告生成失败：%(error)s"), error=report.error or "-")
+    step_mark_failed(item_id=item_id, error=render_message(error_msg), error_msg=error_msg)
+    return ItemState.FAILED
 
 
 @transaction.atomic

@@ -271,6 +271,8 @@ def evaluate(*, case, item, actor, progress: Progress) -> dict:
         report_id = report.pk
     BuildCase.objects.filter(pk=case.pk).update(evaluation=indicators, evaluation_report_id=report_id)
     return {
+        # The item is done when the report is, failed when it fails (services.evaluation_settle).
+        "awaiting_report": report_id is not None,
         **_summary(
             gettext_noop("可用性均值 %(avail)s%%，必需事项完成 %(done)s/%(total)s"),
             avail=indicators["availability_avg"],

@@ -26,3 +26,13 @@ def step_run_task(self, item_id: int) -> dict:
 @shared_task(base=TrackedTask, bind=True, name="buildcases.monitor_snapshots")
 def monitor_snapshots_task(self) -> dict:
     return services.monitor_all()
+
+
+@shared_task(bind=True, name="buildcases.evaluation_follow", max_retries=None)
+def evaluation_follow_task(self, item_id: int) -> str:
+    """Follow an evaluation item's report until it is ready or failed (about an hour at most;
+    the case page settles it too when viewed)."""
+    state = services.evaluation_settle(item_id=item_id)
+    if state == "running" and self.request.retries < 720:
+        raise self.retry(countdown=services.EVALUATION_FOLLOW_SECONDS)
+    return state

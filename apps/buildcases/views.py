@@ -97,6 +97,9 @@ def case_detail_view(request, pk: int):
     case = _case_or_404(request, pk)
     user = request.user
     on_park = current_enterprise() is None
+    # An evaluation waiting for its report is settled here too, should its follow task be lost.
+    for item_pk in selectors.items_awaiting_report(case):
+        services.evaluation_settle(item_id=item_pk)
     can_work = on_park and permissions.can_work(user) and case.status == CaseStatus.ACTIVE
     can_decide = on_park and permissions.can_decide(user) and case.status == CaseStatus.ACTIVE
     reached = STAGE_ORDER.index(case.stage)

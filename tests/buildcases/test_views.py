@@ -198,3 +198,50 @@ def test_api_credentials_are_a_revocable_client_whose_key_the_enterprise_admin_s
     assert result["client_name"] == f"{client_row.name}-2"
     new_key = Token.objects.get(user=new_client.user).key
     assert new_key in client.post(take_url).content.decode()
+
+
+def test_evaluation_item_follows_its_report_and_the_page_shows_the_indicators(
+    park_client, park_admin, secondary_case
+):
+    from apps.buildcases import services
+    from apps.reports.models import Report
+
+    case = secondary_case
+    while case.stage != Stage.EVALUATION:
+        for item in work_manual_items(case, park_admin):
+            item.state = ItemState.DONE
+            item.save()
+        case = services.stage_approve(case=case, actor=park_admin)
+    step = case.items.get(automated_step="evaluate")
+    services.step_start(item=step, actor=park_admin)
+    services.step_execute(item_id=step.pk, actor=park_admin)  # what the worker runs
+    step.refresh_from_db()
+    case.refresh_from_db()
+    report = case.evaluation_report
+    # Requested is not done: the item waits for the report, following the report's task.
+    assert step.state == ItemState.RUNNING and step.task_run_id == report.task_run_id
+    assert case.evaluation["required_items_total"] > 0
+
+    park_client.force_login(park_admin)
+    page = park_client.get(f"/buildcases/{case.pk}/").content.decode()
+    assert 'data-testid="evaluation"' in page and "必需事项完成" in page
+    assert f"{case.evaluation['required_items_done']}/{case.evaluation['required_items_total']}" in page
+    step.refresh_from_db()
+    assert step.state == ItemState.RUNNING  # still generating
+
+    Report.objects.filter(pk=report.pk).update(status="failed", error="字体文件缺失")
+    page = park_client.get(f"/buildcases/{case.pk}/").content.decode()
+    step.refresh_from_db()
+    assert step.state == ItemState.FAILED and "字体文件缺失" in step.error
+    assert "评估报告生成失败：字体文件缺失" in page
+    assert case.events.filter(kind="step_failed").exists()
+
+    # Retried: a new report; ready → the item is done.
+    services.step_start(item=step, actor=park_admin)
+    services.step_execute(item_id=step.pk, actor=park_admin)
+    case.refresh_from_db()
+    assert case.evaluation_report_id != report.pk
+    Report.objects.filter(pk=case.evaluation_report_id).update(status="ready")
+    assert services.evaluation_settle(item_id=step.pk) == ItemState.DONE
+    step.refresh_from_db()
+    assert step.state == ItemState.DONE and step.error == ""
