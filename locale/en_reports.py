@@ -279,4 +279,9 @@ EN = {
     "节点信息": "Node",
     "运营时长": "Operating time",
     "SLA 指标": "SLA figures",
+    # apps.core.pdf (shared by the reports and the label sheets)
+    "未找到中文字体（Noto Sans CJK），生成的 PDF 将无法显示中文：请安装 fonts-noto-cjk 或设置 PDF_CJK_FONT_DIR 后重试": (
+        "No Chinese font (Noto Sans CJK) found: the PDF could not show Chinese text. Install"
+        " fonts-noto-cjk or set PDF_CJK_FONT_DIR, then try again"
+    ),
 }

@@ -18,7 +18,10 @@ from html import escape
 from django.utils.translation import gettext_lazy
 
 PALETTE = ("#2563eb", "#16a34a", "#f59e0b", "#dc2626", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#9ca3af")
-FONT = "font-family=\"'Noto Sans CJK SC','Noto Sans SC',sans-serif\""
+# PortalCJK first: the family apps.core.pdf's @font-face binds to the font file, so WeasyPrint
+# draws chart labels with the embedded CJK font even where fontconfig does not know it; a browser
+# (the dashboards) has no such family and takes the next.
+FONT = "font-family=\"'PortalCJK','Noto Sans CJK SC','Noto Sans SC',sans-serif\""
 EMPTY_TEXT = gettext_lazy("无数据")
 
 

@@ -20,6 +20,9 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from apps.core.errors import ApplicationError
 
 # WeasyPrint logs every layout step at INFO; a worker's log is no place for that.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -89,23 +92,47 @@ def render_html(template_name: str, context: dict[str, Any]) -> str:
     return render_to_string(template_name, ctx)
 
 
+class PdfFontMissing(ApplicationError):
+    """No CJK font on this machine: every Chinese character of the PDF would be an empty box."""
+
+    default_code = "pdf_font_missing"
+    status_code = 503
+
+
+def require_cjk_font() -> Path:
+    """The CJK font file, or PdfFontMissing: a PDF is refused rather than printed as boxes."""
+    path = font_path()
+    if path is None:
+        raise PdfFontMissing(
+            _(
+                "未找到中文字体（Noto Sans CJK），生成的 PDF 将无法显示中文：请安装 fonts-noto-cjk "
+                "或设置 PDF_CJK_FONT_DIR 后重试"
+            )
+        )
+    return path
+
+
 def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
     from weasyprint import HTML
 
+    require_cjk_font()
     return HTML(string=html, base_url=base_url or f"file://{settings.BASE_DIR}/").write_pdf()
 
 
 def render_pdf(template_name: str, context: dict[str, Any], *, base_url: str | None = None) -> bytes:
-    """Render ``template_name`` with ``context`` (``cjk_font_css`` is added) to PDF bytes."""
+    """Render ``template_name`` with ``context`` (``cjk_font_css`` is added) to PDF bytes;
+    PdfFontMissing (an ApplicationError with a clear message) when no CJK font is installed."""
     return html_to_pdf(render_html(template_name, context), base_url=base_url)
 
 
 __all__ = [
     "BASE_TEMPLATE",
     "FONT_FAMILY",
+    "PdfFontMissing",
     "cjk_font_css",
     "font_path",
     "html_to_pdf",
     "render_html",
     "render_pdf",
+    "require_cjk_font",
 ]

@@ -17,7 +17,7 @@ def cjk_font_check(app_configs=None, **kwargs):
     if font_path() is None:
         return [
             checks.Warning(
-                "No Noto Sans CJK font: PDFs would show empty boxes for Chinese text.",
+                "No Noto Sans CJK font: reports and label sheets are refused (their Chinese text would be empty boxes).",
                 hint="Install fonts-noto-cjk (make install as root) or set PDF_CJK_FONT_DIR.",
                 id="reports.W001",
             )
