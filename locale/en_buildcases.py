@@ -245,7 +245,6 @@ EN = {
     # Evaluation follows its report
     "评估报告已不存在": "The evaluation report no longer exists",
     "评估报告生成失败：%(error)s": "The evaluation report failed: %(error)s",
-    "评价指标": "Evaluation indicators",
     "监测快照数": "Monitoring snapshots",
     "平均可用性（%）": "Average availability (%)",
     "监测告警次数": "Monitoring alerts",
