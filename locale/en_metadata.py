@@ -341,4 +341,6 @@ EN = {
     "enabled 启用；disabled 停用（不能再填写）": "enabled; disabled (can no longer be filled in)",
     "约束：单位、范围、精度、长度、枚举值等": "Constraints: unit, range, precision, length, choices and so on",
     "定义该数据项的模板编码": "Code of the template that defines the item",
+    "消息类型": "Notice kind",
+    "消息参数": "Notice parameters",
 }

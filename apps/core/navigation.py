@@ -6,6 +6,7 @@ a page to the menu never means editing the base template.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 
@@ -29,6 +30,8 @@ class NavItem:
     order: int = 100
     icon: str = ""
     children: tuple = field(default_factory=tuple)
+    # badge(user=..., enterprise=...) -> int: a count shown beside the entry (e.g. unread notices)
+    badge: Callable[..., int] | None = None
 
 
 _ITEMS: list[NavItem] | None = None
@@ -81,5 +84,8 @@ def menu_for(user, *, domain: str, enterprise=None) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        menu.append({"label": item.label, "url": url, "icon": item.icon, "url_name": item.url_name})
+        entry = {"label": item.label, "url": url, "icon": item.icon, "url_name": item.url_name}
+        if item.badge is not None:
+            entry["badge"] = item.badge(user=user, enterprise=enterprise)
+        menu.append(entry)
     return menu

@@ -119,5 +119,5 @@ class TemplateChangeRequestAdmin(ReadOnlyAdmin):
 
 @admin.register(TemplateNotice)
 class TemplateNoticeAdmin(ReadOnlyAdmin):
-    list_display = ["enterprise", "title", "created_at", "read_at"]
+    list_display = ["enterprise", "display_title", "created_at", "read_at"]
     readonly_fields = [f.name for f in TemplateNotice._meta.fields]

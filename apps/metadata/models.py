@@ -226,6 +226,10 @@ class TemplateNotice(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="notices",
     )
+    # What happened and its parameters; the text is rendered when read, in the reader's language.
+    kind = models.CharField(_("消息类型"), max_length=16, choices=ChangeRequestStatus.choices, blank=True)
+    params = models.JSONField(_("消息参数"), default=dict, blank=True)
+    # The source-language text at the time of writing (older rows have only this).
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
@@ -236,4 +240,34 @@ class TemplateNotice(TimeStampedModel):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    def render(self) -> tuple[str, str]:
+        """(title, body) in the active language."""
+        from django.utils.translation import gettext
+
+        p = self.params or {}
+        if self.kind == ChangeRequestStatus.APPROVED:
+            return (
+                gettext("模板变更申请已批准：%(template)s 新增「%(name)s」") % p,
+                gettext("园区已发布 %(version)s，新登记的标识可以填写该数据项。") % p,
+            )
+        if self.kind == ChangeRequestStatus.REJECTED:
+            return (
+                gettext("模板变更申请已驳回：%(template)s「%(name)s」") % p,
+                gettext("驳回原因：%(reason)s") % p,
+            )
+        if self.kind == ChangeRequestStatus.FORWARDED:
+            return (
+                gettext("模板变更申请已转报国家：%(template)s「%(name)s」") % p,
+                p.get("note") or gettext("该数据项适合在国家元数据模板中统一增加，园区已转报国家顶级节点。"),
+            )
+        return self.title, self.body
+
+    @property
+    def display_title(self) -> str:
+        return self.render()[0]
+
+    @property
+    def display_body(self) -> str:
+        return self.render()[1]

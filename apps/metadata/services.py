@@ -577,10 +577,26 @@ def _require_park_admin(actor) -> None:
         raise PermissionDenied(_("只有园区管理员可以审核模板变更申请"))
 
 
-def _notify(request: TemplateChangeRequest, title: str, body: str) -> TemplateNotice:
-    return TemplateNotice.objects.create(
-        enterprise=request.enterprise, change_request=request, title=title, body=body
+def _notify(request: TemplateChangeRequest, kind: str, **params) -> TemplateNotice:
+    """A notice stores what happened (kind + parameters) and is rendered when read, in the
+    reader's language; title/body keep the source-language text for the record."""
+    from django.conf import settings
+    from django.utils import translation
+
+    notice = TemplateNotice(
+        enterprise=request.enterprise,
+        change_request=request,
+        kind=kind,
+        params={
+            "template": request.template.name,
+            "name": request.proposed_item.get("name") or "",
+            **{k: str(v) for k, v in params.items()},
+        },
     )
+    with translation.override(settings.LANGUAGE_CODE):
+        notice.title, notice.body = notice.render()
+    notice.save()
+    return notice
 
 
 def _decide(request: TemplateChangeRequest, *, status: str, actor, reason: str, version=None) -> None:
@@ -641,12 +657,7 @@ def change_request_approve(*, request: TemplateChangeRequest, actor, note: str =
         % {"enterprise": request.enterprise, "name": proposed.get("name")},
     )
     _decide(request, status=ChangeRequestStatus.APPROVED, actor=actor, reason=note, version=version)
-    _notify(
-        request,
-        _("模板变更申请已批准：%(template)s 新增「%(name)s」")
-        % {"template": template.name, "name": proposed.get("name")},
-        _("园区已发布 %(version)s，新登记的标识可以填写该数据项。") % {"version": version},
-    )
+    _notify(request, ChangeRequestStatus.APPROVED, version=version)
     return version
 
 
@@ -657,12 +668,7 @@ def change_request_reject(*, request: TemplateChangeRequest, actor, reason: str)
         raise ApplicationError(_("驳回时请填写原因"), errors={"reason": [_("驳回时请填写原因")]})
     request = _lock_pending(request)
     _decide(request, status=ChangeRequestStatus.REJECTED, actor=actor, reason=reason.strip())
-    _notify(
-        request,
-        _("模板变更申请已驳回：%(template)s「%(name)s」")
-        % {"template": request.template.name, "name": request.proposed_item.get("name")},
-        _("驳回原因：%(reason)s") % {"reason": reason.strip()},
-    )
+    _notify(request, ChangeRequestStatus.REJECTED, reason=reason.strip())
     return request
 
 
@@ -672,12 +678,7 @@ def change_request_forward(*, request: TemplateChangeRequest, actor, note: str =
     _require_park_admin(actor)
     request = _lock_pending(request)
     _decide(request, status=ChangeRequestStatus.FORWARDED, actor=actor, reason=note.strip())
-    _notify(
-        request,
-        _("模板变更申请已转报国家：%(template)s「%(name)s」")
-        % {"template": request.template.name, "name": request.proposed_item.get("name")},
-        note.strip() or _("该数据项适合在国家元数据模板中统一增加，园区已转报国家顶级节点。"),
-    )
+    _notify(request, ChangeRequestStatus.FORWARDED, note=note.strip())
     return request
 
 

@@ -202,3 +202,39 @@ def test_admin_lists_templates_and_refuses_changing_a_published_version(park, te
     assert page.status_code == 200
     response = client.post(f"/admin/metadata/templateversion/{version.pk}/change/", {"note": "改"})
     assert response.status_code == 403
+
+
+def test_notices_speak_the_readers_language_and_the_menu_counts_them(
+    tenant_client, park_client, admin_a, park_admin, enterprise_a, templates
+):
+    from apps.metadata import services
+
+    request = services.change_request_create(
+        template=templates["PARK-ENV"],
+        enterprise=enterprise_a,
+        actor=admin_a,
+        proposed_item={"name": "排放口编号", "code": "outlet_no", "item_type": "string"},
+        reason="环评要求",
+    )
+    park_client.force_login(park_admin)
+    inbox = park_client.get("/metadata/requests/").content.decode()
+    assert 'class="badge warn nav-count">1<' in inbox  # one request waiting for the park
+    # the park administrator works in English ...
+    park_client.post(
+        f"/metadata/requests/{request.pk}/reject/?lang=en", {"reason": "已有同类数据项"}, follow=True
+    )
+    assert 'nav-count">' not in park_client.get("/metadata/requests/?lang=en").content.decode()
+
+    # ... the enterprise reads the notice in its own language, counted on the menu entry
+    client = tenant_client(enterprise_a)
+    client.force_login(admin_a)
+    page = client.get("/metadata/requests/?lang=zh-hans").content.decode()
+    assert "模板变更申请已驳回" in page and "驳回原因：已有同类数据项" in page
+    assert "Template change request" not in page
+    assert 'class="badge warn nav-count">1<' in page
+    english = client.get("/metadata/requests/?lang=en").content.decode()
+    assert "Template change request rejected" in english and "已有同类数据项" in english
+
+    notice = TemplateNotice.objects.get(change_request=request)
+    client.post(f"/metadata/notices/{notice.pk}/read/")
+    assert 'nav-count">' not in client.get("/metadata/requests/").content.decode()
