@@ -169,13 +169,38 @@ def audit_write_many(
     return copy_rows(AuditEntry._meta.db_table, _AUDIT_COLUMNS, rows())
 
 
-def audit_verify() -> tuple[bool, AuditEntry | None, int]:
-    """Recompute the chain in id order. Returns (ok, first bad entry, entries checked)."""
+@dataclass
+class ChainCheck:
+    """The result of recomputing the chain: ``ok`` and the first ``bad`` entry; ``checked``
+    entries read; the ``head`` (last hash) and ``count`` to record as a checkpoint; for an
+    expected head, the 1-based position where it was found (None: not in the chain)."""
+
+    ok: bool
+    bad: AuditEntry | None
+    checked: int
+    head: str
+    count: int
+    expected_at: int | None = None
+
+
+def audit_chain_check(*, expect_head: str | None = None) -> ChainCheck:
+    """Recompute the chain in id order. A recorded checkpoint (head hash, entry count) still
+    holds when ``expect_head`` is found at that position: a wiped or rebuilt log cannot
+    contain it again."""
     prev = GENESIS_HASH
     checked = 0
+    expected_at = None
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         checked += 1
         if entry.prev_hash != prev or entry_digest(entry) != entry.hash:
-            return False, entry, checked
+            return ChainCheck(False, entry, checked, prev, checked - 1, expected_at)
         prev = entry.hash
-    return True, None, checked
+        if expect_head is not None and entry.hash == expect_head:
+            expected_at = checked
+    return ChainCheck(True, None, checked, prev, checked, expected_at)
+
+
+def audit_verify() -> tuple[bool, AuditEntry | None, int]:
+    """Recompute the chain in id order. Returns (ok, first bad entry, entries checked)."""
+    check = audit_chain_check()
+    return check.ok, check.bad, check.checked

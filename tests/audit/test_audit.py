@@ -102,6 +102,45 @@ def test_database_refuses_update_and_delete(statement):
     assert AuditEntry.objects.filter(pk=entry.pk, actor=entry.actor).exists()
 
 
+@pytest.mark.parametrize("statement", ["TRUNCATE audit_auditentry", "TRUNCATE audit_auditentry CASCADE"])
+def test_database_refuses_truncate(statement):
+    write_three()
+    count = AuditEntry.objects.count()
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert AuditEntry.objects.count() == count
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_test_runners_flush_still_empties_a_test_database():
+    audit_write(action="demo.flush", object_type="demo.Thing")
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEntry.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('park.audit_wipe', true)")
+        assert cursor.fetchone()[0] == "off"  # the session does not keep the permission
+
+
+def test_verify_prints_a_checkpoint_that_a_later_run_compares(capsys):
+    write_three()
+    call_command("audit_verify")
+    out = capsys.readouterr().out
+    head = out.split("head: ", 1)[1].split()[0]
+    count = int(out.split("count: ", 1)[1].split()[0])
+    assert head == AuditEntry.objects.latest("id").hash and count == AuditEntry.objects.count()
+
+    audit_write(action="demo.later", object_type="demo.Thing")
+    call_command("audit_verify", expect_head=head, expect_count=count)
+    assert f"checkpoint found: entry {count}, 1 entries since" in capsys.readouterr().out
+
+    # A log rebuilt without that entry, or with entries removed before it, does not pass.
+    with pytest.raises(CommandError, match="not in the audit chain"):
+        call_command("audit_verify", expect_head="ab" * 32)
+    with pytest.raises(CommandError, match=f"is entry {count}, not entry {count + 1}"):
+        call_command("audit_verify", expect_head=head, expect_count=count + 1)
+
+
 # ---------------------------------------------------------------- auditor pages
 
 
