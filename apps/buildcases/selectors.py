@@ -68,3 +68,13 @@ def items_awaiting_report(case: BuildCase) -> list[int]:
     return list(
         case.items.filter(state=ItemState.RUNNING, result__awaiting_report=True).values_list("pk", flat=True)
     )
+
+
+def case_task_run(case: BuildCase, run_id: int):
+    """A TaskRun of this case: one of its items' steps or its evaluation report's generation."""
+    from apps.tasks.models import TaskRun
+
+    run_ids = set(case.items.filter(task_run_id=run_id).values_list("task_run_id", flat=True))
+    if case.evaluation_report_id and case.evaluation_report.task_run_id == run_id:
+        run_ids.add(run_id)
+    return TaskRun.objects.filter(pk__in=run_ids).first()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/items/<int:item_pk>/run/", views.item_step_view, name="item_step"),
     path("<int:pk>/artifacts/<int:artifact_pk>/", views.artifact_download_view, name="artifact"),
     path("<int:pk>/items/<int:item_pk>/credential/", views.item_credential_view, name="item_credential"),
+    path("<int:pk>/runs/<int:run_pk>/status/", views.run_status_view, name="run_status"),
 ]
 # The enterprise domain: its own cases, read-only but for uploads (the views check the rest).
 enterprise_urlpatterns = [
@@ -25,4 +26,5 @@ enterprise_urlpatterns = [
     path("<int:pk>/items/<int:item_pk>/upload/", views.item_upload_view, name="item_upload"),
     path("<int:pk>/artifacts/<int:artifact_pk>/", views.artifact_download_view, name="artifact"),
     path("<int:pk>/items/<int:item_pk>/credential/", views.item_credential_view, name="item_credential"),
+    path("<int:pk>/runs/<int:run_pk>/status/", views.run_status_view, name="run_status"),
 ]

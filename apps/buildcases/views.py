@@ -4,7 +4,7 @@ every action. Enterprise domain: that enterprise's cases, read-only except uploa
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -319,3 +319,27 @@ def item_credential_view(request, pk: int, item_pk: int):
     response = render(request, "buildcases/credential.html", {"case": case, "item": item, "key": key})
     response["Cache-Control"] = "no-store"
     return response
+
+
+def run_status_view(request, pk: int, run_pk: int):
+    """A step's (or the evaluation report's) progress for whoever may see the case, on either
+    domain: the steps run from the park, so their TaskRuns belong to no enterprise and the tasks
+    app's status page would not show them on the enterprise's domain."""
+    response = _login_or_none(request)
+    if response:
+        return response
+    case = _case_or_404(request, pk)
+    run = selectors.case_task_run(case, run_pk)
+    if run is None:
+        raise Http404
+    return JsonResponse(
+        {
+            "id": run.pk,
+            "title": run.title,
+            "state": run.state,
+            "state_display": str(run.get_state_display()),
+            "progress": run.progress,
+            "message": run.message,
+            "finished": run.is_finished,
+        }
+    )

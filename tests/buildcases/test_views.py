@@ -245,3 +245,32 @@ def test_evaluation_item_follows_its_report_and_the_page_shows_the_indicators(
     assert services.evaluation_settle(item_id=step.pk) == ItemState.DONE
     step.refresh_from_db()
     assert step.state == ItemState.DONE and step.error == ""
+
+
+def test_step_progress_is_served_through_the_case_on_the_enterprise_domain(
+    tenant_client, enterprise_a, enterprise_b, park_admin, member_a, admin_b, alpha_case, beta_case
+):
+    from apps.buildcases import services
+
+    for _ in range(2):
+        work_manual_items(alpha_case, park_admin)
+        alpha_case = services.stage_approve(case=alpha_case, actor=park_admin)
+    step = alpha_case.items.get(automated_step="allocate_prefix")
+    run = services.step_start(item=step, actor=park_admin)  # started on the park domain
+    assert run.tenant_id is None
+
+    client = tenant_client(enterprise_a)
+    client.force_login(member_a)
+    page = client.get(f"/buildcases/{alpha_case.pk}/").content.decode()
+    url = f"/buildcases/{alpha_case.pk}/runs/{run.pk}/status/"
+    assert f'data-task-run-url="{url}"' in page
+    status = client.get(url)
+    assert status.status_code == 200
+    assert status.json()["state"] == "queued" and status.json()["finished"] is False
+
+    # Only through a case the run belongs to, and only for that case's enterprise.
+    assert client.get(f"/buildcases/{alpha_case.pk}/runs/{run.pk + 1000}/status/").status_code == 404
+    other = tenant_client(enterprise_b)
+    other.force_login(admin_b)
+    assert other.get(url).status_code == 404
+    assert other.get(f"/buildcases/{beta_case.pk}/runs/{run.pk}/status/").status_code == 404
