@@ -10,10 +10,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import PurePath
 
 from django.core.files.base import File
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -234,21 +235,65 @@ def import_job_refuse(*, job: ImportJob, message: str) -> None:
     )
 
 
-def import_job_confirm(*, job: ImportJob, actor, start: bool = True) -> ImportJob:
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if not job.can_confirm:
-            raise ApplicationError(_("只有校验通过且没有错误的导入才能确认"), code="not_confirmable")
-        job.state = ImportState.APPLYING
-        job.save(update_fields=["state", "updated_at"])
-        if start:
-            from apps.imports.tasks import import_apply
-            from apps.tasks.base import start_tracked
+STALE_QUEUED = timedelta(minutes=10)  # an apply queued this long with no worker taking it is lost
 
-            job.apply_run = start_tracked(
-                import_apply, job.pk, title=_("导入：%(name)s") % {"name": job.original_name}, user=actor
+
+def _apply_stopped(job: ImportJob) -> bool:
+    """An apply that can be started again: it failed, or its worker died (the job still says
+    导入中 but no transaction holds the job's row — the caller has just locked it — and the run
+    is not waiting in the queue). Its transaction rolled back, so nothing was written."""
+    from apps.tasks.choices import TaskState
+
+    if job.state == ImportState.FAILED:
+        return True
+    if job.state != ImportState.APPLYING:
+        return False
+    run = job.apply_run
+    if run is None or run.state != TaskState.QUEUED:
+        return True
+    return timezone.now() - run.created_at > STALE_QUEUED
+
+
+def import_job_can_retry(*, job: ImportJob) -> bool:
+    """For the job page: whether confirming again would restart a stopped apply."""
+    if job.state not in (ImportState.APPLYING, ImportState.FAILED):
+        return False
+    try:
+        with transaction.atomic():
+            locked = (
+                ImportJob.objects.select_for_update(nowait=True, of=("self",))
+                .select_related("apply_run")
+                .get(pk=job.pk)
             )
-            job.save(update_fields=["apply_run", "updated_at"])
+            return _apply_stopped(locked)
+    except DatabaseError:  # an apply holds the row: it is running
+        return False
+
+
+def import_job_confirm(*, job: ImportJob, actor, start: bool = True) -> ImportJob:
+    """Start the apply of a checked job; also restarts an apply that failed or whose worker died."""
+    try:
+        with transaction.atomic():
+            job = (
+                ImportJob.objects.select_for_update(nowait=True, of=("self",))
+                .select_related("apply_run")
+                .get(pk=job.pk)
+            )
+            if not (job.can_confirm or _apply_stopped(job)):
+                raise ApplicationError(_("只有校验通过且没有错误的导入才能确认"), code="not_confirmable")
+            job.state = ImportState.APPLYING
+            job.message = ""
+            job.save(update_fields=["state", "message", "updated_at"])
+            if start:
+                from apps.imports.tasks import import_apply
+                from apps.tasks.base import start_tracked
+
+                job.apply_run = start_tracked(
+                    import_apply, job.pk, title=_("导入：%(name)s") % {"name": job.original_name}, user=actor
+                )
+                job.save(update_fields=["apply_run", "updated_at"])
+    except DatabaseError:
+        raise ApplicationError(_("导入正在进行中，请等待它完成"), code="applying") from None
     return job
 
 

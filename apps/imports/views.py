@@ -122,6 +122,7 @@ def job_detail(request, pk: int):
             "errors": errors,
             "error_lines": [services.format_error(e) for e in errors],
             "can_write": _allowed(request, write=True),
+            "can_retry": services.import_job_can_retry(job=job),
         },
     )
 

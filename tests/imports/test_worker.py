@@ -136,6 +136,7 @@ def pausing_worker(django_db_blocker, park_schemas):
     )
     try:
         _wait_for_worker(app, queue, proc)
+        proc.restore_queue = lambda: setattr(app.conf, "task_default_queue", previous)
         yield proc
     finally:
         app.conf.task_default_queue = previous
@@ -153,7 +154,9 @@ def _lock_free(job_id: int) -> bool:
         return False
 
 
-def test_worker_killed_mid_apply_writes_nothing(pausing_worker, road_version, operator):
+def test_worker_killed_mid_apply_writes_nothing_and_the_import_can_be_retried(
+    celery_worker, pausing_worker, park_client, park_admin, road_version, operator
+):
     data = files.csv_bytes([files.ROAD_HEADER, *files.road_rows(2000)])
     job = services.import_job_create(
         actor=None,
@@ -172,6 +175,9 @@ def test_worker_killed_mid_apply_writes_nothing(pausing_worker, road_version, op
     wait_for(lambda: TaskRun.objects.get(pk=job.apply_run_id).message == "paused", timeout=90)
     assert not _lock_free(job.pk)
     assert Identifier.objects.count() == 0  # uncommitted rows are invisible
+    with pytest.raises(ApplicationError, match="导入正在进行中"):  # no second apply while one runs
+        services.import_job_confirm(job=job, actor=None, start=False)
+    assert not services.import_job_can_retry(job=job)
 
     os.kill(pausing_worker.pid, signal.SIGKILL)
     pausing_worker.wait(timeout=15)
@@ -182,3 +188,16 @@ def test_worker_killed_mid_apply_writes_nothing(pausing_worker, road_version, op
     assert AuditEntry.objects.count() == audit_before
     job.refresh_from_db()
     assert job.state == ImportState.APPLYING and job.applied_at is None
+
+    # The job says 导入中 but nothing runs it: its page offers the retry, on a healthy worker.
+    pausing_worker.restore_queue()
+    park_client.force_login(park_admin)
+    page = park_client.get(f"/imports/{job.pk}/").content.decode()
+    assert 'id="retry-import"' in page
+    assert park_client.post(f"/imports/{job.pk}/confirm/").status_code == 302
+    wait_for(lambda: ImportJob.objects.get(pk=job.pk).state == ImportState.APPLIED, timeout=90)
+    assert Identifier.objects.filter(enterprise=operator).count() == 2000
+    assert OutboxEntry.objects.count() == outbox_before + 2000
+    job.refresh_from_db()
+    assert job.create_count == 2000 and job.applied_at is not None
+    assert 'id="retry-import"' not in park_client.get(f"/imports/{job.pk}/").content.decode()
