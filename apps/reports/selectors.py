@@ -164,11 +164,28 @@ def _stored_in_registry(item: dict) -> bool:
     return bool(item.get("is_public", True)) and int(item.get("grade") or Grade.G1) == Grade.G1
 
 
+def _none_empty(indexes: list[int]):
+    """True where no value of the given item indexes is empty: missing, null, "" or [] (a
+    non-empty list, a number or a non-empty string is a value)."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    which = " || ".join(f"@.index == {int(index)}" for index in indexes)
+    path = (
+        f'$[*] ? (({which}) && (!exists(@.data.value) || @.data.value.type() == "null"'
+        f' || (@.data.value.type() == "string" && @.data.value == "")'
+        f' || (@.data.value.type() == "array" && @.data.value.size() == 0)))'
+    )
+    column = f'"{Identifier._meta.db_table}"."values"'
+    return RawSQL(f"NOT coalesce({column} @? %s::jsonpath, false)", [path], output_field=BooleanField())
+
+
 def template_coverage(scope: Scope) -> dict[str, Any]:
     """Share of identifiers (active at the period's end) whose required items are all filled.
 
-    Checked in SQL with jsonb containment, one condition per template version in use: every
-    required registry item present in ``values`` and not empty. Required items of higher grades
+    Checked in SQL, one condition per template version in use: every required registry item
+    present in ``values`` (jsonb containment) and none of them empty — missing, null, "" or []
+    (a jsonpath test). Required items of higher grades
     live in the enterprise schemas and are enforced by registration itself."""
     qs = _identifiers(scope).filter(Q(status=IdentifierStatus.ACTIVE) | Q(withdrawn_at__gte=scope.until))
     version_ids = list(qs.order_by().values_list("template_version_id", flat=True).distinct())
@@ -187,9 +204,9 @@ def template_coverage(scope: Scope) -> dict[str, Any]:
         required_total += len(required)
         condition = Q(template_version_id=version_id)
         if required:
-            condition &= Q(values__contains=[{"index": index} for index in required])
-            for index in required:
-                condition &= ~Q(values__contains=[{"index": index, "data": {"value": ""}}])
+            condition &= Q(values__contains=[{"index": index} for index in required]) & Q(
+                _none_empty(required)
+            )
         filled |= condition
     counts = qs.aggregate(total=Count("id"), complete=Count("id", filter=filled))
     share = counts["complete"] / counts["total"] if counts["total"] else None

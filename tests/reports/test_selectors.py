@@ -50,6 +50,37 @@ def test_template_coverage_counts_identifiers_with_every_required_item_filled(re
     assert only_a["share"] == pytest.approx(0.7)
 
 
+def test_template_coverage_treats_null_and_empty_lists_as_empty(park, enterprise_a):
+    from apps.identifiers.models import Identifier
+
+    builders.identifiers(enterprise_a, 7, version=builders.template_version())
+    name = {"index": 2000, "type": "name", "data": {"format": "string", "value": "设备"}}
+    model = {
+        "null": {"index": 2001, "type": "model", "data": {"format": "string", "value": None}},
+        "[]": {"index": 2001, "type": "model", "data": {"format": "string", "value": []}},
+        "no value": {"index": 2001, "type": "model", "data": {"format": "string"}},
+        "a list": {"index": 2001, "type": "model", "data": {"format": "string", "value": ["M1", "M2"]}},
+        "zero": {"index": 2001, "type": "model", "data": {"format": "string", "value": 0}},
+    }
+    rows = list(Identifier.objects.order_by("pk"))
+    for row, values in zip(
+        rows,
+        [
+            [name, model["null"]],
+            [name, model["[]"]],
+            [name, model["no value"]],
+            [name],  # 型号 not there at all
+            [name, model["a list"]],
+            [name, model["zero"]],
+        ],
+        strict=False,
+    ):
+        Identifier.objects.filter(pk=row.pk).update(values=values)
+    coverage = selectors.template_coverage(selectors.Scope(start=LAST_WEEK, end=TODAY))
+    # filled: the list, the zero and the untouched 7th row
+    assert (coverage["complete"], coverage["total"]) == (3, 7)
+
+
 GRADED_ITEMS = [
     # 一级 3 (two public, one not), 二级 2, 三级 1 enabled; a disabled 三级 item that must not count
     {"name": "名称", "code": "name", "index": 2000, "grade": 1, "is_public": True, "required": True},
