@@ -170,7 +170,7 @@ def audit_write_many(
 
 
 @dataclass
-class ChainCheck:
+class ChainVerification:
     """The result of recomputing the chain: ``ok`` and the first ``bad`` entry; ``checked``
     entries read; the ``head`` (last hash) and ``count`` to record as a checkpoint; for an
     expected head, the 1-based position where it was found (None: not in the chain)."""
@@ -183,7 +183,7 @@ class ChainCheck:
     expected_at: int | None = None
 
 
-def audit_chain_check(*, expect_head: str | None = None) -> ChainCheck:
+def audit_chain_verify(*, expect_head: str | None = None) -> ChainVerification:
     """Recompute the chain in id order. A recorded checkpoint (head hash, entry count) still
     holds when ``expect_head`` is found at that position: a wiped or rebuilt log cannot
     contain it again."""
@@ -193,14 +193,14 @@ def audit_chain_check(*, expect_head: str | None = None) -> ChainCheck:
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         checked += 1
         if entry.prev_hash != prev or entry_digest(entry) != entry.hash:
-            return ChainCheck(False, entry, checked, prev, checked - 1, expected_at)
+            return ChainVerification(False, entry, checked, prev, checked - 1, expected_at)
         prev = entry.hash
         if expect_head is not None and entry.hash == expect_head:
             expected_at = checked
-    return ChainCheck(True, None, checked, prev, checked, expected_at)
+    return ChainVerification(True, None, checked, prev, checked, expected_at)
 
 
 def audit_verify() -> tuple[bool, AuditEntry | None, int]:
     """Recompute the chain in id order. Returns (ok, first bad entry, entries checked)."""
-    check = audit_chain_check()
+    check = audit_chain_verify()
     return check.ok, check.bad, check.checked

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.audit.services import GENESIS_HASH, audit_chain_check
+from apps.audit.services import GENESIS_HASH, audit_chain_verify
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         if expect_count is not None and expect_head is None:
             raise CommandError("--expect-count needs --expect-head")
         expect_head = expect_head.strip().lower() if expect_head else None
-        check = audit_chain_check(expect_head=expect_head)
+        check = audit_chain_verify(expect_head=expect_head)
         if not check.ok:
             bad = check.bad
             raise CommandError(
