@@ -107,4 +107,5 @@ EN = {
     "缺少必要的请求参数: items[%(i)d].metadata.minLength / maxLength": "Missing required parameter: items[%(i)d].metadata.minLength / maxLength",
     "items[%(i)d]: idIndex %(index)d 对应的数据项是 %(code)s，与 idType %(given)s 不匹配（修改操作 idIndex 和 idType 必须匹配）": "items[%(i)d]: idIndex %(index)d belongs to item %(code)s, not idType %(given)s (to change an item, idIndex and idType must match)",
     "items[%(i)d]: idType %(code)s 已存在（新增的数据项 idType 不能重复）": "items[%(i)d]: idType %(code)s already exists (a new item's idType may not repeat one)",
+    "上级节点拒绝对账的前缀": "Prefixes the upstream node refused to reconcile",
 }

@@ -31,7 +31,14 @@ from apps.tasks.choices import TaskState
 from apps.tasks.models import TaskRun
 
 DRAIN_LOCK_KEY = 0x5EC0_0006
-HELD_PREFIX_STATES = [UpstreamStatus.PENDING, UpstreamStatus.UNDER_REVIEW, UpstreamStatus.REJECTED]
+# Identifiers of these prefixes wait (the upstream does not know the prefix, or not yet):
+# never applied for, applied for, under review, rejected.
+HELD_PREFIX_STATES = [
+    UpstreamStatus.NOT_SENT,
+    UpstreamStatus.PENDING,
+    UpstreamStatus.UNDER_REVIEW,
+    UpstreamStatus.REJECTED,
+]
 
 
 # ---------------------------------------------------------------- small helpers
@@ -698,70 +705,86 @@ def local_digests(prefix: Prefix) -> dict[str, str]:
 def sync_reconcile(*, limit_per_prefix: int = 50_000) -> dict:
     """Compare counts and per-prefix checksums with the upstream and re-send what differs.
     Missing or different identifiers get a new outbox row (create / update), identifiers the
-    upstream still holds but we withdrew get a delete. Never touches a prefix in flight."""
-    from apps.sync.outbox import outbox_record_many
+    upstream still holds but we withdrew get a delete. Never touches a prefix in flight or
+    one never applied for; a prefix the upstream refuses is reported and the others go on."""
 
     with schema_context(get_public_schema_name()):
         link = link_get()
         adapter = adapter_for(link)
         if adapter is None:
             return {"skipped": "no-upstream"}
-        report = {"prefixes": 0, "matching": 0, "resent_create": 0, "resent_update": 0, "resent_delete": 0}
-        prefixes = Prefix.objects.exclude(upstream_status__in=HELD_PREFIX_STATES)
+        report = {
+            "prefixes": 0,
+            "matching": 0,
+            "resent_create": 0,
+            "resent_update": 0,
+            "resent_delete": 0,
+            "refused": {},
+        }
+        prefixes = Prefix.objects.exclude(upstream_status__in=HELD_PREFIX_STATES).order_by("prefix")
         pending_handles = set(
             h.lower()
             for h in OutboxEntry.objects.filter(status=OutboxStatus.PENDING).values_list("handle", flat=True)
         )
         for prefix in prefixes:
-            local = local_digests(prefix)
             try:
-                remote_summary = adapter.prefix_digest(prefix.prefix)
+                _reconcile_prefix(adapter, prefix, report, pending_handles, limit_per_prefix)
             except (TransientError, AuthError) as exc:
                 report["error"] = exc.message
                 break
-            report["prefixes"] += 1
-            checksum = snms.prefix_checksum(list(local.items()))
-            if remote_summary is not None and (
-                int(remote_summary.get("count", -1)) == len(local)
-                and remote_summary.get("checksum") == checksum
-            ):
-                report["matching"] += 1
-                continue
-            idents = {
-                i.handle.lower(): i
-                for i in Identifier.objects.filter(prefix=prefix).only("id", "handle", "values", "status")
-            }
-            originals = [idents[h].handle for h in local]
-            remote = _remote_digests(
-                adapter, prefix.prefix, originals, remote_summary is not None, limit_per_prefix
-            )
-            todo = []
-            for handle_ci, digest in local.items():
-                if handle_ci in pending_handles:
-                    continue  # on its way already
-                ident = idents[handle_ci]
-                if handle_ci not in remote:
-                    todo.append((OutboxOperation.CREATE, ident.handle, ident, {"values": ident.values}))
-                    report["resent_create"] += 1
-                elif remote[handle_ci] != digest:
-                    todo.append((OutboxOperation.UPDATE, ident.handle, ident, {"values": ident.values}))
-                    report["resent_update"] += 1
-            for handle_ci in set(remote) - set(local):
-                if handle_ci in pending_handles:
-                    continue
-                ident = idents.get(handle_ci)
-                if ident is not None and ident.status == IdentifierStatus.WITHDRAWN:
-                    todo.append((OutboxOperation.DELETE, ident.handle, ident, {}))
-                    report["resent_delete"] += 1
-            if todo:
-                with transaction.atomic():
-                    outbox_record_many(todo)
+            except BusinessError as exc:
+                # The upstream refuses this prefix (e.g. it does not know it): the others go on.
+                report["refused"][prefix.prefix] = exc.message[:500]
         link.last_reconciled_at = timezone.now()
         link.last_reconcile_result = report
         link.save(update_fields=["last_reconciled_at", "last_reconcile_result"])
         if report["resent_create"] or report["resent_update"] or report["resent_delete"]:
             sync_kick()
         return report
+
+
+def _reconcile_prefix(
+    adapter, prefix: Prefix, report: dict, pending_handles: set, limit_per_prefix: int
+) -> None:
+    """One prefix: counts and checksum first; what differs gets outbox rows again."""
+    from apps.sync.outbox import outbox_record_many
+
+    local = local_digests(prefix)
+    remote_summary = adapter.prefix_digest(prefix.prefix)
+    report["prefixes"] += 1
+    checksum = snms.prefix_checksum(list(local.items()))
+    if remote_summary is not None and (
+        int(remote_summary.get("count", -1)) == len(local) and remote_summary.get("checksum") == checksum
+    ):
+        report["matching"] += 1
+        return
+    idents = {
+        i.handle.lower(): i
+        for i in Identifier.objects.filter(prefix=prefix).only("id", "handle", "values", "status")
+    }
+    originals = [idents[h].handle for h in local]
+    remote = _remote_digests(adapter, prefix.prefix, originals, remote_summary is not None, limit_per_prefix)
+    todo = []
+    for handle_ci, digest in local.items():
+        if handle_ci in pending_handles:
+            continue  # on its way already
+        ident = idents[handle_ci]
+        if handle_ci not in remote:
+            todo.append((OutboxOperation.CREATE, ident.handle, ident, {"values": ident.values}))
+            report["resent_create"] += 1
+        elif remote[handle_ci] != digest:
+            todo.append((OutboxOperation.UPDATE, ident.handle, ident, {"values": ident.values}))
+            report["resent_update"] += 1
+    for handle_ci in set(remote) - set(local):
+        if handle_ci in pending_handles:
+            continue
+        ident = idents.get(handle_ci)
+        if ident is not None and ident.status == IdentifierStatus.WITHDRAWN:
+            todo.append((OutboxOperation.DELETE, ident.handle, ident, {}))
+            report["resent_delete"] += 1
+    if todo:
+        with transaction.atomic():
+            outbox_record_many(todo)
 
 
 def _remote_digests(

@@ -257,3 +257,40 @@ def test_identifiers_of_a_prefix_under_review_wait_for_it(link, up, upstream_pre
     assert OutboxEntry.objects.get(handle=ident.handle).status == OutboxStatus.PENDING
     registry.park_prefix(enterprise_b, upstream_status=UpstreamStatus.ACTIVE)
     assert sync_drain()["sent"] == 1
+
+
+@pytest.mark.django_db
+def test_reconciliation_goes_on_past_a_prefix_the_upstream_refuses(
+    link, up, upstream_prefixes, enterprise_b, admin_b
+):
+    from apps.identifiers.choices import PrefixStatus, UpstreamStatus
+    from apps.identifiers.models import Prefix
+    from tests import factories
+
+    idents = registry.register_many(enterprise_b, admin_b, range(2))
+    assert sync_drain()["sent"] == 2
+    lost = registry.register(enterprise_b, admin_b, 2)
+    OutboxEntry.objects.filter(handle=lost.handle).update(status=OutboxStatus.SENT)
+    gamma = factories.ensure_enterprise("gamma")
+    # Sorted before 88.101.BETA: active here, unknown upstream (refused with -2).
+    Prefix.objects.create(
+        prefix="88.101.AAA",
+        enterprise=gamma,
+        status=PrefixStatus.ACTIVE,
+        upstream_status=UpstreamStatus.ACTIVE,
+    )
+    # Never applied for: not asked about at all.
+    Prefix.objects.create(
+        prefix="88.101.AAB",
+        enterprise=gamma,
+        status=PrefixStatus.ACTIVE,
+        upstream_status=UpstreamStatus.NOT_SENT,
+    )
+
+    report = sync_reconcile()
+
+    assert "88.101.AAA" in report["refused"] and "88.101.AAB" not in report["refused"]
+    assert report["resent_create"] == 1
+    assert sync_drain()["sent"] == 1
+    _assert_same_upstream(up, [*idents, lost])
+    assert UpstreamLink.objects.get().last_reconcile_result["refused"].keys() == {"88.101.AAA"}
