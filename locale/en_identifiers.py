@@ -226,4 +226,5 @@ EN = {
     "受限数据项（值不记入日志）": "Restricted items (values not logged)",
     "模板已有新版本 v%(number)s，修改仍按当前版本进行。": "The template has a newer version v%(number)s; this edit stays on the current version.",
     "按 v%(number)s 修改并升级": "Edit under v%(number)s and upgrade",
+    "前缀的国家代码应为 %(code)s，不是 %(given)s": "The prefix's country code should be %(code)s, not %(given)s",
 }

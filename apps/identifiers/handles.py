@@ -80,10 +80,11 @@ class ParsedHandle:
 
 
 def rules() -> HandleRules:
-    """The deployment's rules: settings first, then the Park row's country code when it exists."""
-    country = getattr(settings, "PARK_COUNTRY_CODE", "88")
+    """The deployment's rules from settings; the country code is the Park row's when it exists
+    (the same one format_prefix writes), else PARK_COUNTRY_CODE."""
+    base = HandleRules(country_code=str(getattr(settings, "PARK_COUNTRY_CODE", "88")))
     return HandleRules(
-        country_code=str(country),
+        country_code=_country_code(base),
         park_code_width=int(getattr(settings, "PARK_CODE_WIDTH", 3)),
         enterprise_code_max=int(getattr(settings, "ENTERPRISE_CODE_MAX_LENGTH", 20)),
         max_handle=int(getattr(settings, "IDENTIFIER_MAX_HANDLE_LENGTH", 255)),
@@ -223,6 +224,11 @@ def parse_prefix(prefix: str, *, rules_: HandleRules | None = None) -> tuple[str
     country, park, enterprise = parts
     if not _DIGITS.match(country):
         raise HandleError("bad_country", _("前缀的国家代码应为数字"))
+    if country != r.country_code:
+        raise HandleError(
+            "wrong_country",
+            _("前缀的国家代码应为 %(code)s，不是 %(given)s") % {"code": r.country_code, "given": country},
+        )
     if not (_DIGITS.match(park) and len(park) == r.park_code_width):
         raise HandleError("bad_park", _("前缀的园区代码应为 %(n)s 位数字") % {"n": r.park_code_width})
     if not (_ENTERPRISE.match(enterprise) and 1 <= len(enterprise) <= r.enterprise_code_max):

@@ -161,8 +161,31 @@ def test_prefix_limit_and_configurable_widths():
     assert exc.value.reason == "prefix_too_long"
     wide = HandleRules(country_code="86", park_code_width=4)
     assert parse_handle("86.1234.ABC/1", rules_=wide).park_code == "1234"
-    with pytest.raises(HandleError):
-        parse_handle("88.101.ABC/1", rules_=wide)
+    with pytest.raises(HandleError) as exc:
+        parse_handle("86.101.ABC/1", rules_=wide)
+    assert exc.value.reason == "bad_park"
+
+
+def test_country_code_is_checked():
+    with pytest.raises(HandleError) as exc:
+        parse_handle("86.1234.ABC/1", rules_=HandleRules(park_code_width=4))  # the deployment is 88
+    assert exc.value.reason == "wrong_country" and "88" in exc.value.message
+    with pytest.raises(HandleError) as exc:
+        parse_handle("88.101.ABC/1", rules_=HandleRules(country_code="86"))
+    assert exc.value.reason == "wrong_country" and "86" in exc.value.message
+    assert parse_handle("86.101.ABC/1", rules_=HandleRules(country_code="86")).country_code == "86"
+
+
+def test_default_rules_follow_the_parks_country_code():
+    from apps.identifiers.handles import parse_prefix, rules
+    from apps.tenants.models import Park
+
+    park = Park.objects.get()
+    assert rules().country_code == park.country_code
+    with pytest.raises(HandleError) as exc:
+        parse_prefix(f"{int(park.country_code) + 1}.{park.park_code}.ABC")
+    assert exc.value.reason == "wrong_country"
+    assert parse_prefix(f"{park.country_code}.{park.park_code}.ABC")[0] == park.country_code
 
 
 def test_prefix_is_case_insensitive_and_suffix_case_sensitive():
