@@ -816,9 +816,11 @@ def _apply(
         if progress:
             progress(90, _("已写入审计日志"))
         outbox_record_many(outbox_rows())
-        updated_handles = [rec[1] for rec, _p, _r, _n in updates]
-        if updated_handles:
-            transaction.on_commit(lambda: _invalidate(updated_handles))
+        # New handles too: a "not found" cached before the import must not outlive it.
+        changed_handles = [handle_of(c[3]) for c in creates]
+        changed_handles += [rec[1] for rec, _p, _r, _n in updates]
+        if changed_handles:
+            transaction.on_commit(lambda: _invalidate(changed_handles))
 
 
 def _reserve_ids(n: int) -> list[int]:
@@ -855,7 +857,7 @@ def _update_from_copy(rows: list[tuple]) -> None:
 def _invalidate(handles: list[str]) -> None:
     from apps.resolution.cache import invalidate_handles
 
-    for chunk in _chunks(handles, 1000):
+    for chunk in _chunks(handles, LOOKUP_CHUNK):
         invalidate_handles(chunk)
 
 

@@ -476,3 +476,16 @@ def test_a_damaged_sheet_inside_the_xlsx_is_reported_not_left_checking(road_vers
     job = dry_run(road_version, operator, "damaged.xlsx", data)
     assert job.state == ImportState.INVALID
     assert error_lines(job) == ["无法读取 Excel 文件：文件已损坏。请用 Excel 打开后重新保存再上传。"]
+
+
+def test_a_not_found_cached_before_the_import_does_not_outlive_it(
+    road_version, operator, park_client, django_capture_on_commit_callbacks
+):
+    assert park_client.get("/api/handles/88.101.YQ/NEW-1").status_code == 404  # now cached as not found
+    rows = [files.ROAD_HEADER, ["NEW-1", "新路", "支路", 1, None]]
+    with django_capture_on_commit_callbacks(execute=True):
+        job = apply(dry_run(road_version, operator, "roads.csv", files.csv_bytes(rows)))
+    assert job.state == ImportState.APPLIED
+    response = park_client.get("/api/handles/88.101.YQ/NEW-1")
+    assert response.status_code == 200
+    assert "新路" in [v["data"]["value"] for v in response.json()["values"]]
