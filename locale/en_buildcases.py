@@ -250,4 +250,8 @@ EN = {
     "监测告警次数": "Monitoring alerts",
     "必需事项完成": "Required items done",
     "建设天数": "Days since the build started",
+    # Periodic snapshot, tracked
+    "已采集 %(taken)s 个案例，%(failed)s 个失败：%(titles)s": "Measured %(taken)s cases; %(failed)s failed: %(titles)s",
+    "已采集 %(taken)s 个案例": "Measured %(taken)s cases",
+    "建设案例节点指标快照": "Build case node metrics snapshot",
 }

@@ -894,13 +894,38 @@ def monitoring_snapshot_take(*, case: BuildCase) -> MonitoringSnapshot:
         return snapshot
 
 
-def monitor_all() -> dict:
-    """Beat: one snapshot per active case whose node is built (监测 stage on)."""
+def monitor_all(*, progress: Callable[[int, str], None] | None = None) -> dict:
+    """Beat: one snapshot per active case whose node is built (监测 stage on). A case that fails
+    is recorded (log and result) and the others are still measured."""
+    import logging
+
+    progress = progress or (lambda percent, message="": None)
     with schema_context(get_public_schema_name()):
         cases = list(BuildCase.objects.filter(status=CaseStatus.ACTIVE, stage__in=MONITORED_STAGES))
         taken = alerts = 0
-        for case in cases:
-            snapshot = monitoring_snapshot_take(case=case)
-            taken += 1
-            alerts += len(snapshot.alerts)
-        return {"cases": taken, "alerts": alerts}
+        errors: list[dict] = []
+        for index, case in enumerate(cases):
+            try:
+                snapshot = monitoring_snapshot_take(case=case)
+            except Exception as exc:
+                logging.getLogger(__name__).exception("snapshot of build case %s failed", case.pk)
+                errors.append(
+                    {
+                        "case": case.pk,
+                        "title": case.title,
+                        "error": (str(exc) or exc.__class__.__name__)[:500],
+                    }
+                )
+            else:
+                taken += 1
+                alerts += len(snapshot.alerts)
+            progress(int(100 * (index + 1) / len(cases)), case.title)
+        if errors:
+            progress(
+                100,
+                _("已采集 %(taken)s 个案例，%(failed)s 个失败：%(titles)s")
+                % {"taken": taken, "failed": len(errors), "titles": "、".join(e["title"] for e in errors)},
+            )
+        else:
+            progress(100, _("已采集 %(taken)s 个案例") % {"taken": taken})
+        return {"cases": taken, "alerts": alerts, "failed": len(errors), "errors": errors}

@@ -25,7 +25,16 @@ def step_run_task(self, item_id: int) -> dict:
 
 @shared_task(base=TrackedTask, bind=True, name="buildcases.monitor_snapshots")
 def monitor_snapshots_task(self) -> dict:
-    return services.monitor_all()
+    if not self.run_id:
+        # Sent by beat, which knows nothing of TaskRuns: start it again tracked, so the park
+        # sees every periodic snapshot (and its failures) among its tasks.
+        from django.utils.translation import gettext as _
+
+        from apps.tasks.base import start_tracked
+
+        run = start_tracked(monitor_snapshots_task, title=_("建设案例节点指标快照"))
+        return {"tracked_as": run.pk}
+    return services.monitor_all(progress=self.progress)
 
 
 @shared_task(bind=True, name="buildcases.evaluation_follow", max_retries=None)

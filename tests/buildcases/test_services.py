@@ -207,8 +207,35 @@ def test_beat_snapshots_every_case_from_monitoring_on(secondary_case, alpha_case
     services.plan_update(
         case=secondary_case, actor=park_admin, probe_url=f"http://127.0.0.1:{closed_port()}/"
     )
-    assert services.monitor_all() == {"cases": 1, "alerts": 1}
+    assert services.monitor_all() == {"cases": 1, "alerts": 1, "failed": 0, "errors": []}
     assert secondary_case.snapshots.count() == 1 and not alpha_case.snapshots.exists()
+
+
+def test_one_failing_case_does_not_stop_the_periodic_snapshot(
+    secondary_case, alpha_case, park_admin, monkeypatch
+):
+    from apps.buildcases.models import BuildCase
+
+    closed = f"http://127.0.0.1:{closed_port()}/"
+    for case in (secondary_case, alpha_case):
+        services.plan_update(case=case, actor=park_admin, probe_url=closed)
+    BuildCase.objects.filter(pk__in=[secondary_case.pk, alpha_case.pk]).update(stage=Stage.MONITORING)
+    measure = services._indicators
+
+    def broken_for_the_first(case, now):
+        if case.pk == min(secondary_case.pk, alpha_case.pk):
+            raise RuntimeError("统计表不可读")
+        return measure(case, now)
+
+    monkeypatch.setattr(services, "_indicators", broken_for_the_first)
+    reported = []
+    result = services.monitor_all(progress=lambda percent, message="": reported.append((percent, message)))
+    assert result["cases"] == 1 and result["failed"] == 1
+    failed = min(secondary_case, alpha_case, key=lambda c: c.pk)
+    assert result["errors"] == [{"case": failed.pk, "title": failed.title, "error": "统计表不可读"}]
+    other = max(secondary_case, alpha_case, key=lambda c: c.pk)
+    assert other.snapshots.count() == 1 and not failed.snapshots.exists()
+    assert reported[-1][0] == 100 and failed.title in reported[-1][1]
 
 
 def _to_construction(case, actor):

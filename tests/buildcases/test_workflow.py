@@ -146,3 +146,23 @@ def test_failed_step_shows_its_error_and_is_retried(celery_worker, live_server, 
     case.refresh_from_db()
     assert case.stage == Stage.MONITORING
     assert services.stage_approve(case=case, actor=park_admin).stage == Stage.EVALUATION
+
+
+def test_the_beat_snapshot_is_a_tracked_task(celery_worker, park_admin, secondary_case):
+    from apps.buildcases.tasks import monitor_snapshots_task
+
+    services.plan_update(
+        case=secondary_case, actor=park_admin, probe_url=f"http://127.0.0.1:{closed_port()}/"
+    )
+    BuildCase.objects.filter(pk=secondary_case.pk).update(stage=Stage.MONITORING)
+
+    monitor_snapshots_task.delay()  # as beat sends it: no TaskRun of its own
+    run = wait_for(
+        lambda: TaskRun.objects.filter(
+            task_name="buildcases.monitor_snapshots", state=TaskState.SUCCEEDED
+        ).first(),
+        timeout=120,
+    )
+    assert run.result["cases"] == 1 and run.result["failed"] == 0
+    assert run.progress == 100 and "1" in run.message
+    assert secondary_case.snapshots.count() == 1
