@@ -152,6 +152,26 @@ def test_park_roles_shape_the_menu(park_client, park_admin, park_auditor, admin_
     assert "入驻企业" not in park_client.get("/").content.decode()
 
 
+def test_park_staff_reach_the_admin_by_park_role_from_the_menu(park_client, park, admin_a):
+    for role in ("park_operator", "park_auditor", "park_admin"):
+        staff = user(f"menu_{role}", park_role=role)
+        assert not staff.is_staff
+        park_client.force_login(staff)
+        assert 'href="/admin/"' in park_client.get("/").content.decode()
+        assert park_client.get("/admin/").status_code == 200
+        assert park_client.get("/admin/accounts/user/").status_code == 200
+    # An operator signs in at the admin's own login page too.
+    park_client.logout()
+    response = park_client.post(
+        "/admin/login/?next=/admin/", {"username": "menu_park_operator", "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    # Enterprise users see no such link and do not get in.
+    park_client.force_login(admin_a)
+    assert 'href="/admin/"' not in park_client.get("/").content.decode()
+    assert park_client.get("/admin/").status_code == 302
+
+
 def test_django_admin_is_for_park_staff_only(park_client, park, admin_a):
     staff = user("staff_admin", park_role="park_admin", is_staff=True)
     park_client.force_login(staff)
