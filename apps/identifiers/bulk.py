@@ -494,6 +494,9 @@ def _bulk_upsert(
     )
     restricted_before = _restricted_load(enterprise, [rec[0] for rec in existing.values()])
     compare_restricted = _restricted_available()
+    # An identifier of an older version of this template whose values the file repeats stays
+    # as it is, version included: exporting and importing again changes nothing.
+    same_template = set(template.versions.values_list("pk", flat=True)) if existing else set()
 
     # 4. items flagged unique: one query per item, and duplicates inside the file
     if unique_values:
@@ -531,7 +534,7 @@ def _bulk_upsert(
             )
             continue
         same = (
-            old_version == template_version.pk
+            old_version in same_template
             and old_public == public
             and old_name == name
             and (not compare_restricted or restricted_before.get(pk, {}) == restricted)

@@ -489,3 +489,43 @@ def test_a_not_found_cached_before_the_import_does_not_outlive_it(
     response = park_client.get("/api/handles/88.101.YQ/NEW-1")
     assert response.status_code == 200
     assert "新路" in [v["data"]["value"] for v in response.json()["values"]]
+
+
+def test_identifiers_of_an_older_version_round_trip_unchanged(road_version, operator):
+    from apps.imports.exports import export_identifiers
+    from apps.metadata import services as metadata
+
+    data = files.csv_bytes([files.ROAD_HEADER, *files.road_rows(5)])
+    apply(dry_run(road_version, operator, "roads.csv", data))
+    draft = metadata.template_version_create_draft(template=road_version.template)
+    metadata.template_item_add(version=draft, name="养护班组", code="care_team", item_type="string")
+    v2 = metadata.template_version_publish(version=draft)
+
+    buf = io.BytesIO()
+    export_identifiers(
+        queryset=Identifier.objects.all(),
+        template=v2.template,
+        enterprise=operator,
+        file_format="xlsx",
+        out=buf,
+    )
+    for name, content in (("export.xlsx", buf.getvalue()), ("roads.csv", data)):
+        job = dry_run(v2, operator, name, content)
+        assert (job.state, job.create_count, job.update_count, job.unchanged_count) == (
+            ImportState.VALIDATED,
+            0,
+            0,
+            5,
+        ), job.errors
+    apply(job)
+    assert set(Identifier.objects.values_list("template_version_id", flat=True)) == {road_version.pk}
+
+    # A changed row moves to the version it was imported with.
+    rows = files.road_rows(5)
+    rows[0].append("市政养护公司")
+    job = apply(
+        dry_run(v2, operator, "roads.csv", files.csv_bytes([[*files.ROAD_HEADER, "养护班组"], *rows]))
+    )
+    assert (job.update_count, job.unchanged_count) == (1, 4)
+    assert Identifier.objects.get(object_code="R00001").template_version_id == v2.pk
+    assert values_of("88.101.YQ/R00001")["care_team"] == "市政养护公司"
