@@ -68,4 +68,5 @@ EN = {
         "Dear %(contact)s,\n\nThe application of %(name)s was not approved.\nReason: %(reason)s\n\n"
         "Please contact the park administrator with any questions; you may apply again after correcting it.\n"
     ),
+    "无权访问该企业的数据": "You may not access this enterprise's data",
 }

@@ -1,4 +1,5 @@
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 from rest_framework.permissions import BasePermission
 
@@ -7,7 +8,7 @@ class IsTenantMember(BasePermission):
     """On an enterprise domain the caller must be a member of that enterprise (API side of
     TenantMembershipMiddleware). On the park domain it lets the view decide."""
 
-    message = "无权访问该企业的数据"
+    message = _("无权访问该企业的数据")
 
     def has_permission(self, request, view) -> bool:
         tenant = getattr(connection, "tenant", None)
