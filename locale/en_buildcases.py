@@ -254,4 +254,6 @@ EN = {
     "已采集 %(taken)s 个案例，%(failed)s 个失败：%(titles)s": "Measured %(taken)s cases; %(failed)s failed: %(titles)s",
     "已采集 %(taken)s 个案例": "Measured %(taken)s cases",
     "建设案例节点指标快照": "Build case node metrics snapshot",
+    # Decisions on the case page
+    "暂无审批记录": "No decisions yet",
 }

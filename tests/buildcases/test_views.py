@@ -274,3 +274,15 @@ def test_step_progress_is_served_through_the_case_on_the_enterprise_domain(
     other.force_login(admin_b)
     assert other.get(url).status_code == 404
     assert other.get(f"/buildcases/{beta_case.pk}/runs/{run.pk}/status/").status_code == 404
+
+
+def test_the_approval_note_is_on_the_timeline_and_in_the_decisions(park_client, park_admin, secondary_case):
+    work_manual_items(secondary_case, park_admin)
+    park_client.force_login(park_admin)
+    park_client.post(f"/buildcases/{secondary_case.pk}/approve/", {"note": "需求论证充分"})
+    page = park_client.get(f"/buildcases/{secondary_case.pk}/").content.decode()
+    assert "批准“需求”阶段，进入“规划”阶段（需求论证充分）" in page
+    decisions = page.split('data-testid="decisions"', 1)[1].split("</table>", 1)[0]
+    assert (
+        "需求论证充分" in decisions and "批准进入下一阶段" in decisions and park_admin.username in decisions
+    )
