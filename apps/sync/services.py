@@ -16,6 +16,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
@@ -279,13 +280,22 @@ class _Batch:
         self.failed: dict[int, str] = {}  # row id → message
 
 
+STUCK_STATES = [OutboxStatus.FAILED, OutboxStatus.STOPPED]
+
+
 def _pending_rows(limit: int) -> list[OutboxEntry]:
-    return list(
-        OutboxEntry.objects.filter(status=OutboxStatus.PENDING)
-        .exclude(identifier__prefix__upstream_status__in=HELD_PREFIX_STATES)
-        .select_related("identifier__template_version__template")
-        .order_by("id")[:limit]
+    """The next pending rows in id order, leaving out those whose prefix is not (yet) known
+    upstream and those behind a failed or stopped row of the same handle: an update must not
+    overtake the create it changes (the retry button sends the whole chain again, in order)."""
+    qs = OutboxEntry.objects.filter(status=OutboxStatus.PENDING).exclude(
+        identifier__prefix__upstream_status__in=HELD_PREFIX_STATES
     )
+    if OutboxEntry.objects.filter(status__in=STUCK_STATES).exists():
+        stuck_before = OutboxEntry.objects.filter(
+            handle=OuterRef("handle"), status__in=STUCK_STATES, id__lt=OuterRef("id")
+        )
+        qs = qs.exclude(Exists(stuck_before))
+    return list(qs.select_related("identifier__template_version__template").order_by("id")[:limit])
 
 
 def _waves(rows: list[OutboxEntry]) -> list[list[OutboxEntry]]:
@@ -397,8 +407,13 @@ def _finish_rows(batch: _Batch, *, error: str = "", now=None) -> None:
 
 
 def _send_batch(adapter, batch: _Batch) -> None:
+    failed_handles: set[str] = set()
     for wave in _waves(batch.rows):
-        _send_wave(adapter, wave, batch)
+        # Later operations of a handle whose earlier one failed stay pending behind it.
+        wave = [row for row in wave if row.handle.lower() not in failed_handles]
+        if wave:
+            _send_wave(adapter, wave, batch)
+        failed_handles |= {row.handle.lower() for row in batch.rows if row.id in batch.failed}
 
 
 def _try_lock() -> bool:
@@ -550,9 +565,11 @@ def _drain_one(adapter, link, rows: list[OutboxEntry]) -> dict:
 def sync_retry(*, actor=None, entry_ids: list[int] | None = None) -> int:
     """The retry button: failed/stopped rows back to pending, the link's stop and backoff cleared."""
     with schema_context(get_public_schema_name()):
-        qs = OutboxEntry.objects.filter(status__in=[OutboxStatus.FAILED, OutboxStatus.STOPPED])
+        qs = OutboxEntry.objects.filter(status__in=STUCK_STATES)
         if entry_ids:
-            qs = qs.filter(id__in=entry_ids)
+            # The whole chain of each handle: its later failed rows go again too, in id order.
+            handles = OutboxEntry.objects.filter(id__in=entry_ids, status__in=STUCK_STATES).values("handle")
+            qs = qs.filter(handle__in=handles)
         with transaction.atomic():
             count = qs.update(status=OutboxStatus.PENDING, next_attempt_at=None)
             link = link_get()

@@ -294,3 +294,57 @@ def test_reconciliation_goes_on_past_a_prefix_the_upstream_refuses(
     assert sync_drain()["sent"] == 1
     _assert_same_upstream(up, [*idents, lost])
     assert UpstreamLink.objects.get().last_reconcile_result["refused"].keys() == {"88.101.AAA"}
+
+
+@pytest.mark.django_db
+def test_later_rows_of_a_handle_wait_behind_its_failed_row_and_retry_sends_the_chain(
+    link, up, upstream_prefixes
+):
+    from apps.sync.client import SnmsClient
+    from apps.sync.outbox import outbox_record
+    from apps.sync.services import sync_retry
+    from tests.sync.node import API_PASSWORD, API_USER
+
+    tag = os.urandom(3).hex()
+    version, handle = f"chain-{tag}", f"88.101.ALPHA/C{tag}"
+
+    def payload(name):
+        value = [{"index": 2000, "type": "name", "data": {"format": "string", "value": name}}]
+        return {"templateVersion": version, "values": value}
+
+    create = outbox_record(operation="create", handle=handle, payload=payload("第一版"))
+    update = outbox_record(operation="update", handle=handle, payload=payload("第二版"))
+
+    # The upstream does not know the template yet: the create fails, the update must not go
+    # out ahead of it (it would fail too, or worse, land on someone else's identifier).
+    sync_drain()
+    create.refresh_from_db()
+    update.refresh_from_db()
+    assert create.status == OutboxStatus.FAILED and "模板" in create.last_error
+    assert update.status == OutboxStatus.PENDING
+    assert sync_drain()["batches"] == 0  # still held behind the failed create
+
+    SnmsClient(base_url=up.url, username=API_USER, password=API_PASSWORD).template_create(
+        {
+            "prefix": "88.101.ALPHA",
+            "version": version,
+            "industryCategory": "C",
+            "industrySpecific": "38",
+            "industryTrade": "382",
+            "industrySubclass": "3821",
+            "type": 2,
+            "items": [
+                {
+                    "name": "名称",
+                    "idType": "name",
+                    "idIndex": 2000,
+                    "metadata": {"type": "string", "minLength": 1, "maxLength": 20},
+                }
+            ],
+        }
+    )
+    assert sync_retry(entry_ids=[create.pk]) == 1
+
+    assert sync_drain()["sent"] == 2
+    assert up.identifier_counts(handle) == {handle: 1}
+    assert _public(up.identifier_values(handle)[1]) == [(2000, "name", "第二版")]
