@@ -284,4 +284,5 @@ EN = {
         "No Chinese font (Noto Sans CJK) found: the PDF could not show Chinese text. Install"
         " fonts-noto-cjk or set PDF_CJK_FONT_DIR, then try again"
     ),
+    "显示 %(n)s 条，共 %(m)s 条": "Showing %(n)s of %(m)s",
 }

@@ -27,6 +27,12 @@ from apps.sync.models import OutboxEntry, OutboxStatus
 from apps.tenants.choices import EnterpriseStatus
 from apps.tenants.models import Enterprise, Park
 
+# How many rows of the long lists a report prints; beyond that it says "显示 N 条，共 M 条".
+PREFIXES_SHOWN = 50
+SYNC_ERRORS_SHOWN = 10
+CASES_SHOWN = 200
+DECISIONS_SHOWN = 20
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -141,7 +147,7 @@ def identifier_section(scope: Scope) -> dict[str, Any]:
     prefixes = Prefix.objects.filter(created_at__lt=scope.until)
     if scope.enterprise is not None:
         prefixes = prefixes.filter(enterprise=scope.enterprise)
-    prefix_rows = list(prefixes.order_by("prefix").values_list("prefix", flat=True)[:50])
+    prefix_rows = list(prefixes.order_by("prefix").values_list("prefix", flat=True)[:PREFIXES_SHOWN])
     return {
         "by_category": by_category,
         "by_enterprise": by_enterprise,
@@ -478,6 +484,9 @@ def sync_section(scope: Scope) -> dict[str, Any]:
         sent=Count("id", filter=sent_in_period),
         pending=Count("id", filter=Q(status=OutboxStatus.PENDING)),
         failed=Count("id", filter=Q(status__in=[OutboxStatus.FAILED, OutboxStatus.STOPPED])),
+        errors_total=Count(
+            "id", filter=Q(status__in=[OutboxStatus.FAILED, OutboxStatus.STOPPED]) & ~Q(last_error="")
+        ),
         oldest_pending=Min("created_at", filter=Q(status=OutboxStatus.PENDING)),
     )
     lag = qs.filter(sent_in_period).aggregate(avg=Avg(_lag()), worst=Max(_lag()))
@@ -489,7 +498,7 @@ def sync_section(scope: Scope) -> dict[str, Any]:
         qs.filter(status__in=[OutboxStatus.FAILED, OutboxStatus.STOPPED])
         .exclude(last_error="")
         .order_by("-id")
-        .values("handle", "last_error", "attempts")[:10]
+        .values("handle", "last_error", "attempts")[:SYNC_ERRORS_SHOWN]
     )
     return figures
 
@@ -568,7 +577,7 @@ def buildcase_section(scope: Scope) -> dict[str, Any]:
             "id", "title", "mode", "stage", "status", "started_on", "target_date", "stage_entered_at",
             "enterprise__name", "required_total", "required_done", "stage_required", "stage_done",
         )
-        .order_by("status", "-stage_entered_at", "id")[:200]
+        .order_by("status", "-stage_entered_at", "id")[:CASES_SHOWN]
     )  # fmt: skip
     status_labels = dict(CaseStatus.choices)
     case_rows = [
@@ -599,6 +608,7 @@ def buildcase_section(scope: Scope) -> dict[str, Any]:
     decision_counts = decisions_qs.aggregate(
         approved=Count("id", filter=Q(decision=Decision.APPROVED)),
         sent_back=Count("id", filter=Q(decision=Decision.SENT_BACK)),
+        total=Count("id"),
     )
     decision_labels = dict(Decision.choices)
     decisions = [
@@ -614,7 +624,7 @@ def buildcase_section(scope: Scope) -> dict[str, Any]:
         }
         for row in decisions_qs.values(
             "case__title", "stage", "to_stage", "decision", "reason", "decided_by__username", "decided_at"
-        ).order_by("-decided_at", "-id")[:20]
+        ).order_by("-decided_at", "-id")[:DECISIONS_SHOWN]
     ]
     alerts = CaseEvent.objects.filter(
         case__in=cases, kind=EventKind.ALERT, created_at__gte=scope.since, created_at__lt=scope.until
@@ -632,6 +642,7 @@ def buildcase_section(scope: Scope) -> dict[str, Any]:
         "decisions": decisions,
         "decisions_approved": decision_counts["approved"],
         "decisions_sent_back": decision_counts["sent_back"],
+        "decisions_total": decision_counts["total"],
         "alerts_period": alerts,
     }
 

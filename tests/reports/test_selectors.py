@@ -306,3 +306,40 @@ def test_buildcase_section_counts_stages_modes_items_and_decisions(park, park_ad
         selectors.Scope(start=dt.date(2020, 1, 1), end=dt.date(2020, 1, 31))
     )
     assert long_ago["total"] == 0 and long_ago["decisions"] == []
+
+
+def test_lists_cut_to_their_first_rows_say_how_many_of_how_many(park, park_admin, enterprise_a, monkeypatch):
+    from apps.core.pdf import render_html
+    from apps.identifiers.models import Prefix
+    from apps.reports.rendering import evaluation_context
+
+    for code in ("ALPHA", "ALPHA2", "ALPHA3"):
+        Prefix.objects.create(prefix=f"88.101.{code}", enterprise=enterprise_a, status="active")
+    for n in range(3):
+        builders.outbox(f"88.101.ALPHA/e{n}", status=OutboxStatus.FAILED)
+    builders.build_cases(park_admin, enterprise_a)  # 2 cases, 2 stage decisions
+    monkeypatch.setattr(selectors, "PREFIXES_SHOWN", 2)
+    monkeypatch.setattr(selectors, "SYNC_ERRORS_SHOWN", 2)
+    monkeypatch.setattr(selectors, "CASES_SHOWN", 1)
+    monkeypatch.setattr(selectors, "DECISIONS_SHOWN", 1)
+
+    scope = selectors.Scope(start=LAST_WEEK, end=TODAY, enterprise=enterprise_a)
+    data = selectors.report_data(scope)
+    assert (len(data["identifiers"]["prefixes"]), data["identifiers"]["prefix_count"]) == (2, 3)
+    html = render_html("reports/pdf/evaluation.html", evaluation_context(data, title="企业标识报告"))
+    assert "88.101.ALPHA2" in html and "88.101.ALPHA3" not in html
+    assert html.count("显示 2 条，共 3 条") == 1  # the prefixes
+
+    park_data = selectors.report_data(selectors.Scope(start=LAST_WEEK, end=TODAY))
+    assert (len(park_data["sync"]["recent_errors"]), park_data["sync"]["errors_total"]) == (2, 3)
+    assert (len(park_data["buildcases"]["cases"]), park_data["buildcases"]["total"]) == (1, 2)
+    assert (len(park_data["buildcases"]["decisions"]), park_data["buildcases"]["decisions_total"]) == (1, 2)
+    html = render_html("reports/pdf/evaluation.html", evaluation_context(park_data, title="园区报告"))
+    assert html.count("显示 2 条，共 3 条") == 1  # the sync errors
+    assert html.count("显示 1 条，共 2 条") == 2  # cases and decisions
+
+    for name in ("PREFIXES_SHOWN", "SYNC_ERRORS_SHOWN", "CASES_SHOWN", "DECISIONS_SHOWN"):
+        monkeypatch.setattr(selectors, name, 10)
+    park_data = selectors.report_data(selectors.Scope(start=LAST_WEEK, end=TODAY))
+    html = render_html("reports/pdf/evaluation.html", evaluation_context(park_data, title="园区报告"))
+    assert "显示" not in html  # nothing cut, nothing said
