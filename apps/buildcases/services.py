@@ -349,9 +349,29 @@ def item_reopen(*, item: CaseItem, actor, reason: str = "") -> CaseItem:
 
 
 # ---------------------------------------------------------------- automated steps
+STEP_STALE_SECONDS = 30 * 60
+
+
+def step_stale_after() -> dt.timedelta:
+    """How long a step's task may go without finishing before it counts as lost (a worker
+    killed mid-step never reports back). ``BUILDCASE_STEP_STALE_SECONDS`` overrides it."""
+    from django.conf import settings
+
+    return dt.timedelta(seconds=getattr(settings, "BUILDCASE_STEP_STALE_SECONDS", STEP_STALE_SECONDS))
+
+
+def run_is_stale(run) -> bool:
+    if run is None or run.is_finished:
+        return False
+    return (run.started_at or run.created_at) < timezone.now() - step_stale_after()
+
+
 def _run_finished(item: CaseItem) -> bool:
-    """A step whose task run ended without reporting back (a killed worker) may start again."""
-    return item.task_run is not None and item.task_run.is_finished
+    """A step whose task run ended without reporting back, or has run for longer than a step
+    can (its worker is gone), may start again."""
+    if item.task_run is None:
+        return True  # its run was deleted: nothing is running for it
+    return item.task_run.is_finished or run_is_stale(item.task_run)
 
 
 @transaction.atomic
@@ -370,7 +390,7 @@ def step_start(*, item: CaseItem, actor):
         raise ApplicationError(_("该步骤正在执行"), code="running")
     if item.state == ItemState.DONE:
         raise ApplicationError(_("该步骤已完成；如需重新执行请先重新打开"), code="done")
-    retry = item.state == ItemState.FAILED
+    retry = item.state in (ItemState.FAILED, ItemState.RUNNING)
     run = start_tracked(step_run_task, item.pk, title=f"{item.case.title} · {item.name}", user=actor)
     before = item.state
     item.state = ItemState.RUNNING

@@ -118,6 +118,7 @@ def case_detail_view(request, pk: int):
             item.can_start = item.completion_kind == "automated" and permissions.can_start_step(
                 user, case, item
             )
+            item.stale = item.state == "running" and services.run_is_stale(item.task_run)
         stages.append(
             {
                 "value": stage.value,

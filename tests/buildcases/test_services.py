@@ -325,3 +325,29 @@ def test_prefix_sync_step_fails_while_the_application_is_stopped_or_rejected(
     assert result["upstream_status"] == "under_review" and result["outbox_status"] == "sent"
     assert "审核中" in result["summary"]
     assert OutboxEntry.objects.filter(handle=prefix.prefix).count() == 1
+
+
+def test_a_step_whose_worker_is_gone_can_be_retried(alpha_case, park_admin, settings, park_client):
+    from apps.tasks.models import TaskRun
+
+    case = _to_construction(alpha_case, park_admin)
+    step = case.items.get(automated_step="allocate_prefix")
+    first = services.step_start(item=step, actor=park_admin)
+    with pytest.raises(ApplicationError) as exc:
+        services.step_start(item=step, actor=park_admin)
+    assert exc.value.code == "running"
+
+    # The worker took it and died: the run says running, and never finishes.
+    started = timezone.now() - dt.timedelta(minutes=5)
+    TaskRun.objects.filter(pk=first.pk).update(state="running", started_at=started)
+    with pytest.raises(ApplicationError):
+        services.step_start(item=step, actor=park_admin)  # five minutes is within a step's time
+    park_client.force_login(park_admin)
+    assert 'data-testid="step-stale"' not in park_client.get(f"/buildcases/{case.pk}/").content.decode()
+
+    settings.BUILDCASE_STEP_STALE_SECONDS = 60
+    assert 'data-testid="step-stale"' in park_client.get(f"/buildcases/{case.pk}/").content.decode()
+    second = services.step_start(item=step, actor=park_admin)
+    step.refresh_from_db()
+    assert second.pk != first.pk and step.task_run_id == second.pk and step.state == ItemState.RUNNING
+    assert AuditEntry.objects.filter(action="buildcase.step_retry", object_id=str(step.pk)).exists()
