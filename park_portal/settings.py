@@ -15,9 +15,9 @@ from park_portal.env import BASE_DIR, VAR_DIR, env_bool, env_int, env_list, load
 load_services_env()
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz"
-)
+# check --deploy warns (park.W001) when production runs on this key or deploy/env.example's placeholder.
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
 PARK_DOMAIN = os.environ.get("PARK_DOMAIN", "park.localhost")
 PARK_PORT = env_int("PARK_PORT", 8000)
 ALLOWED_HOSTS = env_list(
@@ -209,7 +209,9 @@ CSRF_TRUSTED_ORIGINS = env_list(
 # Development prints mail to the console; production sets EMAIL_BACKEND (SMTP) and its host.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -7,3 +7,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from apps.accounts import signals  # noqa: F401 - connects the audit receivers
+        from park_portal import checks  # noqa: F401 - registers the deployment checks
