@@ -60,7 +60,15 @@ def test_every_demo_role_can_log_in(park):
         assert user is not None, username
         roles.add(user.park_role or Membership.objects.get(user=user).role)
     assert roles == {"park_admin", "park_operator", "park_auditor", "enterprise_admin", "enterprise_member"}
-    assert User.objects.get(username="park_admin").is_staff
+    for username in ["park_admin", "park_operator", "park_auditor"]:
+        assert User.objects.get(username=username).is_staff, username
+    assert not User.objects.get(username="zljm_admin").is_staff
+
+    # Django admin is on for every park role
+    for username in ["park_operator", "park_auditor"]:
+        staff = Client(HTTP_HOST="park.localhost")
+        staff.force_login(User.objects.get(username=username))
+        assert staff.get("/admin/").status_code == 200, username
 
     client = Client(HTTP_HOST="zljm.park.localhost")
     response = client.post(

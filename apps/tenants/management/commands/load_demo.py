@@ -17,6 +17,20 @@ from park_portal.urls_common import PORTAL_APPS
 def _ensure_user(username: str, display_name: str, **fields) -> tuple[User, bool]:
     user = User.objects.filter(username=username).first()
     if user is not None:
+        if fields.get("is_staff") and not user.is_staff:
+            # a demo loaded before every park role had is_staff
+            User.objects.filter(pk=user.pk).update(is_staff=True)
+            user.is_staff = True
+            audit_write(
+                action="user.update",
+                object_type="accounts.User",
+                object_id=user.pk,
+                object_repr=username,
+                changes={"is_staff": [False, True]},
+                tenant_schema="public",
+                actor="demo",
+            )
+            return user, True
         return user, False
     user = User(username=username, display_name=display_name, **fields)
     user.set_password(demo_data.DEMO_PASSWORD)
@@ -46,9 +60,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             park_admin = None
             for username, display_name, role in demo_data.PARK_USERS:
-                user, new = _ensure_user(
-                    username, display_name, park_role=role, is_staff=role == "park_admin"
-                )
+                # Every park role uses the Django admin (its rights there follow the park role).
+                user, new = _ensure_user(username, display_name, park_role=role, is_staff=True)
                 created += new
                 if role == "park_admin":
                     park_admin = user
