@@ -3,9 +3,11 @@
 import re
 
 import pytest
+from django.db import transaction
 
 from apps.buildcases import services
 from apps.buildcases.choices import ItemState, Stage
+from apps.tenants.models import Enterprise
 from tests import factories
 from tests.buildcases.builders import work_manual_items
 
@@ -61,12 +63,20 @@ def test_case_page_in_the_browser(
     services.stage_approve(case=case, actor=park_admin)
     assert case.__class__.objects.get(pk=case.pk).stage == Stage.CONSTRUCTION
 
-    # An automated step: started from the page, the progress bar follows it and the page
-    # reloads with the item done.
+    # An automated step: started from the page, the progress bar follows it while it runs and
+    # the page reloads with the item done. The step is held on the enterprise's row lock (which
+    # provisioning takes) until the page has shown it running: no race with a fast worker.
     page.goto(f"{base}/buildcases/{case.pk}/")
     row = page.locator("tr[data-item]", has_text="开通企业租户")
-    row.locator("button", has_text="执行").click()
-    page.wait_for_load_state()
+    with transaction.atomic():
+        Enterprise.objects.select_for_update().get(pk=enterprise_a.pk)
+        row.locator("button", has_text="执行").click()
+        page.wait_for_load_state()
+        row = page.locator("tr[data-item]", has_text="开通企业租户")
+        assert row.get_attribute("data-state") == ItemState.RUNNING
+        # The bar is polled live: queued, then running once the worker has the step.
+        page.wait_for_selector("tr[data-state=running] .task-progress[data-state=running]", timeout=60_000)
+        assert row.locator(".task-progress .percent").inner_text() != "100"
     page.wait_for_selector("tr[data-state=done] >> text=开通企业租户", timeout=60_000)
     row = page.locator("tr[data-item]", has_text="开通企业租户")
     assert re.search(r"管理员 \S+", row.inner_text())
