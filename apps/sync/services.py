@@ -311,22 +311,32 @@ def _waves(rows: list[OutboxEntry]) -> list[list[OutboxEntry]]:
     return waves
 
 
-def _ensure_templates(adapter, rows: list[OutboxEntry], bodies: dict[int, dict]) -> None:
+def _ensure_templates(
+    adapter, rows: list[OutboxEntry], bodies: dict[int, dict]
+) -> dict[tuple[str, str], str]:
+    """Create at the upstream the templates these rows need. Returns the (prefix, version)
+    pairs the upstream refused, with its message: only their rows fail."""
     wanted: dict[tuple[str, str], object] = {}
     for row in rows:
         version = bodies[row.id]["templateVersion"]
         if row.identifier_id and row.identifier:
             wanted.setdefault((_prefix_of(row.handle), version), row.identifier.template_version)
     if not wanted:
-        return
+        return {}
     pushed = set(
         PushedTemplate.objects.filter(prefix__in={p for p, _v in wanted}).values_list("prefix", "version")
     )
+    refused: dict[tuple[str, str], str] = {}
     for (prefix, version), template_version in wanted.items():
         if (prefix, version) in pushed:
             continue
-        adapter.ensure_template(template_body(template_version, prefix=prefix, version=version))
+        try:
+            adapter.ensure_template(template_body(template_version, prefix=prefix, version=version))
+        except BusinessError as exc:
+            refused[(prefix, version)] = exc.message
+            continue
         PushedTemplate.objects.get_or_create(prefix=prefix, version=version)
+    return refused
 
 
 def _send_wave(adapter, wave: list[OutboxEntry], batch: _Batch) -> None:
@@ -337,7 +347,18 @@ def _send_wave(adapter, wave: list[OutboxEntry], batch: _Batch) -> None:
     updates = list(by_op.get(OutboxOperation.UPDATE, []))
     bodies = {row.id: identifier_body(row) for row in creates + updates}
     if creates or updates:
-        _ensure_templates(adapter, creates + updates, bodies)
+        refused = _ensure_templates(adapter, creates + updates, bodies)
+        if refused:
+
+            def template_ok(row: OutboxEntry) -> bool:
+                message = refused.get((_prefix_of(row.handle), bodies[row.id]["templateVersion"]))
+                if message is None:
+                    return True
+                batch.failed[row.id] = message
+                return False
+
+            creates = [row for row in creates if template_ok(row)]
+            updates = [row for row in updates if template_ok(row)]
     if creates:
         results = adapter.create([bodies[r.id] for r in creates])
         for row, result in zip(creates, results, strict=True):

@@ -348,3 +348,34 @@ def test_later_rows_of_a_handle_wait_behind_its_failed_row_and_retry_sends_the_c
     assert sync_drain()["sent"] == 2
     assert up.identifier_counts(handle) == {handle: 1}
     assert _public(up.identifier_values(handle)[1]) == [(2000, "name", "第二版")]
+
+
+@pytest.mark.django_db
+def test_a_template_the_upstream_refuses_fails_only_its_rows(
+    link, up, upstream_prefixes, enterprise_a, admin_a
+):
+    from tests import factories
+
+    from apps.identifiers.choices import PrefixStatus, UpstreamStatus
+    from apps.identifiers.models import Prefix
+
+    gamma = factories.ensure_enterprise("gamma")
+    # Its first prefix (the one it registers under) is active here but unknown upstream.
+    Prefix.objects.create(
+        prefix="88.101.NOPE",
+        enterprise=gamma,
+        status=PrefixStatus.ACTIVE,
+        upstream_status=UpstreamStatus.ACTIVE,
+    )
+    admin_g = factories.member("admin_g", gamma, role="enterprise_admin")
+    theirs = registry.register_many(gamma, admin_g, range(2))
+    assert all(i.handle.startswith("88.101.NOPE/") for i in theirs)
+    ours = registry.register_many(enterprise_a, admin_a, range(3))
+
+    result = sync_drain()
+
+    assert result["sent"] == 3 and result["failed"] == 2
+    for ident in theirs:
+        row = OutboxEntry.objects.get(handle=ident.handle)
+        assert row.status == OutboxStatus.FAILED and "前缀" in row.last_error
+    _assert_same_upstream(up, ours)
