@@ -69,4 +69,7 @@ EN = {
         "Please contact the park administrator with any questions; you may apply again after correcting it.\n"
     ),
     "无权访问该企业的数据": "You may not access this enterprise's data",
+    "企业代码只能包含字母和数字，长度 1–%(max)s 位": (
+        "The enterprise code may contain only letters and digits, 1–%(max)s characters"
+    ),
 }

@@ -9,7 +9,12 @@ from django_tenants.utils import get_creation_fakes_migrations, schema_exists
 
 from apps.core.models import TimeStampedModel
 from apps.tenants.choices import EnterpriseStatus, NodeMode
-from apps.tenants.validators import validate_credit_code, validate_enterprise_code, validate_park_code
+from apps.tenants.validators import (
+    ENTERPRISE_CODE_COLUMN_LENGTH,
+    validate_credit_code,
+    validate_enterprise_code,
+    validate_park_code,
+)
 
 _clone_function_installed = False
 
@@ -40,7 +45,8 @@ class Enterprise(TenantMixin, TimeStampedModel):
     )
     code = models.CharField(
         _("企业代码"),
-        max_length=20,
+        # The maximum width; settings.ENTERPRISE_CODE_MAX_LENGTH may set a lower limit (validator).
+        max_length=ENTERPRISE_CODE_COLUMN_LENGTH,
         validators=[validate_enterprise_code],
         help_text=_("标识前缀中的企业段，字母和数字，最多 20 位"),
     )
