@@ -457,6 +457,7 @@ def main() -> int:
     if QUICK:
         print(f"QUICK DRY RUN: {SMALL:,} vs {TOTAL:,} identifiers; the figures mean nothing")
     tmp = tempfile.mkdtemp(prefix="bench-resolution-")
+    os.chmod(tmp, 0o755)  # nginx workers started by root run as nobody and write temp files here
     warmup = 1 if QUICK else 2
     size = 0
 
