@@ -26,4 +26,8 @@ class ParkStaffLoginForm(LoginForm):
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not getattr(user, "is_park_staff", False):
+            # The password was right, so no auth signal reports this refusal.
+            from apps.accounts.services import login_failure_recorded
+
+            login_failure_recorded(username=user.get_username(), locked=False)
             raise forms.ValidationError(_("用户名或密码错误"), code="invalid_login")

@@ -224,6 +224,8 @@ def test_enterprise_users_cannot_sign_in_to_the_admin(park_client, admin_a):
     response = park_client.post("/admin/login/", {"username": "admin_a", "password": PASSWORD})
     assert response.status_code == 200 and "用户名或密码错误" in response.content.decode()
     assert "_auth_user_id" not in park_client.session
+    refused = AuditEntry.objects.latest("id")
+    assert (refused.action, refused.actor) == ("auth.login_failed", "admin_a")
 
 
 def test_operators_and_auditors_may_look_but_not_change(park_client, park):
