@@ -1,6 +1,4 @@
 from django.contrib import admin
-from django.forms.models import model_to_dict
-from django_tenants.utils import get_public_schema_name
 
 from apps.buildcases.models import (
     BuildCase,
@@ -13,50 +11,15 @@ from apps.buildcases.models import (
 )
 from apps.core.admin import ParkStaffAdmin, ReadOnlyAdmin
 
-# apps.core.admin may audit every admin write itself; until it does, the checklist admin does.
-_CORE_ADMIN_AUDITS = ParkStaffAdmin.save_model is not admin.ModelAdmin.save_model
-
-DEFINITION_FIELDS = (
-    "stage",
-    "mode",
-    "code",
-    "name",
-    "description",
-    "required",
-    "completion_kind",
-    "automated_step",
-    "order",
-    "active",
-)
-
-
-def _definition_values(obj) -> dict:
-    return model_to_dict(obj, fields=DEFINITION_FIELDS)
-
-
-def _audit_definition(request, action: str, obj, *, before=None, after=None) -> None:
-    from apps.audit.services import audit_write
-
-    audit_write(
-        action=action,
-        object_type="buildcases.ChecklistItemDefinition",
-        object_id=obj.pk,
-        object_repr=str(obj),
-        before=before,
-        after=after,
-        tenant_schema=get_public_schema_name(),
-        actor=request.user.get_username(),
-        actor_user_id=request.user.pk,
-    )
-
 
 @admin.register(ChecklistItemDefinition)
 class ChecklistItemDefinitionAdmin(ParkStaffAdmin):
     """The park edits its checklists here (park administrators; staff may look); cases copy an
-    item when they enter its stage. Every change is in the audit log."""
+    item when they enter its stage. ParkStaffAdmin puts every change in the audit log."""
 
     list_display = (
         "name",
+        "name_en",
         "stage",
         "mode",
         "completion_kind",
@@ -67,30 +30,8 @@ class ChecklistItemDefinitionAdmin(ParkStaffAdmin):
     )
     list_filter = ("stage", "mode", "completion_kind", "required", "active")
     list_editable = ("required", "order", "active")
-    search_fields = ("name", "code")
+    search_fields = ("name", "name_en", "code")
     ordering = ("stage", "mode", "order")
-
-    if not _CORE_ADMIN_AUDITS:
-
-        def save_model(self, request, obj, form, change):
-            before = None
-            if change and obj.pk:
-                previous = ChecklistItemDefinition.objects.filter(pk=obj.pk).first()
-                before = _definition_values(previous) if previous else None
-            super().save_model(request, obj, form, change)
-            action = "buildcase.checklist_change" if change else "buildcase.checklist_add"
-            _audit_definition(request, action, obj, before=before, after=_definition_values(obj))
-
-        def delete_model(self, request, obj):
-            before = _definition_values(obj)
-            pk = obj.pk
-            super().delete_model(request, obj)
-            obj.pk = pk
-            _audit_definition(request, "buildcase.checklist_delete", obj, before=before)
-
-        def delete_queryset(self, request, queryset):
-            for obj in queryset:
-                self.delete_model(request, obj)
 
 
 class CaseItemInline(admin.TabularInline):
