@@ -14,9 +14,15 @@ from django.db import models
 
 from apps.audit.services import audit_write
 
-# Never put a password hash in the audit log; record only that it changed.
-_MASKED_FIELDS = {"password"}
+# Never put a password, secret or its hash in the audit log; record only that it changed.
 _MASK = "******"
+
+
+def _masked(field_name: str) -> bool:
+    name = field_name.lower()
+    return name in {"password", "secret", "token"} or name.endswith(
+        ("_password", "_secret", "_token", "key_hash", "secret_hash", "token_hash")
+    )
 
 
 def _park_staff(request) -> bool:
@@ -83,7 +89,7 @@ def admin_audit(
     }
     if action == "admin.change" and not changes:
         return
-    for key in _MASKED_FIELDS & set(changes):
+    for key in [key for key in changes if _masked(key)]:
         changes[key] = [_MASK if changes[key][0] else "", _MASK if changes[key][1] else ""]
     audit_write(
         action=action,

@@ -240,3 +240,24 @@ def test_operators_and_auditors_may_look_but_not_change(park_client, park):
     assert response.status_code == 403
     target.refresh_from_db()
     assert not target.is_superuser
+
+
+def test_secrets_are_masked_in_admin_audit_entries(rf, park_admin):
+    from apps.core.admin import admin_audit
+
+    request = rf.post("/admin/")
+    request.user = park_admin
+    target = user("masked_target")
+    admin_audit(
+        request,
+        "admin.change",
+        target,
+        before={"password": "pbkdf2$old", "key_hash": "", "password_changed_at": None},
+        after={"password": "pbkdf2$new", "key_hash": "ab12", "password_changed_at": "2026-11-24"},
+    )
+    entry = _entries(target, "admin.change").get()
+    assert entry.changes == {
+        "key_hash": ["", "******"],
+        "password": ["******", "******"],
+        "password_changed_at": [None, "2026-11-24"],
+    }
