@@ -1,16 +1,17 @@
 """django-import-export resource for identifiers of one template version, in bulk mode.
 
-Columns are the import template's (对象代码 and the items' Chinese names). Its users' main
-complaint is a query per row; here lookups are batched:
+Columns are the import template's (对象代码 and the items' names). The resource holds no rule
+and has no write path of its own: both ways go through the registry's bulk code.
 
-* export: values come from ``exports.export_rows`` (one query per 5,000 identifiers, restricted
-  values likewise) instead of attribute access per row;
-* import: ``before_import`` loads every existing identifier of the dataset's object codes in
-  chunks, ``get_instance`` answers from that dict, writes use ``use_bulk`` with
-  ``skip_unchanged``. The web import goes through ``apps.identifiers.bulk`` (it adds audit,
-  outbox and restricted values in the same transaction); this resource is the
-  import-export-shaped door to the same rules (validation, Handle values) and is what the
-  benchmark compares with import-export's default settings.
+* import: ``import_rows`` hands the rows to ``apps.identifiers.bulk.identifier_bulk_upsert`` in
+  one call — the rules of ``identifier_register`` (values, check character, unique items,
+  references), restricted values in the enterprise's schema, audit and outbox, one transaction,
+  one query per chunk of rows. The import job enters here. ``import_data`` (import-export's own
+  API, a ``tablib.Dataset``) maps the columns as an uploaded file's are mapped and calls the
+  same; it answers with import-export's ``Result`` (totals, invalid rows with their messages).
+* import-export's per-row machinery (``import_row``, ``save_instance``, its bulk create and
+  update) is refused: it would write identifiers without restricted values, audit or outbox.
+* export: rows from ``exports.export_rows`` (one query per 5,000 identifiers) as a Dataset.
 """
 
 from __future__ import annotations
@@ -19,53 +20,29 @@ from collections.abc import Iterable
 
 import tablib
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from import_export import fields, resources
+from import_export.results import Error, Result, RowResult
 
-from apps.identifiers.bulk import _Shape, enterprise_prefix
-from apps.identifiers.choices import IdentifierStatus
-from apps.identifiers.models import Identifier
+from apps.identifiers.bulk import BulkResult, BulkRow, Progress, identifier_bulk_upsert
+from apps.imports.mapping import map_columns, records
+from apps.imports.reading import FileRefused, Table
 from apps.imports.workbook import OBJECT_CODE, columns_for
 from apps.metadata.selectors import effective_items
-from apps.metadata.validation import normalize_text, validate_values
 
 
-def _items_of(values: list[dict] | None) -> dict[str, str]:
-    return {
-        str(v.get("type")): str((v.get("data") or {}).get("value"))
-        for v in values or []
-        if int(v.get("index", 0)) >= 2000
-    }
-
-
-class IdentifierResource(resources.ModelResource):
+class IdentifierResource(resources.Resource):
     object_code = fields.Field(attribute="object_code", column_name="对象代码 *")
 
-    class Meta:
-        model = Identifier
-        fields = ("object_code",)
-        import_id_fields = ("object_code",)
-        use_bulk = True
-        batch_size = 2000
-        skip_unchanged = True
-        skip_diff = True
-        clean_model_instances = False
-
-    batch_lookups = True
-
-    def __init__(self, *, template_version, enterprise, **kwargs):
+    def __init__(self, *, template_version, enterprise, actor=None, **kwargs):
         super().__init__(**kwargs)
         self.template_version = template_version
         self.enterprise = enterprise
+        self.actor = actor
         self.items = effective_items(template_version)
-        self.items_by_code = {item["code"]: item for item in self.items}
         self.columns = columns_for(self.items, with_handle=True)
         self.fields[OBJECT_CODE].column_name = self.columns[0].header
         for column in self.columns[1:]:
             self.fields[column.code] = fields.Field(column_name=column.header, attribute=None, readonly=False)
-        self.shape = _Shape(template_version, self.items, timezone.now().replace(microsecond=0).isoformat())
-        self._existing: dict[str, Identifier] = {}
-        self._prefix = None
 
     # ------------------------------------------------------------ export
     def export_rows(self, rows: Iterable[tuple[str, str, dict]]) -> tablib.Dataset:
@@ -77,61 +54,66 @@ class IdentifierResource(resources.ModelResource):
         return dataset
 
     # ------------------------------------------------------------ import
-    @property
-    def prefix(self):
-        if self._prefix is None:
-            self._prefix = enterprise_prefix(self.enterprise)
-        return self._prefix
-
-    def _code(self, row) -> str:
-        return normalize_text(str(row.get(self.fields[OBJECT_CODE].column_name) or ""))
-
-    def before_import(self, dataset, **kwargs):
-        if not self.batch_lookups:
-            return
-        codes = [normalize_text(str(v or "")) for v in dataset[self.fields[OBJECT_CODE].column_name]]
-        for i in range(0, len(codes), 5000):
-            for obj in Identifier.objects.filter(prefix=self.prefix, object_code__in=codes[i : i + 5000]):
-                self._existing[obj.object_code] = obj
-
-    def get_instance(self, instance_loader, row):
-        code = self._code(row)
-        if self.batch_lookups:
-            return self._existing.get(code)
-        return Identifier.objects.filter(prefix=self.prefix, object_code=code).first()
-
-    def init_instance(self, row=None):
-        code = self._code(row or {})
-        handle = f"{self.prefix.prefix}/{code}"
-        return Identifier(
-            handle=handle,
-            handle_ci=handle.lower(),
-            prefix=self.prefix,
-            suffix=code,
-            object_code=code,
+    def import_rows(
+        self,
+        rows: Iterable[BulkRow],
+        *,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        total: int | None = None,
+        values_cleaned: bool = False,
+        keep_cleaned: bool = False,
+    ) -> BulkResult:
+        """Bulk mode: every row to the registry's bulk service at once (all or nothing)."""
+        return identifier_bulk_upsert(
+            actor=self.actor,
             enterprise=self.enterprise,
-            category=self.template_version.template.category,
             template_version=self.template_version,
-            status=IdentifierStatus.ACTIVE,
+            rows=rows,
+            dry_run=dry_run,
+            progress=progress,
+            total=total,
+            values_cleaned=values_cleaned,
+            keep_cleaned=keep_cleaned,
         )
 
-    def import_instance(self, instance, row, **kwargs):
-        instance._before = (_items_of(instance.values), instance.name) if instance.pk else None
-        raw = {c.code: row.get(c.header) for c in self.columns[1:-1] if c.header in row}
-        cleaned, errors = validate_values(self.items, raw)
-        if errors:
-            raise ValidationError({code: msgs for code, msgs in errors.items()})
-        public, _restricted = self.shape.split(cleaned)
-        instance.values = self.shape.public_values(public)
-        instance.name = (public.get("name") or instance.object_code)[:255]
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs) -> Result:
+        """import-export's entry point: the Dataset's columns mapped like an uploaded file's
+        (row 1 is its header, data from row 2), then ``import_rows``."""
+        result = Result()
+        result.diff_headers = list(dataset.headers or [])
+        user = kwargs.get("user")
+        if user is not None and getattr(user, "is_authenticated", False):
+            self.actor = user
+        table = Table("dataset", list(dataset.headers or []), 1, None, enumerate(dataset, start=2))
+        try:
+            cmap = map_columns(table, self.items)
+        except FileRefused as exc:
+            if raise_errors:
+                raise
+            result.append_base_error(Error(exc))
+            return result
+        bulk = self.import_rows(
+            (BulkRow(n, code, values) for n, code, values, _c in records(table, cmap, with_cells=False)),
+            dry_run=dry_run,
+        )
+        result.total_rows = bulk.rows
+        result.totals[RowResult.IMPORT_TYPE_NEW] = bulk.created
+        result.totals[RowResult.IMPORT_TYPE_UPDATE] = bulk.updated
+        result.totals[RowResult.IMPORT_TYPE_SKIP] = bulk.unchanged
+        by_row: dict[int, dict[str, list[str]]] = {}
+        for error in bulk.errors:
+            column = cmap.labels.get(error.code, error.code)
+            by_row.setdefault(error.label, {}).setdefault(column, []).append(error.message)
+        for number, errors in by_row.items():
+            values = dict(zip(result.diff_headers, dataset[number - 2], strict=False))
+            result.append_invalid_row(number, values, ValidationError(errors))
+        result.totals[RowResult.IMPORT_TYPE_INVALID] = len(by_row)
+        return result
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or not self._meta.skip_unchanged:
-            return False
-        before = getattr(instance, "_before", None)
-        return before is not None and before == (_items_of(instance.values), instance.name)
+    def _no_row_writes(self, *args, **kwargs):
+        raise NotImplementedError(
+            "IdentifierResource writes through identifier_bulk_upsert only (import_data / import_rows)"
+        )
 
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        # Item columns are applied together by import_instance; only object_code is an attribute.
-        if field.attribute:
-            super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+    import_row = save_instance = bulk_create = bulk_update = bulk_delete = delete_instance = _no_row_writes

@@ -23,6 +23,7 @@ import resource
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -170,12 +171,33 @@ def reset_registry() -> None:
 
 
 class QueryCounter:
+    """Statements sent: through Django's cursor (execute_wrapper) and COPY, which the bulk
+    writers run on the driver's cursor below Django (``copies``)."""
+
     def __init__(self):
         self.count = 0
+        self.copy_count = 0
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
         return execute(sql, params, many, context)
+
+    @contextmanager
+    def copies(self):
+        import psycopg
+
+        original = psycopg.Cursor.copy
+
+        def counted(cursor, statement, *args, **kwargs):
+            self.count += 1
+            self.copy_count += 1
+            return original(cursor, statement, *args, **kwargs)
+
+        psycopg.Cursor.copy = counted
+        try:
+            yield
+        finally:
+            psycopg.Cursor.copy = original
 
 
 # ---------------------------------------------------------------- child: the import itself
@@ -192,7 +214,7 @@ def child_import(path: str) -> None:
     counter = QueryCounter()
     data = Path(path).read_bytes()
     timings = {}
-    with connection.execute_wrapper(counter):
+    with connection.execute_wrapper(counter), counter.copies():
         t0 = time.perf_counter()
         job = services.import_job_create(
             actor=None,
@@ -232,6 +254,7 @@ def child_import(path: str) -> None:
                 "created": job.create_count,
                 "state": job.state,
                 "queries": queries,
+                "copies": counter.copy_count,
                 "peak_rss_mb": peak / 1024,
                 "rss_before_mb": rss_before / 1024,
                 "reimport_unchanged": again.unchanged_count,
@@ -241,27 +264,91 @@ def child_import(path: str) -> None:
     )
 
 
+def _peer_resource():
+    """What an import written the usual django-import-export way looks like, with its default
+    settings: a ModelResource, a lookup and a save per row, the same value rules. Only the
+    benchmark has it: the application's resource writes through the bulk service alone."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+    from import_export import fields, resources
+
+    from apps.identifiers.bulk import _Shape, enterprise_prefix
+    from apps.identifiers.choices import IdentifierStatus
+    from apps.identifiers.models import Identifier
+    from apps.imports.workbook import OBJECT_CODE, columns_for
+    from apps.metadata.selectors import effective_items
+    from apps.metadata.validation import normalize_text, validate_values
+
+    class PeerResource(resources.ModelResource):
+        object_code = fields.Field(attribute="object_code", column_name="对象代码 *")
+
+        class Meta:
+            model = Identifier
+            fields = ("object_code",)
+            import_id_fields = ("object_code",)
+            clean_model_instances = False
+
+        def __init__(self, *, template_version, enterprise, **kwargs):
+            super().__init__(**kwargs)
+            self.template_version = template_version
+            self.enterprise = enterprise
+            self.items = effective_items(template_version)
+            self.columns = columns_for(self.items, with_handle=True)
+            self.fields[OBJECT_CODE].column_name = self.columns[0].header
+            for column in self.columns[1:]:
+                self.fields[column.code] = fields.Field(column_name=column.header, attribute=None)
+            stamp = timezone.now().replace(microsecond=0).isoformat()
+            self.shape = _Shape(template_version, self.items, stamp)
+            self.prefix = enterprise_prefix(enterprise)
+
+        def _code(self, row) -> str:
+            return normalize_text(str(row.get(self.fields[OBJECT_CODE].column_name) or ""))
+
+        def get_instance(self, instance_loader, row):
+            return Identifier.objects.filter(prefix=self.prefix, object_code=self._code(row)).first()
+
+        def init_instance(self, row=None):
+            code = self._code(row or {})
+            handle = f"{self.prefix.prefix}/{code}"
+            return Identifier(
+                handle=handle,
+                handle_ci=handle.lower(),
+                prefix=self.prefix,
+                suffix=code,
+                object_code=code,
+                enterprise=self.enterprise,
+                category=self.template_version.template.category,
+                template_version=self.template_version,
+                status=IdentifierStatus.ACTIVE,
+            )
+
+        def import_instance(self, instance, row, **kwargs):
+            raw = {c.code: row.get(c.header) for c in self.columns[1:-1] if c.header in row}
+            cleaned, errors = validate_values(self.items, raw)
+            if errors:
+                raise ValidationError(errors)
+            public, _restricted = self.shape.split(cleaned)
+            instance.values = self.shape.public_values(public)
+            instance.name = (public.get("name") or instance.object_code)[:255]
+
+        def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+            if field.attribute:
+                super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+
+    return PeerResource
+
+
 def child_peer(path: str) -> None:
     """django-import-export with its default settings (no bulk, a lookup and a save per row)."""
     import tablib
     from django.db import connection
     from openpyxl import load_workbook
 
-    from apps.imports.resources import IdentifierResource
-
     version = ensure_template()
     operator = ensure_prefix()
     reset_registry()
 
-    class DefaultSettingsResource(IdentifierResource):
-        batch_lookups = False
-
-        class Meta(IdentifierResource.Meta):
-            use_bulk = False
-            skip_unchanged = False
-            skip_diff = False
-
-    resource_ = DefaultSettingsResource(template_version=version, enterprise=operator)
+    resource_ = _peer_resource()(template_version=version, enterprise=operator)
     headers = [c.header for c in resource_.columns[:-1]]
     wb = load_workbook(path, read_only=True, data_only=True)
     ws = wb.worksheets[0]
@@ -272,7 +359,7 @@ def child_peer(path: str) -> None:
         dataset.append(list(row))
     wb.close()
     counter = QueryCounter()
-    with connection.execute_wrapper(counter):
+    with connection.execute_wrapper(counter), counter.copies():
         t0 = time.perf_counter()
         result = resource_.import_data(dataset, dry_run=False, raise_errors=True)
         took = time.perf_counter() - t0
@@ -354,7 +441,9 @@ def main() -> None:
     print(f"import apply (one transaction):        {ours['apply']:7.2f} s")
     print(f"import end to end (upload→committed):  {ours['total']:7.2f} s   target < {TARGET_SECONDS:.0f} s")
     print(f"  ratio to floors (a)+(b):             {ours['total'] / floor:7.2f} ×  target < 2.5 ×")
-    print(f"  queries: {ours['queries']} = {qpr:.4f} per row                      target < 0.05")
+    print(
+        f"  queries: {ours['queries']} (COPY included: {ours['copies']}) = {qpr:.4f} per row   target < 0.05"
+    )
     print(
         f"  peak memory (ru_maxrss): {peak:.0f} MB (process before import: {ours['rss_before_mb']:.0f} MB)  target < 500 MB"
     )
@@ -376,6 +465,8 @@ def main() -> None:
         "≥ 10 × peer": per_row_peer / per_row_ours >= 10,
     }
     print("targets: " + ", ".join(f"{k}: {'ok' if v else 'MISSED'}" for k, v in checks.items()))
+    if not all(checks.values()):
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
