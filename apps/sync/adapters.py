@@ -14,6 +14,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from apps.sync import snms
 from apps.sync.client import SnmsClient
@@ -65,7 +66,7 @@ def _results(handles: list[str], data: list[dict]) -> list[ItemResult]:
     for i, handle in enumerate(handles):
         row = data[i] if i < len(data) and isinstance(data[i], dict) else None
         if row is None:
-            out.append(ItemResult(handle, False, "上级节点未返回该条结果"))
+            out.append(ItemResult(handle, False, _("上级节点未返回该条结果")))
             continue
         msg = str(row.get("msg") or row.get("message") or "")
         code = row.get("code")
