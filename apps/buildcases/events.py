@@ -124,23 +124,21 @@ def step_failed(item: CaseItem, *, error: str, error_msg: dict | None = None) ->
 def stage_approved(
     case: BuildCase, *, actor, from_stage: str, to_stage: str | None, note: str = ""
 ) -> CaseEvent:
-    params = {"from": choice("stage", from_stage), "to": choice("stage", to_stage), "note": note}
-    if to_stage and note:
-        message = msg(gettext_noop("批准“%(from)s”阶段，进入“%(to)s”阶段（%(note)s）"), **params)
-    elif to_stage:
-        message = msg(gettext_noop("批准“%(from)s”阶段，进入“%(to)s”阶段"), **params)
-    elif note:
-        message = msg(gettext_noop("批准“%(from)s”阶段（%(note)s）"), **params)
-    else:
-        message = msg(gettext_noop("批准“%(from)s”阶段"), **params)
-    if not note:
-        del message["p"]["note"]
-    if not to_stage:
-        del message["p"]["to"]
+    params: dict = {"from": choice("stage", from_stage)}
+    if to_stage:
+        params["to"] = choice("stage", to_stage)
+    if note:
+        params["note"] = note
+    keys = {
+        (True, False): gettext_noop("批准“%(from)s”阶段，进入“%(to)s”阶段"),
+        (True, True): gettext_noop("批准“%(from)s”阶段，进入“%(to)s”阶段（%(note)s）"),
+        (False, False): gettext_noop("批准“%(from)s”阶段"),
+        (False, True): gettext_noop("批准“%(from)s”阶段（%(note)s）"),
+    }
     return _write(
         case,
         EventKind.STAGE_APPROVED,
-        message,
+        msg(keys[(bool(to_stage), bool(note))], **params),
         actor=actor,
         data={"from": from_stage, "to": to_stage, "note": note},
         stage=from_stage,

@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Callable
 from importlib import import_module
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -168,7 +169,9 @@ def issue_api_credentials(*, case, item, actor, progress: Progress) -> dict:
     enterprise = _enterprise_of(case)
     if enterprise.status != EnterpriseStatus.ACTIVE:
         raise StepError(gettext_noop("企业租户尚未开通，请先完成“开通企业租户”"), code="no_tenant")
-    base = _("建设案例 %(pk)s") % {"pk": case.pk}
+    # The client's name is data looked up on the next run: always in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        base = _("建设案例 %(pk)s") % {"pk": case.pk}
     clients = APIClient.objects.filter(enterprise=enterprise, name__startswith=base).select_related("user")
     client = clients.filter(is_active=True).order_by("pk").first()
     issued = client is None
