@@ -32,7 +32,7 @@ HANDLE = "handle"
 INSTRUCTIONS_SHEET = "填写说明"
 CHOICES_SHEET = "选项"
 FIRST_DATA_ROW = 3
-TEMPLATE_ROWS = 2000  # rows that carry dropdowns and formats in a template download
+MAX_ROW = 1_048_576  # the last row of an Excel sheet: dropdowns reach every row a user may fill
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
 REQUIRED_FONT = Font(bold=True, color="C00000")
@@ -282,7 +282,7 @@ def template_workbook(*, items: list[dict], template_label: str, out: IO[bytes])
     """The empty import template for a template version, with one example row."""
     columns = columns_for(items)
     wb = Workbook(write_only=True)
-    ws = _setup_data_sheet(wb, columns, validations_to=TEMPLATE_ROWS)
+    ws = _setup_data_sheet(wb, columns, validations_to=MAX_ROW)
     header, codes = _header_cells(ws, columns)
     ws.append(header)
     ws.append(codes)
@@ -307,7 +307,7 @@ def export_workbook(
     """Identifiers as (object code, handle, {item code: canonical string}) → xlsx. Returns the row count."""
     columns = columns_for(items, with_handle=True)
     wb = Workbook(write_only=True)
-    ws = _setup_data_sheet(wb, columns, validations_to=FIRST_DATA_ROW)
+    ws = _setup_data_sheet(wb, columns, validations_to=MAX_ROW)
     header, codes = _header_cells(ws, columns)
     ws.append(header)
     ws.append(codes)

@@ -70,7 +70,7 @@ def test_template_download_has_headers_codes_dropdowns_formats_instructions_and_
     assert codes[0] == "object_code" and "length_m" in codes
     grade_col = files.column(header, "道路等级 *")
     dropdowns = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert any(ref.startswith(f"{grade_col}3") for ref in dropdowns)
+    assert f"{grade_col}3:{grade_col}1048576" in dropdowns  # every row of the sheet, not the first 2000
     choices = wb["选项"]
     assert "主干路" in [c.value for row in choices.iter_rows() for c in row]
     assert ws.column_dimensions[files.column(header, "建成日期")].number_format == "yyyy-mm-dd"
@@ -418,6 +418,13 @@ def test_export_then_import_changes_nothing(road_version, operator, kind, langua
     assert job.state == ImportState.VALIDATED, job.errors
     assert job.warnings == []
     assert (job.total_rows, job.create_count, job.update_count, job.unchanged_count) == (20, 0, 0, 20)
+    if kind == "xlsx":  # an edited export keeps its dropdowns below the exported rows
+        ws = openpyxl.load_workbook(io.BytesIO(buf.getvalue()))["数据"]
+        header = [c.value for c in ws[1]]
+        grade_col = files.column(header, "道路等级 *")
+        assert f"{grade_col}3:{grade_col}1048576" in {
+            str(dv.sqref) for dv in ws.data_validations.dataValidation
+        }
 
 
 def test_dry_run_and_apply_query_counts_do_not_grow_with_rows(road_version, operator):
