@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import secrets
-from datetime import timedelta
 from functools import wraps
 from importlib import import_module
 
@@ -127,13 +125,9 @@ def token_view(request):
     user = authenticate(request, username=username, password=password) if username and password else None
     if user is None:
         return fail("用户名/密码错误！")
-    token = secrets.token_urlsafe(32)
-    now = timezone.now()
-    ApiToken.objects.filter(user=user, expires_at__lt=now).delete()
-    ApiToken.objects.create(
-        user=user, key_hash=_hash(token), expires_at=now + timedelta(seconds=snms.TOKEN_LIFETIME_SECONDS)
-    )
-    return ok({"token": token})
+    from apps.sync.services import api_token_issue
+
+    return ok({"token": api_token_issue(user=user)})
 
 
 # ---------------------------------------------------------------- permissions
@@ -705,28 +699,10 @@ def ent_apply_view(request):
         industry_code=industry,
         address=str(info.get("orgAddr") or ""),
     )
-    _applicant_membership(request.user, enterprise)
+    from apps.sync.services import applicant_membership_grant
+
+    applicant_membership_grant(user=request.user, enterprise=enterprise)
     return ok(True)
-
-
-def _applicant_membership(user, enterprise) -> None:
-    """The account that applied (the downstream node) manages the enterprise's identifiers here
-    once it is approved: the registry lets members of an enterprise write its identifiers."""
-    from apps.accounts.models import Membership
-    from apps.audit.services import audit_write
-
-    _membership, created = Membership.objects.get_or_create(
-        user=user, enterprise=enterprise, defaults={"role": "enterprise_admin"}
-    )
-    if created:
-        audit_write(
-            action="membership.snms_applicant",
-            object_type="accounts.Membership",
-            object_id=_membership.pk,
-            object_repr=f"{user.get_username()} @ {enterprise.code}",
-            after={"role": "enterprise_admin", "source": "snms ent/apply"},
-            tenant_schema="public",
-        )
 
 
 # ---------------------------------------------------------------- our reconciliation extension

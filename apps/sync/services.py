@@ -223,6 +223,49 @@ def sync_overview() -> dict:
     }
 
 
+# ---------------------------------------------------------------- the SNMS API this node serves
+def api_token_issue(*, user) -> str:
+    """``POST /identity/token``: a new bearer token for 24 hours (only its sha256 is kept);
+    the user's expired tokens are removed on the way."""
+    import hashlib
+    import secrets
+
+    from apps.sync.models import ApiToken
+
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        ApiToken.objects.filter(user=user, expires_at__lt=now).delete()
+        ApiToken.objects.create(
+            user=user,
+            key_hash=hashlib.sha256(token.encode()).hexdigest(),
+            expires_at=now + timedelta(seconds=snms.TOKEN_LIFETIME_SECONDS),
+        )
+    return token
+
+
+def applicant_membership_grant(*, user, enterprise):
+    """The account that applied through ``/snms/api/v3/ent/apply`` (the downstream node)
+    manages the enterprise's identifiers here once it is approved: the registry lets members
+    of an enterprise write its identifiers. Audited when the membership is new."""
+    from apps.accounts.models import Membership
+
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user, enterprise=enterprise, defaults={"role": "enterprise_admin"}
+        )
+        if created:
+            audit_write(
+                action="membership.snms_applicant",
+                object_type="accounts.Membership",
+                object_id=membership.pk,
+                object_repr=f"{user.get_username()} @ {enterprise.code}",
+                after={"role": "enterprise_admin", "source": "snms ent/apply"},
+                tenant_schema="public",
+            )
+    return membership
+
+
 # ---------------------------------------------------------------- the link
 LINK_FIELDS = ("url", "username", "password", "batch_size", "enabled")
 

@@ -270,3 +270,22 @@ def test_delete_withdraws_and_a_second_delete_says_not_found(client, up):
         [h3],
     )
     assert audited[0][0] == 1
+
+
+def test_the_applying_account_becomes_an_audited_member_upstream(up, upstream_prefixes):
+    rows = up.sql(
+        "SELECT m.role FROM accounts_membership m JOIN accounts_user u ON u.id = m.user_id "
+        "JOIN tenants_enterprise e ON e.id = m.enterprise_id WHERE u.username = %s AND e.code = 'ALPHA'",
+        [API_USER],
+    )
+    assert rows == [("enterprise_admin",)]
+    audited = up.sql(
+        "SELECT count(*) FROM audit_auditentry WHERE action = 'membership.snms_applicant' AND object_repr = %s",
+        [f"{API_USER} @ ALPHA"],
+    )
+    assert audited == [(1,)]
+    tokens = up.sql(
+        "SELECT count(*) FROM sync_apitoken t JOIN accounts_user u ON u.id = t.user_id WHERE u.username = %s",
+        [API_USER],
+    )
+    assert tokens[0][0] >= 1  # issued by the service, only the hash kept
