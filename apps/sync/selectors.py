@@ -28,3 +28,17 @@ def prefixes_in_flight() -> QuerySet[Prefix]:
         .exclude(upstream_status=UpstreamStatus.NOT_SENT)
         .order_by("-updated_at")
     )
+
+
+def stored_filing(period: str) -> dict | None:
+    """The monthly filing body stored for ``period`` (YYYY-MM) by the reports app, if any:
+    the filing that was (or will be) submitted, not a fresh count."""
+    try:
+        from apps.reports.models import FilingReport
+    except ImportError:
+        return None
+    year, month = (int(part) for part in period.split("-"))
+    import datetime as dt
+
+    filing = FilingReport.objects.filter(period_start=dt.date(year, month, 1)).only("body").first()
+    return filing.body if filing is not None and filing.body else None

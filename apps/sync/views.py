@@ -76,7 +76,9 @@ _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 @park_role_required("park_admin", "park_operator", "park_auditor")
 def national_filing(request):
-    """Secondary-node mode without a national adapter: the monthly filing JSON to submit."""
+    """Secondary-node mode without a national adapter: the monthly filing JSON to submit. A
+    month already stored by the reports app is given as stored (read only); otherwise it is
+    built from the current figures."""
     from apps.reports.filing import previous_month
     from apps.sync.adapters import national_filing_build
 
@@ -87,7 +89,7 @@ def national_filing(request):
             status=400,
             json_dumps_params={"ensure_ascii": False},
         )
-    body = national_filing_build(period)
+    body = selectors.stored_filing(period) or national_filing_build(period)
     if body is None:
         raise Http404(_("月度报备不可用"))
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 2})

@@ -24,7 +24,42 @@ def test_without_an_upstream_nothing_is_sent_and_the_filing_json_is_offered(park
     assert response.status_code == 200
     assert "filing-2026-10.json" in response["Content-Disposition"]
     body = json.loads(response.content)
-    assert isinstance(body, dict) and body
+    assert body["period"]["month"] == "2026-10"
+    assert body["period"]["start"] == "2026-10-01" and body["period"]["end"] == "2026-10-31"
+    assert body["node"]["prefix_root"] == "88.101"
+    for key in ("operating_hours", "downtime_minutes", "enterprises_active", "prefixes"):
+        assert isinstance(body["operation"][key], (int, float))
+    for key in (
+        "availability",
+        "registrations",
+        "identifiers_total",
+        "sync_sent",
+        "sync_pending",
+        "sync_failed",
+    ):
+        assert key in body["sla"]
+    assert isinstance(body["maintenance"], list) and isinstance(body["emergencies"], list)
+
+
+def test_a_stored_filing_month_is_given_as_stored(park_admin, park_client):
+    import datetime as dt
+
+    from apps.reports.models import FilingReport
+
+    UpstreamLink.objects.all().delete()
+    stored = {"version": 1, "period": {"month": "2026-09"}, "sla": {"registrations": 12345}}
+    FilingReport.objects.create(
+        period_start=dt.date(2026, 9, 1), period_end=dt.date(2026, 9, 30), body=stored
+    )
+    park_client.force_login(park_admin)
+
+    response = park_client.get("/sync/filing/?period=2026-09")
+
+    assert response.status_code == 200
+    assert json.loads(response.content) == stored
+    assert FilingReport.objects.get(period_start=dt.date(2026, 9, 1)).body == stored  # read only
+    # A month without a stored filing is still built from the current figures.
+    assert json.loads(park_client.get("/sync/filing/?period=2026-08").content)["period"]["month"] == "2026-08"
 
 
 def test_beat_entries_name_registered_tasks():
