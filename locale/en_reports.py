@@ -285,4 +285,11 @@ EN = {
         " fonts-noto-cjk or set PDF_CJK_FONT_DIR, then try again"
     ),
     "显示 %(n)s 条，共 %(m)s 条": "Showing %(n)s of %(m)s",
+    # formats (apps.reports.formatting: Django date formats; apps.core.pdf: the page footer)
+    "Y年n月j日": "j F Y",
+    "Y年n月": "F Y",
+    "%(hours)s小时": "%(hours)s h",
+    "（%(days)s天）": " (%(days)s days)",
+    "第 {page} 页 / 共 {pages} 页": "Page {page} of {pages}",
+    "报告语言": "Report language",
 }

@@ -26,9 +26,15 @@ EMPTY_TEXT = gettext_lazy("无数据")
 
 
 def _num(value: float) -> str:
-    """Axis/value label: integers plain, large values in 万, others with one decimal."""
-    if value >= 100000:
+    """Axis/value label: integers plain, large values in 万 (in English, M from a million),
+    others with one decimal."""
+    from django.utils import translation
+
+    chinese = (translation.get_language() or "zh-hans").startswith("zh")
+    if chinese and value >= 100000:
         return f"{value / 10000:.1f}万".replace(".0万", "万")
+    if not chinese and value >= 1_000_000:
+        return f"{value / 1_000_000:.1f}M".replace(".0M", "M")
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.1f}"

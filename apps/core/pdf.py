@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -85,10 +86,27 @@ def cjk_font_css() -> str:
     return "\n".join(rules)
 
 
+def page_footer_content() -> str:
+    """The CSS ``content`` of the page footer, from the translated "第 {page} 页 / 共 {pages} 页"
+    (English: "Page {page} of {pages}"): the text around the placeholders as CSS strings, the
+    placeholders as the page counters."""
+    text = _("第 {page} 页 / 共 {pages} 页")
+    parts = []
+    for piece in re.split(r"(\{page\}|\{pages\})", text):
+        if piece == "{page}":
+            parts.append("counter(page)")
+        elif piece == "{pages}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(parts)
+
+
 def render_html(template_name: str, context: dict[str, Any]) -> str:
     ctx = dict(context)
     ctx.setdefault("cjk_font_css", cjk_font_css())
     ctx.setdefault("cjk_font_family", FONT_FAMILY)
+    ctx.setdefault("page_footer_content", page_footer_content())
     return render_to_string(template_name, ctx)
 
 

@@ -1,7 +1,8 @@
-"""Numbers and dates the way a Chinese reader expects them in a report.
+"""Numbers and dates the way a Chinese reader expects them in a report, and an English
+reader when the report is written in English (the language active while formatting).
 
-``cn_number(1234567)`` → ``123.5万``; ``thousands(1234567)`` → ``1,234,567``;
-``cn_date(date(2026, 11, 24))`` → ``2026年11月24日``.
+``cn_number(1234567)`` → ``123.5万`` (English: ``1.2M``); ``thousands(1234567)`` → ``1,234,567``;
+``cn_date(date(2026, 11, 24))`` → ``2026年11月24日`` (English: ``24 November 2026``).
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
 
 EMPTY = "—"
 
@@ -21,8 +23,23 @@ def thousands(value: int | float | Decimal | None, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def _chinese() -> bool:
+    return (translation.get_language() or "zh-hans").startswith("zh")
+
+
+def _scaled(number: float, units: tuple[tuple[str, int], ...], digits: int) -> str | None:
+    for unit, size in units:
+        if number >= size:
+            text = f"{number / size:,.{digits}f}"
+            if "." in text:
+                text = text.rstrip("0").rstrip(".")
+            return f"{text}{unit}"
+    return None
+
+
 def cn_number(value: int | float | Decimal | None, digits: int = 1) -> str:
-    """Counts in 万 / 亿 from 10,000 up, plain with separators below.
+    """Counts in 万 / 亿 from 10,000 up, plain with separators below; in English, M / B from a
+    million up.
 
     1234 → 1,234; 12345 → 1.2万; 1000000 → 100万; 123456789 → 1.2亿. Trailing ``.0`` is dropped.
     """
@@ -31,12 +48,10 @@ def cn_number(value: int | float | Decimal | None, digits: int = 1) -> str:
     number = float(value)
     sign = "-" if number < 0 else ""
     number = abs(number)
-    for unit, size in (("亿", 100_000_000), ("万", 10_000)):
-        if number >= size:
-            text = f"{number / size:,.{digits}f}"
-            if "." in text:
-                text = text.rstrip("0").rstrip(".")
-            return f"{sign}{text}{unit}"
+    units = (("亿", 100_000_000), ("万", 10_000)) if _chinese() else (("B", 1_000_000_000), ("M", 1_000_000))
+    scaled = _scaled(number, units, digits)
+    if scaled is not None:
+        return f"{sign}{scaled}"
     if number.is_integer():
         return f"{sign}{int(number):,}"
     return f"{sign}{number:,.{digits}f}"
@@ -53,22 +68,28 @@ def percent(part: float | None, whole: float | None = None, digits: int = 1) -> 
     return f"{float(part) * 100:.{digits}f}%"
 
 
+def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
 def cn_date(value: dt.date | dt.datetime | None) -> str:
     """2026年11月24日 (local date for aware datetimes); no zero padding, as in print."""
     if value is None:
         return EMPTY
+    value = _local(value)
     if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
         value = value.date()
-    return f"{value.year}年{value.month}月{value.day}日"
+    # a Django date format, translated: "Y年n月j日" in Chinese, "j F Y" in English
+    return dateformat.format(value, _("Y年n月j日"))
 
 
 def cn_month(value: dt.date | None) -> str:
-    """2026年11月."""
+    """2026年11月 (English: November 2026)."""
     if value is None:
         return EMPTY
-    return f"{value.year}年{value.month}月"
+    return dateformat.format(value, _("Y年n月"))
 
 
 def cn_datetime(value: dt.datetime | str | None) -> str:
@@ -77,24 +98,22 @@ def cn_datetime(value: dt.datetime | str | None) -> str:
         return EMPTY
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
+    value = _local(value)
     return f"{cn_date(value)} {value:%H:%M}"
 
 
 def cn_period(start: dt.date, end: dt.date) -> str:
     """2026年11月1日至2026年11月30日."""
-    return f"{cn_date(start)}至{cn_date(end)}"
+    return _("%(start)s至%(end)s") % {"start": cn_date(start), "end": cn_date(end)}
 
 
 def duration_hours(hours: float | None) -> str:
     """720 → 720小时（30天）; 5.5 → 5.5小时."""
     if hours is None:
         return EMPTY
-    text = f"{hours:,.1f}".rstrip("0").rstrip(".") + "小时"
+    text = _("%(hours)s小时") % {"hours": f"{hours:,.1f}".rstrip("0").rstrip(".")}
     if hours >= 24:
-        days = hours / 24
-        text += f"（{days:,.1f}".rstrip("0").rstrip(".") + "天）"
+        text += _("（%(days)s天）") % {"days": f"{hours / 24:,.1f}".rstrip("0").rstrip(".")}
     return text
 
 

@@ -47,6 +47,10 @@ class Report(TimeStampedModel):
         related_name="+",
     )
     generated_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+    # The requester's language: the worker writes the PDF in it (the beat's filing: the default)
+    language = models.CharField(
+        _("报告语言"), max_length=16, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     class Meta:
         verbose_name = _("报告")

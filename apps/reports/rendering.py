@@ -126,6 +126,6 @@ def filing_context(body: dict[str, Any], *, title: str) -> dict[str, Any]:
         # the two sources of the availability figure, for the sentence saying which one it is
         "probe_share": (sla.get("availability_probes_ok") or 0) / probes if probes else None,
         "period_label": formatting.cn_period(start, end),
-        "month_label": f"{start.year}年{start.month}月",
+        "month_label": formatting.cn_month(start),
         "generated_at": timezone.now(),
     }

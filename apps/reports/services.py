@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -58,8 +59,10 @@ def report_request(
     period_end: dt.date,
     user=None,
     enterprise: Enterprise | None = None,
+    language: str | None = None,
 ) -> Report:
-    """Create the report row and queue its generation as a tracked task."""
+    """Create the report row and queue its generation as a tracked task. The PDF is written in
+    ``language`` (default: the language active for the requester)."""
     from apps.reports.tasks import report_generate_task
     from apps.tasks.base import start_tracked
 
@@ -80,6 +83,7 @@ def report_request(
             period_end=period_end,
             enterprise=enterprise,
             created_by=user if user is not None and user.is_authenticated else None,
+            language=_report_language(language),
         )
         report.full_clean(exclude=["file"])
         report.save()
@@ -94,6 +98,14 @@ def report_request(
         report.task_run = run
         report.save(update_fields=["task_run", "updated_at"])
     return report
+
+
+def _report_language(language: str | None) -> str:
+    supported = {code for code, _name in settings.LANGUAGES}
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if language not in supported:
+        language = translation.get_supported_language_variant(language) if language else ""
+    return language if language in supported else settings.LANGUAGE_CODE
 
 
 def _title(report: Report) -> str:
@@ -136,38 +148,44 @@ def report_generate(*, report_id: int, progress: Callable[[int, str], None] | No
     progress = progress or (lambda percent, message="": None)
     with schema_context(get_public_schema_name()):
         report = Report.objects.select_related("enterprise").get(pk=report_id)
-        title = _title(report)
-        progress(10, _("正在汇总数据"))
-        if report.kind == ReportKind.MONTHLY_FILING:
-            with transaction.atomic():
-                pdf, summary = _filing_generate(report, title, progress)
-                _report_store(report, pdf, summary, progress)
-            return report
-        scope = selectors.Scope(
-            start=report.period_start,
-            end=report.period_end,
-            enterprise=report.enterprise if report.kind == ReportKind.ENTERPRISE else None,
-        )
-        data = selectors.report_data(scope)
-        progress(50, _("正在生成 PDF"))
-        context = rendering.evaluation_context(data, title=title)
-        pdf = rendering.render_pdf("reports/pdf/evaluation.html", context)
-        summary = {
-            "is_empty": data["is_empty"],
-            "enterprises_total": data["enterprises"]["total"],
-            "enterprises_active": data["enterprises"]["active"],
-            "identifiers_total": data["identifiers"]["total"],
-            "identifiers_period": data["identifiers"]["period"],
-            "resolutions": data["resolution"]["total"],
-            "coverage_share": data["coverage"]["share"],
-            "grading_share": data["grading"]["share"],
-            "availability": data["availability"]["value"],
-            "availability_basis": data["availability"]["basis"],
-            "audit_ok": data["security"]["audit_ok"],
-            "audit_checked": data["security"]["audit_checked"],
-            "audit_mode": data["security"]["audit_mode"],
-        }
-        _report_store(report, pdf, summary, progress)
+        # the worker speaks the requester's language for the whole document, not its own default
+        with translation.override(report.language or settings.LANGUAGE_CODE):
+            return _report_generate(report, progress)
+
+
+def _report_generate(report: Report, progress) -> Report:
+    title = _title(report)
+    progress(10, _("正在汇总数据"))
+    if report.kind == ReportKind.MONTHLY_FILING:
+        with transaction.atomic():
+            pdf, summary = _filing_generate(report, title, progress)
+            _report_store(report, pdf, summary, progress)
+        return report
+    scope = selectors.Scope(
+        start=report.period_start,
+        end=report.period_end,
+        enterprise=report.enterprise if report.kind == ReportKind.ENTERPRISE else None,
+    )
+    data = selectors.report_data(scope)
+    progress(50, _("正在生成 PDF"))
+    context = rendering.evaluation_context(data, title=title)
+    pdf = rendering.render_pdf("reports/pdf/evaluation.html", context)
+    summary = {
+        "is_empty": data["is_empty"],
+        "enterprises_total": data["enterprises"]["total"],
+        "enterprises_active": data["enterprises"]["active"],
+        "identifiers_total": data["identifiers"]["total"],
+        "identifiers_period": data["identifiers"]["period"],
+        "resolutions": data["resolution"]["total"],
+        "coverage_share": data["coverage"]["share"],
+        "grading_share": data["grading"]["share"],
+        "availability": data["availability"]["value"],
+        "availability_basis": data["availability"]["basis"],
+        "audit_ok": data["security"]["audit_ok"],
+        "audit_checked": data["security"]["audit_checked"],
+        "audit_mode": data["security"]["audit_mode"],
+    }
+    _report_store(report, pdf, summary, progress)
     return report
 
 

@@ -50,3 +50,50 @@ def test_durations_and_latency():
     assert f.duration_hours(5.5) == "5.5小时"
     assert f.milliseconds(12.345) == "12.3 ms"
     assert f.milliseconds(None) == "—"
+
+
+@pytest.fixture
+def english(monkeypatch):
+    """English as the report's language, with the reports' English strings (locale/en_reports*.py,
+    what the compiled catalogue will hold) in place of the catalogue."""
+    import runpy
+    from pathlib import Path
+
+    from django.utils import translation
+
+    from apps.core import pdf
+
+    locale = Path(__file__).resolve().parents[2] / "locale"
+    en = {}
+    for name in ("en_reports.py", "en_reports2.py"):
+        en.update(runpy.run_path(str(locale / name))["EN"])
+    monkeypatch.setattr(f, "_", lambda message: en.get(message, message))
+    monkeypatch.setattr(pdf, "_", lambda message: en.get(message, message))
+    with translation.override("en"):
+        yield
+
+
+def test_english_numbers_dates_and_durations(english):
+    assert f.cn_number(12345) == "12,345"
+    assert f.cn_number(2_500_000) == "2.5M"
+    assert f.cn_number(3_000_000_000) == "3B"
+    assert f.cn_date(dt.date(2026, 11, 24)) == "24 November 2026"
+    assert f.cn_month(dt.date(2026, 11, 1)) == "November 2026"
+    assert f.cn_datetime("2026-11-24T09:05:00+08:00") == "24 November 2026 09:05"
+    assert f.cn_period(dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == "1 November 2026 to 30 November 2026"
+    assert f.duration_hours(720) == "720 h (30 days)"
+
+
+def test_page_footer_follows_the_language(english):
+    from apps.core import pdf
+
+    assert pdf.page_footer_content() == '"Page " counter(page) " of " counter(pages)'
+
+
+def test_chinese_footer_and_iso_strings():
+    from apps.core import pdf
+
+    assert pdf.page_footer_content() == '"第 " counter(page) " 页 / 共 " counter(pages) " 页"'
+    assert f.cn_month(dt.date(2026, 1, 1)) == "2026年1月"
+    assert f.cn_datetime("2026-11-24T09:05:00+08:00") == "2026年11月24日 09:05"
+    assert f.cn_datetime("") == "—"

@@ -137,6 +137,28 @@ def test_enterprise_report_is_downloadable_by_its_admin_only(
     assert "企业标识报告" not in other.get("/reports/").content.decode()
 
 
+def test_an_english_speaking_admin_gets_an_english_enterprise_report(
+    demo, celery_worker, tenant_client, enterprise_a, admin_a
+):
+    client = tenant_client(enterprise_a)
+    client.cookies["django_language"] = "en"
+    client.force_login(admin_a)
+    report, pdf = _generated(client, {"period_start": START, "period_end": TODAY})
+    assert report.language == "en"  # the worker wrote it in the requester's language
+    text = pdfcheck.text(pdf)
+    assert "Enterprise identifier report" in text and "企业标识报告" not in text
+    assert "Contents" in text and "Period" in text and "Generated on" in text
+    assert "Template coverage" in text and "Identifier prefix" in text
+    assert f"{START:%Y}" in text and " to " in text  # the period, "… to …"
+    assert "88.101.ALPHA" in text and enterprise_a.name in text
+    pages = pdfcheck.page_count(pdf)
+    assert pages == report.pages >= 3
+    # the same report asked for in Chinese stays Chinese
+    client.cookies["django_language"] = "zh-hans"
+    chinese, pdf = _generated(client, {"period_start": START, "period_end": TODAY})
+    assert chinese.language == "zh-hans" and "企业标识报告" in pdfcheck.text(pdf)
+
+
 def test_monthly_filing_pdf_beside_its_json(demo, celery_worker, park_client, park_admin):
     park_client.force_login(park_admin)
     report, pdf = _generated(
