@@ -70,6 +70,10 @@ def test_the_filing_report_offers_its_json_and_is_marked_submitted_once(
     # Twice is refused with a message, and changes nothing.
     response = park_client.post(f"/reports/{report.pk}/submit/", {"upstream_response": "x"}, follow=True)
     assert "已标记为已报送" in response.content.decode()
+    # when, as a reader writes it (not a raw 2026-11-24 01:05:00.123+00:00)
+    from apps.reports.formatting import cn_datetime
+
+    assert f"该月度报备已于 {cn_datetime(filing.submitted_at)} 标记为已报送" in response.content.decode()
     filing.refresh_from_db()
     assert filing.upstream_response == "已受理 #2026-11"
     assert AuditEntry.objects.filter(action="filing.submit").count() == 1
