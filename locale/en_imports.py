@@ -165,4 +165,48 @@ EN = {
     "否": "No",
     "错误报告": "Error report",
     "原行号": "Original row",
+    # Registration rules in bulk (apps/identifiers/bulk.py)
+    "对象代码「%(code)s」与第 %(first)s 行重复（大小写不同也视为重复）": (
+        "The object code “%(code)s” duplicates row %(first)s (codes differing only in case count as duplicates)"
+    ),
+    "标识 %(h)s 已存在（大小写不同也视为重复）": (
+        "The identifier %(h)s already exists (handles differing only in case count as duplicates)"
+    ),
+    "值「%(value)s」与第 %(first)s 行重复，要求唯一": "The value “%(value)s” duplicates row %(first)s; it must be unique",
+    "值「%(value)s」已被标识 %(handle)s 使用，要求唯一": (
+        "The value “%(value)s” is already used by the identifier %(handle)s; it must be unique"
+    ),
+    # Jobs that cannot be checked or applied
+    "校验时发生意外错误，文件未导入。请重新上传；如果问题仍然存在，请联系管理员。": (
+        "An unexpected error stopped the check; nothing was imported. Upload the file again; "
+        "if the problem persists, contact the administrator."
+    ),
+    "无法读取 Excel 文件：文件已损坏。请用 Excel 打开后重新保存再上传。": (
+        "The Excel file cannot be read: it is damaged. Open it in Excel, save it again and upload it again."
+    ),
+    "导入正在进行中，请等待它完成": "The import is running; please wait for it to finish",
+    "上次导入没有完成（任务失败或中断），没有写入任何数据，可以重新导入。": (
+        "The last import did not finish (the task failed or was interrupted); nothing was written. "
+        "You can run the import again."
+    ),
+    "重新导入": "Import again",
+    "语言": "Language",
+    # Export of the identifier list
+    "导出当前筛选结果": "Export the filtered list",
+    "导出 Excel (.xlsx)": "Export Excel (.xlsx)",
+    "导出 CSV": "Export CSV",
+    "不支持的导出格式": "Unsupported export format",
+    "没有符合筛选条件的标识，未导出文件": "No identifiers match the filters; nothing was exported",
+    "%(code)s-标识导出.%(ext)s": "%(code)s-identifiers.%(ext)s",
+    "标识导出.zip": "identifiers.zip",
+    # Download names, joins
+    "%(code)s-v%(n)s-导入模板.xlsx": "%(code)s-v%(n)s-import-template.xlsx",
+    "%(name)s-错误报告.xlsx": "%(name)s-error-report.xlsx",
+    "；": "; ",
+    "、": ", ",
+    "「%(name)s」": "“%(name)s”",
+    "「%(column)s」%(message)s": "“%(column)s”: %(message)s",
+    "%(problems)s。文件未导入，请对照模板修改表头后重新上传。": (
+        "%(problems)s. The file was not imported: correct the header against the template and upload it again."
+    ),
 }

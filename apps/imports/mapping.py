@@ -86,18 +86,22 @@ def map_columns(table: Table, items: list[dict]) -> ColumnMap:
         seen[code] = index
         labels[code] = label or code
     problems = []
+
+    def listed(names: list[str]) -> str:
+        return _("、").join(_("「%(name)s」") % {"name": name} for name in names)
+
     if duplicates:
-        problems.append(
-            _("表头中这些列出现了不止一次：%(cols)s") % {"cols": "、".join(f"「{d}」" for d in duplicates)}
-        )
+        problems.append(_("表头中这些列出现了不止一次：%(cols)s") % {"cols": listed(duplicates)})
     if OBJECT_CODE not in seen:
         problems.append(_("缺少必填列「对象代码」"))
     missing = [item["name"] for item in enabled(items) if item.get("required") and item["code"] not in seen]
     if missing:
-        problems.append(_("缺少必填列：%(cols)s") % {"cols": "、".join(f"「{m}」" for m in missing)})
+        problems.append(_("缺少必填列：%(cols)s") % {"cols": listed(missing)})
     if problems:
         raise FileRefused(
-            "；".join(problems) + _("。文件未导入，请对照模板修改表头后重新上传。"), code="header"
+            _("%(problems)s。文件未导入，请对照模板修改表头后重新上传。")
+            % {"problems": _("；").join(problems)},
+            code="header",
         )
     item_columns = [(index, code) for code, index in seen.items() if code != OBJECT_CODE]
     dates = {code for _i, code in item_columns if by_code[code].get("item_type") == ItemType.DATE}

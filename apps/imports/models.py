@@ -86,6 +86,8 @@ class ImportJob(TimeStampedModel):
         **_XS,
     )
     applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    # The uploader's language: the background checks write their messages in it.
+    language = models.CharField(_("语言"), max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("导入任务")

@@ -13,10 +13,12 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.files.base import File
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.audit.services import audit_write
 from apps.core.errors import ApplicationError
@@ -51,6 +53,7 @@ def import_job_create(*, actor, enterprise, template_version, uploaded_file, sta
         original_name=name[:255],
         file_format=kind,
         file_size=uploaded_file.size,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     job.file.save(name, uploaded_file if isinstance(uploaded_file, File) else File(uploaded_file), save=False)
     job.full_clean(exclude=["file", "parsed_file"])
@@ -72,29 +75,48 @@ def import_job_start_validation(*, job: ImportJob, actor) -> ImportJob:
     return job
 
 
-def _message_without_label(message: str, label: str) -> str:
-    # validate_values names the item (「长度」应为数值); the report already names the column.
-    rest = message
-    if message.startswith("「"):
-        end = message.find("」")
-        if 0 < end < 60:
-            rest = message[end + 1 :]
-    if rest.startswith("为必填项"):
+def _message_without_label(message: str, item: dict | None, required: set[str]) -> str:
+    """The report names the column already; the value rules name the item at the start of
+    their messages (``apps.metadata.validation`` writes it as 「name」 in every language)."""
+    if message in required:
         return _("必填，不能为空")
-    return rest[1:] if rest.startswith("的") else rest
+    if item is None:
+        return message
+    label = f"「{item.get('name') or item.get('code')}」"
+    if not message.startswith(label):
+        return message
+    rest = message[len(label) :].lstrip()
+    # Chinese joins the item name to what follows with a particle (「长度」的值…); languages
+    # without one leave it untranslated, and their messages never start with it.
+    particle = pgettext("the particle after an item name that starts an error message", "的")
+    if rest.startswith(particle):
+        rest = rest[len(particle) :]
+    return rest or message
 
 
 def _error_dicts(
     result, labels: dict[str, str], items_by_code: dict[str, dict], order: dict[str, int]
 ) -> list[dict]:
+    # "「name」为必填项" as the value rules and the bulk checker word it, in the active language
+    required: set[str] = set()
+    for item in items_by_code.values():
+        name = item.get("name") or item["code"]
+        required.add(_("%(name)s为必填项") % {"name": f"「{name}」"})
+        required.add(_("「%(name)s」为必填项") % {"name": name})
     out = []
     for error in result.errors[:MAX_STORED_ERRORS]:
+        item = None
         if error.code == OBJECT_CODE:
             column = labels.get(OBJECT_CODE, _("对象代码"))
         else:
-            column = labels.get(error.code) or items_by_code.get(error.code, {}).get("name") or error.code
+            item = items_by_code.get(error.code)
+            column = labels.get(error.code) or (item or {}).get("name") or error.code
         out.append(
-            {"row": error.label, "column": column, "message": _message_without_label(error.message, column)}
+            {
+                "row": error.label,
+                "column": column,
+                "message": _message_without_label(error.message, item, required),
+            }
         )
     out.sort(key=lambda e: (e["row"], order.get(e["column"], 10**6)))
     return out

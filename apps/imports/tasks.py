@@ -6,6 +6,7 @@ from __future__ import annotations
 import psycopg
 from celery import shared_task
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from apps.imports import services
@@ -47,18 +48,23 @@ class _SideProgress:
             self.conn.close()
 
 
+def _language(job: ImportJob):
+    """Messages (errors, progress) in the language of the person who uploaded the file."""
+    return translation.override(job.language or settings.LANGUAGE_CODE)
+
+
 @shared_task(base=TrackedTask, bind=True, name="imports.validate")
 def import_validate(self, job_id: int) -> dict:
     job = ImportJob.objects.select_related("template_version__template", "enterprise").get(pk=job_id)
     progress = _SideProgress(self.run_id)
     try:
-        return services.import_job_validate(job=job, progress=progress)
+        with _language(job):
+            return services.import_job_validate(job=job, progress=progress)
     except Exception:
         # Whatever went wrong, the job must not stay 校验中 forever: it shows the failure.
-        services.import_job_refuse(
-            job=job,
-            message=_("校验时发生意外错误，文件未导入。请重新上传；如果问题仍然存在，请联系管理员。"),
-        )
+        with _language(job):
+            message = _("校验时发生意外错误，文件未导入。请重新上传；如果问题仍然存在，请联系管理员。")
+        services.import_job_refuse(job=job, message=message)
         raise
     finally:
         progress.close()
@@ -69,13 +75,16 @@ def import_apply(self, job_id: int) -> dict:
     job = ImportJob.objects.get(pk=job_id)
     progress = _SideProgress(self.run_id)
     try:
-        return services.import_job_apply(job=job, progress=progress)
+        with _language(job):
+            return services.import_job_apply(job=job, progress=progress)
     except Exception:
         # The transaction rolled back: nothing was written. Say so on the job.
         from apps.imports.choices import ImportState
 
+        with _language(job):
+            message = _("导入失败，未写入任何数据")
         ImportJob.objects.filter(pk=job_id, state=ImportState.APPLYING).update(
-            state=ImportState.FAILED, message=_("导入失败，未写入任何数据")
+            state=ImportState.FAILED, message=message
         )
         raise
     finally:

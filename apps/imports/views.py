@@ -107,7 +107,8 @@ def template_download(request, pk: int):
     template_workbook(
         items=effective_items(version), template_label=f"{template.name} v{version.number}", out=buffer
     )
-    return _attachment(buffer.getvalue(), f"{template.code}-v{version.number}-导入模板.xlsx", XLSX)
+    name = _("%(code)s-v%(n)s-导入模板.xlsx") % {"code": template.code, "n": version.number}
+    return _attachment(buffer.getvalue(), name, XLSX)
 
 
 @importer(write=False)
@@ -147,8 +148,8 @@ def error_report(request, pk: int):
         raise Http404
     buffer = io.BytesIO()
     services.import_job_error_report(job=job, out=buffer)
-    name = job.original_name.rsplit(".", 1)[0]
-    return _attachment(buffer.getvalue(), f"{name}-错误报告.xlsx", XLSX)
+    name = _("%(name)s-错误报告.xlsx") % {"name": job.original_name.rsplit(".", 1)[0]}
+    return _attachment(buffer.getvalue(), name, XLSX)
 
 
 # The identifier list's filters (apps.identifiers.selectors.identifier_list): its export

@@ -132,10 +132,10 @@ def _constraint_text(item: dict) -> str:
     if c.get("pattern"):
         parts.append(_("格式：%(h)s") % {"h": c.get("pattern_hint") or c["pattern"]})
     if item.get("item_type") == ItemType.ENUM:
-        parts.append(_("可选：%(c)s") % {"c": "、".join(enum_choices(item))})
+        parts.append(_("可选：%(c)s") % {"c": _("、").join(enum_choices(item))})
     if item.get("item_type") == ItemType.REFERENCE:
         parts.append(_("填写已存在的标识，例如 88.101.ABC/B001"))
-    return "；".join(parts)
+    return _("；").join(parts)
 
 
 def _example_value(item: dict, row: int = 1) -> Any:
@@ -265,7 +265,7 @@ def _instructions(wb: Workbook, template_label: str, columns: list[ColumnSpec]) 
             kind = str(ItemType(item.get("item_type", "string")).label)
         except ValueError:
             kind = item.get("item_type", "")
-        note = "；".join(x for x in (item.get("help_text"), _constraint_text(item)) if x)
+        note = _("；").join(x for x in (item.get("help_text"), _constraint_text(item)) if x)
         ws.append(
             [
                 item["name"],
@@ -376,7 +376,10 @@ def error_report_workbook(
                 cell.font = ERROR_FONT
                 old = cell.comment.text + "\n" if cell.comment else ""
                 cell.comment = Comment(old + error["message"], "Park Portal", width=240, height=80)
-        out_cells[-1].value = "；".join(f"「{e['column']}」{e['message']}" for e in row_errors)
+        out_cells[-1].value = _("；").join(
+            _("「%(column)s」%(message)s") % {"column": e["column"], "message": e["message"]}
+            for e in row_errors
+        )
         out_cells[-1].font = ERROR_FONT
         ws.append(out_cells)
     for error in general:

@@ -91,6 +91,26 @@ def test_a_dry_run_that_fails_on_the_worker_leaves_the_job_invalid_not_checking(
             services.import_job_confirm(job=job, actor=None, start=False)
 
 
+def test_the_worker_reports_errors_in_the_uploaders_language(celery_worker, road_version, operator):
+    from django.utils import translation
+
+    rows = [files.ROAD_HEADER, ["DUP", "路1", "支路", "abc", None], ["DUP", "路2", "支路", 2, None]]
+    with translation.override("en"):
+        job = services.import_job_create(
+            actor=None,
+            enterprise=operator,
+            template_version=road_version,
+            uploaded_file=upload("roads.csv", files.csv_bytes(rows)),
+        )
+    assert job.language == "en"
+    wait_for(lambda: ImportJob.objects.get(pk=job.pk).state == ImportState.INVALID)
+    job.refresh_from_db()
+    assert [(e["row"], e["message"]) for e in job.errors] == [
+        (2, "must be a number with at most 1 decimal places"),
+        (3, "The object code “DUP” duplicates row 2"),
+    ]
+
+
 @pytest.fixture
 def pausing_worker(django_db_blocker, park_schemas):
     """A worker of our own that pauses 60 s inside the apply transaction, to be killed."""
