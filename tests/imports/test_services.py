@@ -175,7 +175,9 @@ def test_full_width_digits_spaces_and_stray_whitespace(road_version, operator):
 def test_empty_trailing_rows_and_columns_are_ignored(road_version, operator):
     def build(ws):
         ws["Z40"].value = "   "  # a formatted-looking blank far away
-        ws["H1"].value = None
+        ws["G1"].value = ""  # header cells written but blank: a column someone cleared
+        ws["H1"].value = " "
+        ws["I1"].value = "\u3000"
         for r in range(5, 30):
             ws.cell(row=r, column=2).value = ""
 
