@@ -137,4 +137,7 @@ EN = {
     "前缀对账": "Reconciling a prefix",
     "前缀对账明细": "Reconciling a prefix's identifiers",
     "上级节点未返回该条结果": "The upstream node returned no result for this entry",
+    "%(field)s 取值无效：%(value)s（可选：%(allowed)s）": "%(field)s has an invalid value: %(value)s (allowed: %(allowed)s)",
+    "entBasicInfo.%(field)s 应为附件上传返回的编号": "entBasicInfo.%(field)s must be the number returned by the attachment upload",
+    "entRegisterManageInfo.entInfoSyses 缺少系统部署类型 %(type)s": "entRegisterManageInfo.entInfoSyses lacks system deployment type %(type)s",
 }

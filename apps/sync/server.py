@@ -669,6 +669,65 @@ def prefix_page_view(request):
 
 
 # ---------------------------------------------------------------- enterprise application
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def ent_apply_problem(body: dict) -> str:
+    """The first way ``body`` breaks the documented application (openApi/v5/ent.md), naming
+    the field; empty when it follows it."""
+    from django.utils.translation import gettext as _
+
+    def missing(path: str) -> str:
+        return _("缺少必要的请求参数: %(field)s") % {"field": path}
+
+    for section, fields in snms.ENT_APPLY_REQUIRED.items():
+        part = body.get(section)
+        if not isinstance(part, dict):
+            return missing(section)
+        for field in fields:
+            if _blank(part.get(field)):
+                return missing(f"{section}.{field}")
+    for path, allowed in snms.ENT_APPLY_ENUMS.items():
+        section, field = path.split(".")
+        if str(body[section][field]) not in allowed:
+            return _("%(field)s 取值无效：%(value)s（可选：%(allowed)s）") % {
+                "field": path,
+                "value": body[section][field],
+                "allowed": "、".join(sorted(allowed)),
+            }
+    for field in ("orgCrtImgRid", "legalCrtBackImgRid", "legalCrtFrontImgRid"):
+        if not str(body["entBasicInfo"][field]).isdigit():
+            return _("entBasicInfo.%(field)s 应为附件上传返回的编号") % {"field": field}
+    systems = body["entRegisterManageInfo"]["entInfoSyses"]
+    if not isinstance(systems, list):
+        return missing("entRegisterManageInfo.entInfoSyses")
+    seen = set()
+    for i, system in enumerate(systems):
+        path = f"entRegisterManageInfo.entInfoSyses[{i}]"
+        if not isinstance(system, dict):
+            return missing(path)
+        for field in ("sysType", "deployMode"):
+            if _blank(system.get(field)):
+                return missing(f"{path}.{field}")
+        mode = str(system["deployMode"])
+        if mode not in ("1", "2"):
+            return _("%(field)s 取值无效：%(value)s（可选：%(allowed)s）") % {
+                "field": f"{path}.deployMode",
+                "value": system["deployMode"],
+                "allowed": "1、2",
+            }
+        needed = snms.ENT_DEPLOY_LOCAL_REQUIRED if mode == "1" else snms.ENT_DEPLOY_CLOUD_REQUIRED
+        for field in needed:
+            if _blank(system.get(field)):
+                return missing(f"{path}.{field}")
+        seen.add(str(system["sysType"]))
+    for sys_type in snms.ENT_SYS_TYPES_REQUIRED:
+        if str(sys_type) not in seen:
+            return _("entRegisterManageInfo.entInfoSyses 缺少系统部署类型 %(type)s") % {"type": sys_type}
+    return ""
+
+
 @snms_view(("POST",))
 def ent_apply_view(request):
     from apps.tenants.services import enterprise_apply
@@ -679,6 +738,9 @@ def ent_apply_view(request):
         return fail("缺少必要的请求参数: entBasicInfo")
     if not _can_write_park(request.user):
         return reply(snms.STATUS_FORBIDDEN, "只有管理员角色能调用该接口")
+    problem = ent_apply_problem(body)
+    if problem:
+        return fail(problem)
     ent_prefix = str(info.get("entPrefix") or "")
     if not ent_prefix or "." not in ent_prefix:
         return fail("缺少必要的请求参数: entBasicInfo.entPrefix")

@@ -673,11 +673,22 @@ def sync_kick() -> None:
 
 
 # ---------------------------------------------------------------- prefixes
-def _application_body(prefix: Prefix) -> dict:
+def _division_of(credit_code: str) -> tuple[str, str]:
+    """Province and city (GB/T 2260) of a unified social credit code: characters 3–8 are the
+    registering authority's division code (91320594… → 320000, 320500)."""
+    division = (credit_code or "")[2:8]
+    if len(division) == 6 and division.isdigit():
+        return division[:2] + "0000", division[:4] + "00"
+    return "", ""
+
+
+def _application_body(prefix: Prefix, kyc: dict | None = None) -> dict:
     """``/snms/api/v3/ent/apply`` body from what the park holds. The upstream account named in
     sysUser gets a random password (sha256, as documented): the enterprise never logs in there
-    through us. KYC fields the park does not keep (licence images, legal representative) are
-    left out; a third-party node that insists on them answers -2 and the row shows its message."""
+    through us. The documented KYC fields the park's enterprise record does not keep (单位性质,
+    the legal representative, the contact's ID, the licence images uploaded beforehand) come in
+    ``kyc`` (entBasicInfo field names); without them a node following the documentation answers
+    -2 naming the first missing field, and the sync page shows it."""
     import hashlib
     import secrets
 
@@ -702,6 +713,10 @@ def _application_body(prefix: Prefix) -> dict:
             "contactPhone": enterprise.contact_phone,
             "contactEmail": enterprise.contact_email,
             "entPrefix": prefix.prefix,
+            **dict(
+                zip(("orgAddrProvince", "orgAddrCity"), _division_of(enterprise.credit_code), strict=True)
+            ),
+            **{key: value for key, value in (kyc or {}).items() if value not in (None, "")},
         },
         "entRegisterManageInfo": {
             # 1 标识注册系统 2 标识注册数据 3 注册数据备份 4 解析服务器: hosted by the park node (云部署)
@@ -719,11 +734,14 @@ def _park_name() -> str:
     return park.name if park else ""
 
 
-def prefix_sync_enqueue(prefix: Prefix) -> OutboxEntry:
-    """An approved prefix is applied for at the upstream (called by enterprise approval)."""
+def prefix_sync_enqueue(prefix: Prefix, *, kyc: dict | None = None) -> OutboxEntry:
+    """An approved prefix is applied for at the upstream (called by enterprise approval);
+    ``kyc``: documented entBasicInfo fields the enterprise record does not hold."""
     with schema_context(get_public_schema_name()), transaction.atomic():
         entry = OutboxEntry.objects.create(
-            operation=OutboxOperation.PREFIX_APPLY, handle=prefix.prefix, payload=_application_body(prefix)
+            operation=OutboxOperation.PREFIX_APPLY,
+            handle=prefix.prefix,
+            payload=_application_body(prefix, kyc),
         )
         Prefix.objects.filter(pk=prefix.pk).update(upstream_status=UpstreamStatus.PENDING)
         transaction.on_commit(sync_kick)

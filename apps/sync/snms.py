@@ -122,6 +122,48 @@ EXISTS_MARKERS = ("已存在", "already exist")
 NOT_FOUND_MARKERS = ("不存在", "没有找到", "not found", "not exist")
 
 
+# Enterprise application (openApi/v5/ent.md): the fields marked 必填, by object.
+ENT_APPLY_REQUIRED = {
+    "sysUser": ("userName", "password", "email", "mobile"),
+    "entBasicInfo": (
+        "orgName",
+        "orgNature",
+        "orgAddr",
+        "orgAddrProvince",
+        "orgAddrCity",
+        "orgCrtType",
+        "orgCrtCode",
+        "orgCrtImgRid",
+        "industryCategory",
+        "industrySpecific",
+        "contactName",
+        "contactCrtType",
+        "contactCrtNo",
+        "contactEmail",
+        "contactPhone",
+        "legalName",
+        "legalCrtType",
+        "legalCrtNo",
+        "legalCrtBackImgRid",
+        "legalCrtFrontImgRid",
+        "entPrefix",
+    ),
+    "entRegisterManageInfo": ("entInfoSyses", "servSysBuildType", "servSysOperType"),
+}
+ENT_APPLY_ENUMS = {
+    "entBasicInfo.orgNature": {"1", "2", "3", "4", "5"},  # 国有控股 民营控股 外商控股 事业单位 民营非盈利组织
+    "entBasicInfo.orgCrtType": {"1", "2"},  # 统一社会信用代码 / 其他
+    "entBasicInfo.contactCrtType": {"1", "2", "3"},  # 身份证 护照 其他
+    "entRegisterManageInfo.servSysBuildType": {"1", "2"},  # 自营 委托
+    "entRegisterManageInfo.servSysOperType": {"1", "2"},
+}
+# entInfoSyses: 1 标识注册系统 2 标识注册数据 3 注册数据备份 4 解析服务器 (required), 5 标识服务系统备份;
+# deployMode 1 本地化部署 (province, city, county and address required) / 2 云部署 (name required).
+ENT_SYS_TYPES_REQUIRED = (1, 2, 3, 4)
+ENT_DEPLOY_LOCAL_REQUIRED = ("deployAddrProvince", "deployAddrCity", "deployAddrCounty", "deployAddr")
+ENT_DEPLOY_CLOUD_REQUIRED = ("name",)
+
+
 def envelope(status: int, message: str, data: Any = None) -> dict:
     return {"status": status, "message": message, "data": data}
 

@@ -47,20 +47,18 @@ def run(node, api_user: str, api_password: str) -> int:
     from apps.sync.client import SnmsClient
     from apps.sync.models import OutboxEntry, OutboxStatus, PushedTemplate, UpstreamLink
     from apps.sync.services import sync_drain
+    from tests.sync.applications import documented_application
 
     client = SnmsClient(base_url=node.url, username=api_user, password=api_password, timeout=120)
     client.enterprise_apply(
-        {
-            "entBasicInfo": {
-                "orgName": "基准测试科技有限公司",
-                "orgCrtType": 1,
-                "orgCrtCode": "91320594MA1R7Y3F08",
-                "contactName": "张三",
-                "contactPhone": "13800000000",
-                "contactEmail": "bench@example.com",
-                "entPrefix": PREFIX,
-            }
-        }
+        documented_application(
+            name="基准测试科技有限公司",
+            credit_code="91320594MA1R7Y3F08",
+            prefix=PREFIX,
+            contact_name="张三",
+            contact_phone="13800000000",
+            contact_email="bench@example.com",
+        )
     )
     node.approve_applications()
     items = [

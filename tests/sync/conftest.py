@@ -116,23 +116,21 @@ def upstream_prefixes(second_node, park_schemas, django_db_blocker):
     so the park's 88.101.ALPHA / 88.101.BETA identifiers can be synced to it."""
     from apps.sync.client import SnmsClient
     from tests import factories
+    from tests.sync.applications import documented_application
 
     client = SnmsClient(base_url=second_node.url, username=API_USER, password=API_PASSWORD)
     with django_db_blocker.unblock():
         for key in ("alpha", "beta"):
             enterprise = factories.ensure_enterprise(key)
             client.enterprise_apply(
-                {
-                    "entBasicInfo": {
-                        "orgName": enterprise.name,
-                        "orgCrtType": 1,
-                        "orgCrtCode": enterprise.credit_code,
-                        "contactName": enterprise.contact_name,
-                        "contactPhone": enterprise.contact_phone,
-                        "contactEmail": enterprise.contact_email,
-                        "entPrefix": f"88.101.{enterprise.code}",
-                    }
-                }
+                documented_application(
+                    name=enterprise.name,
+                    credit_code=enterprise.credit_code,
+                    prefix=f"88.101.{enterprise.code}",
+                    contact_name=enterprise.contact_name,
+                    contact_phone=enterprise.contact_phone,
+                    contact_email=enterprise.contact_email,
+                )
             )
     second_node.approve_applications()
     return {"alpha": "88.101.ALPHA", "beta": "88.101.BETA"}

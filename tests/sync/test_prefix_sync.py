@@ -9,6 +9,7 @@ from apps.identifiers.models import Prefix
 from apps.sync.models import OutboxEntry, OutboxOperation, OutboxStatus
 from apps.sync.services import prefix_status_refresh, prefix_sync_enqueue, sync_drain
 from tests import factories
+from tests.sync.applications import KYC
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def test_prefix_applied_upstream_reviewed_and_shown_to_park_and_enterprise(
     gamma = factories.ensure_enterprise("gamma")
     prefix = Prefix.objects.create(prefix="88.101.GAMMA", enterprise=gamma, status=PrefixStatus.ACTIVE)
 
-    prefix_sync_enqueue(prefix)
+    prefix_sync_enqueue(prefix, kyc=KYC)
 
     entry = OutboxEntry.objects.get(operation=OutboxOperation.PREFIX_APPLY, handle="88.101.GAMMA")
     prefix.refresh_from_db()

@@ -289,3 +289,63 @@ def test_the_applying_account_becomes_an_audited_member_upstream(up, upstream_pr
         [API_USER],
     )
     assert tokens[0][0] >= 1  # issued by the service, only the hash kept
+
+
+def test_an_enterprise_application_names_the_first_missing_documented_field(client, up):
+    from tests.sync.applications import documented_application
+
+    body = documented_application(
+        name="缺字段科技有限公司",
+        credit_code="91320594MA1R7Y3F99",
+        prefix="88.101.MISSING",
+        contact_name="李四",
+        contact_phone="13900000000",
+        contact_email="li@example.com",
+    )
+    cases = [
+        ({k: v for k, v in body.items() if k != "sysUser"}, "sysUser"),
+        (dict(body, entBasicInfo=dict(body["entBasicInfo"], legalName="")), "entBasicInfo.legalName"),
+        (dict(body, entBasicInfo=dict(body["entBasicInfo"], orgNature=9)), "entBasicInfo.orgNature"),
+        (
+            dict(
+                body,
+                entRegisterManageInfo=dict(
+                    body["entRegisterManageInfo"], entInfoSyses=[{"sysType": 1, "deployMode": 1}]
+                ),
+            ),
+            "entInfoSyses[0].deployAddrProvince",
+        ),
+        (
+            dict(
+                body,
+                entRegisterManageInfo=dict(
+                    body["entRegisterManageInfo"],
+                    entInfoSyses=body["entRegisterManageInfo"]["entInfoSyses"][:3],
+                ),
+            ),
+            "系统部署类型 4",
+        ),
+    ]
+    for bad, field in cases:
+        with pytest.raises(BusinessError, match=field.replace("[", r"\[").replace("]", r"\]")):
+            client.enterprise_apply(bad)
+    assert up.sql("SELECT count(*) FROM tenants_enterprise WHERE lower(code) = 'missing'") == [(0,)]
+
+
+def test_the_park_sends_every_documented_field_it_is_given(park, enterprise_a):
+    from apps.identifiers.models import Prefix
+    from apps.sync.server import ent_apply_problem
+    from apps.sync.services import _application_body
+    from tests.sync import registry
+    from tests.sync.applications import KYC
+
+    prefix = registry.park_prefix(enterprise_a)
+    assert ent_apply_problem(_application_body(Prefix.objects.get(pk=prefix.pk), KYC)) == ""
+    body = _application_body(prefix)
+    assert body["sysUser"]["userName"] and len(body["sysUser"]["password"]) == 64
+    assert (body["entBasicInfo"]["orgAddrProvince"], body["entBasicInfo"]["orgAddrCity"]) == (
+        "320000",
+        "320500",
+    )
+    # Without the KYC the park does not hold, the documented check names what is missing.
+    assert ent_apply_problem(body) == "缺少必要的请求参数: entBasicInfo.orgNature"
