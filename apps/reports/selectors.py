@@ -225,6 +225,17 @@ _FILLED_SQL = (
 )
 
 
+# The same for the registry's values, as one jsonpath over a row: item entries (index from the
+# first item index on) holding a non-empty string, a number, a boolean, an object or a non-empty list.
+_FILLED_ITEMS_PATH = (
+    "$[*] ? (@.index >= %d && ("
+    '@.data.value.type() == "string" && @.data.value != ""'
+    ' || @.data.value.type() == "number" || @.data.value.type() == "boolean"'
+    ' || @.data.value.type() == "object"'
+    ' || @.data.value.type() == "array" && @.data.value.size() > 0))'
+)
+
+
 def _grade_rows(counts: dict[str, int]) -> list[dict[str, Any]]:
     total = sum(counts.values())
     return [
@@ -301,32 +312,34 @@ def _stored_values_by_grade(scope: Scope) -> dict[str, int]:
             for enterprise in enterprises.only("pk", "schema_name")
             if data_schema_name(enterprise) in with_table
         ]
+        # the registry's item values counted per row by one jsonpath (no row per value: this
+        # scans every active identifier)
         parts = [
-            f"""SELECT '1' AS grade FROM {identifier_table} i
-                CROSS JOIN LATERAL jsonb_array_elements(
-                    CASE WHEN jsonb_typeof(i.values) = 'array' THEN i.values ELSE '[]'::jsonb END
-                ) v
-                WHERE {active} AND {_FILLED_SQL.format(v="v")}
-                AND jsonb_typeof(v->'index') = 'number' AND (v->>'index')::numeric >= {int(FIRST_ITEM_INDEX)}"""
+            f"""SELECT '1' AS grade,
+                    coalesce(sum(jsonb_array_length(jsonb_path_query_array(i.values, %s::jsonpath))), 0) AS n
+                FROM {identifier_table} i WHERE {active}"""
             + (" AND i.enterprise_id = %s" if scope.enterprise is not None else "")
         ]
-        params: list[Any] = [*active_params]
+        params: list[Any] = [_FILLED_ITEMS_PATH % int(FIRST_ITEM_INDEX), *active_params]
         if scope.enterprise is not None:
             params.append(scope.enterprise.pk)
         for pk, schema in schemas:
             parts.append(
-                f"""SELECT coalesce(v->>'grade', '') FROM "{schema}"."{RestrictedValues._meta.db_table}" r
+                f"""SELECT coalesce(v->>'grade', ''), count(*)
+                FROM "{schema}"."{RestrictedValues._meta.db_table}" r
                 JOIN {identifier_table} i ON i.id = r.identifier_id AND i.enterprise_id = %s
                 CROSS JOIN LATERAL jsonb_array_elements(
                     CASE WHEN jsonb_typeof(r.values) = 'array' THEN r.values ELSE '[]'::jsonb END
                 ) v
-                WHERE {active} AND {_FILLED_SQL.format(v="v")}"""
+                WHERE {active} AND {_FILLED_SQL.format(v="v")}
+                GROUP BY 1"""
             )
             params += [pk, *active_params]
         cursor.execute(
-            f"SELECT grade, count(*) FROM ({' UNION ALL '.join(parts)}) values_by_grade GROUP BY 1", params
+            f"SELECT grade, sum(n) FROM ({' UNION ALL '.join(parts)}) values_by_grade(grade, n) GROUP BY 1",
+            params,
         )
-        return {grade: count for grade, count in cursor.fetchall()}
+        return {grade: int(count) for grade, count in cursor.fetchall() if count}
 
 
 def grading_coverage(scope: Scope) -> dict[str, Any]:
