@@ -349,3 +349,32 @@ def test_the_park_sends_every_documented_field_it_is_given(park, enterprise_a):
     )
     # Without the KYC the park does not hold, the documented check names what is missing.
     assert ent_apply_problem(body) == "缺少必要的请求参数: entBasicInfo.orgNature"
+
+
+def test_the_server_refuses_a_batch_of_more_than_2000_as_a_whole(client, up):
+    """Posted directly (our client stops such a batch before sending it)."""
+    import uuid
+
+    _tool_template(client)
+    token = client.login()
+    tag = uuid.uuid4().hex[:6]
+    headers = {"Authorization": f"Bearer {token}"}
+    for method, path in (
+        ("POST", "/identityv2/data/batchCreate"),
+        ("PUT", "/identityv2/data/batchUpdate"),
+    ):
+        items = [_body(f"88.101.ALPHA/over{tag}{n}", "批") for n in range(2001)]
+        reply = requests.request(method, f"{up.url}{path}", json=items, headers=headers, timeout=60)
+        assert reply.json() == {"status": -2, "message": "批量操作最大支持2000条", "data": None}
+    reply = requests.delete(
+        f"{up.url}/identityv2/data/batchDelete",
+        json=[f"88.101.ALPHA/over{tag}{n}" for n in range(2001)],
+        headers=headers,
+        timeout=60,
+    )
+    assert reply.json()["status"] == -2 and "2000" in reply.json()["message"]
+    assert up.identifier_counts(f"88.101.ALPHA/over{tag}%") == {}  # nothing of it was written
+    # 2000 is still one batch.
+    items = [_body(f"88.101.ALPHA/max{tag}{n}", "批") for n in range(2000)]
+    reply = requests.post(f"{up.url}/identityv2/data/batchCreate", json=items, headers=headers, timeout=300)
+    assert reply.json()["status"] == 1 and len(reply.json()["data"]) == 2000
