@@ -104,7 +104,10 @@ def _report_language(language: str | None) -> str:
     supported = {code for code, _name in settings.LANGUAGES}
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     if language not in supported:
-        language = translation.get_supported_language_variant(language) if language else ""
+        try:
+            language = translation.get_supported_language_variant(language)
+        except LookupError:
+            language = settings.LANGUAGE_CODE
     return language if language in supported else settings.LANGUAGE_CODE
 
 
