@@ -354,10 +354,9 @@ def test_later_rows_of_a_handle_wait_behind_its_failed_row_and_retry_sends_the_c
 def test_a_template_the_upstream_refuses_fails_only_its_rows(
     link, up, upstream_prefixes, enterprise_a, admin_a
 ):
-    from tests import factories
-
     from apps.identifiers.choices import PrefixStatus, UpstreamStatus
     from apps.identifiers.models import Prefix
+    from tests import factories
 
     gamma = factories.ensure_enterprise("gamma")
     # Its first prefix (the one it registers under) is active here but unknown upstream.
@@ -379,3 +378,54 @@ def test_a_template_the_upstream_refuses_fails_only_its_rows(
         row = OutboxEntry.objects.get(handle=ident.handle)
         assert row.status == OutboxStatus.FAILED and "前缀" in row.last_error
     _assert_same_upstream(up, ours)
+
+
+class _PlainNode:
+    """The second node as a plain SNMS node: no reconciliation extension; detail reads counted."""
+
+    def __init__(self, adapter):
+        self.adapter, self.details = adapter, 0
+
+    def prefix_digest(self, prefix):
+        return None
+
+    def identifier_detail(self, handle):
+        self.details += 1
+        return self.adapter.identifier_detail(handle)
+
+    def __getattr__(self, name):
+        return getattr(self.adapter, name)
+
+
+@pytest.mark.django_db
+def test_reconciliation_with_a_plain_node_samples_first(
+    link, up, upstream_prefixes, enterprise_b, admin_b, settings, monkeypatch
+):
+    from apps.sync import services
+    from apps.sync.adapters import adapter_for
+
+    idents = registry.register_many(enterprise_b, admin_b, range(6))
+    assert sync_drain()["sent"] == 6
+    plain = _PlainNode(adapter_for(link))
+    monkeypatch.setattr(services, "adapter_for", lambda _link: plain)
+    settings.SYNC_RECONCILE_SAMPLE = 2
+    local = Identifier.objects.filter(prefix=idents[0].prefix, status="active").count()
+
+    report = sync_reconcile()
+
+    assert report["sampled"] == 2 and report["resent_create"] == 0
+    assert plain.details == 2  # not one GET per identifier
+    # A lost write is found by a full pass (sample covering the prefix).
+    lost = registry.register(enterprise_b, admin_b, 7)
+    OutboxEntry.objects.filter(handle=lost.handle).update(status=OutboxStatus.SENT)
+    settings.SYNC_RECONCILE_SAMPLE = 0
+    plain.details = 0
+    report = sync_reconcile()
+    assert report["resent_create"] == 1 and plain.details == local + 1
+
+
+def test_reconciliation_runs_daily():
+    from apps.sync.schedule import BEAT_SCHEDULE
+
+    schedule = BEAT_SCHEDULE["sync-reconcile"]["schedule"]
+    assert schedule.hour == {3} and schedule.minute == {17}
