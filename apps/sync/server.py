@@ -442,12 +442,14 @@ def _write_one(user, body, *, create: bool) -> JsonResponse:
     return fail(result["msg"])
 
 
-def delete_one(user, handle, cache: dict | None = None) -> str:
+def delete_one(user, handle, cache: dict | None = None, *, not_found: str = snms.MSG_NOT_FOUND) -> str:
+    """Withdraw one identifier. The documentation words a missing handle differently for the
+    single DELETE ("没有找到标识") and per item of batchDelete ("标识不存在")."""
     prefix_value, _suffix = _split_handle(handle)
     _prefix_for(user, prefix_value, write=True, cache=cache)
     ident = _find(handle)
     if ident is None or ident.status != IdentifierStatus.ACTIVE:
-        raise ApplicationError(snms.MSG_NOT_FOUND, code="not_found")
+        raise ApplicationError(not_found, code="not_found")
     from apps.identifiers.services import identifier_withdraw
 
     identifier_withdraw(actor=user, identifier=ident, reason="SNMS")
@@ -477,7 +479,11 @@ def data_view(request):
         return detail(request)
     body = request.snms_body
     if request.method == "DELETE":
-        delete_one(request.user, (body or {}).get("handle") if isinstance(body, dict) else None)
+        delete_one(
+            request.user,
+            (body or {}).get("handle") if isinstance(body, dict) else None,
+            not_found=snms.MSG_NOT_FOUND_SINGLE,
+        )
         return ok(True)
     return _write_one(request.user, body, create=request.method == "POST")
 
