@@ -134,8 +134,10 @@ def test_drainer_killed_mid_batch_then_resent_nothing_lost_or_doubled(
     }
     from apps.tenants.choices import NodeMode
     from apps.tenants.models import Park
+    from tests import factories
 
     with django_db_blocker.unblock():
+        factories.ensure_test_park()  # an earlier transactional test may have flushed it
         mode_before = Park.objects.values_list("node_mode", flat=True).first()
         Park.objects.update(node_mode=NodeMode.ENTERPRISE)  # committed: the drainer process reads it
         UpstreamLink.objects.all().delete()
