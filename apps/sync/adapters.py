@@ -189,10 +189,10 @@ def link_configured(link=None) -> bool:
     from apps.tenants.choices import NodeMode
 
     link = link if link is not None else link_current()
-    if not link.enabled or not upstream_exists():
+    if not link.enabled:
         return False
     if node_mode() == NodeMode.SECONDARY:
-        return True
+        return bool(national_adapter_path())
     return bool(link_endpoint(link).url)
 
 

@@ -500,6 +500,8 @@ def sync_drain(*, max_batches: int | None = None, ignore_backoff: bool = False) 
             if not upstream_exists():
                 return {"skipped": "no-upstream", "set_aside": _set_aside_without_upstream()}
             return {"skipped": "no-upstream"}
+        # Rows set aside while there was no upstream go now that there is one, in id order.
+        OutboxEntry.objects.filter(status=OutboxStatus.NO_UPSTREAM).update(status=OutboxStatus.PENDING)
         if link.stopped_reason:
             return {"skipped": "stopped", "reason": link.stopped_reason}
         now = timezone.now()

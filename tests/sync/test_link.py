@@ -156,3 +156,17 @@ def test_secondary_node_with_a_national_adapter_syncs_through_it(
 
     assert result["sent"] >= 1 and not result["error"]
     assert up.identifier_counts(ident.handle) == {ident.handle: 1}
+
+
+def test_rows_set_aside_without_an_upstream_go_once_there_is_one(
+    no_upstream_settings, up, upstream_prefixes, enterprise_a, admin_a
+):
+    UpstreamLink.objects.create(url=up.url, username=API_USER, password=API_PASSWORD)
+    ident = registry.register(enterprise_a, admin_a, 3)
+    assert sync_drain()["set_aside"] >= 1
+    assert OutboxEntry.objects.get(handle=ident.handle).status == OutboxStatus.NO_UPSTREAM
+
+    no_upstream_settings.SYNC_NATIONAL_ADAPTER = "tests.sync.test_link.snms_national"
+    assert sync_drain()["sent"] >= 1
+    assert OutboxEntry.objects.get(handle=ident.handle).status == OutboxStatus.SENT
+    assert up.identifier_counts(ident.handle) == {ident.handle: 1}
