@@ -4,15 +4,9 @@ from django.conf import settings
 from django.utils import translation
 
 from apps.core import request_context
+from apps.core.clients import client_ip
 
 LANGUAGE_COOKIE = "django_language"
-
-
-def client_ip(request) -> str | None:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
 
 
 class RequestContextMiddleware:

@@ -6,7 +6,6 @@ process's memory (no Redis round trip, no database query). Views only format the
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import time
@@ -16,6 +15,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.clients import client_address
 from apps.resolution import counters, selectors
 
 logger = logging.getLogger(__name__)
@@ -77,51 +77,10 @@ def split_handle(raw: str) -> tuple[str, str] | None:
     return prefix, suffix
 
 
-_trusted_cache: tuple[tuple[str, ...], frozenset[str], tuple] = ((), frozenset(), ())
-
-
-def _trusted_proxies() -> tuple[frozenset[str], tuple]:
-    """``TRUSTED_PROXIES`` as (exact addresses, networks), parsed once per distinct setting."""
-    global _trusted_cache
-    configured = tuple(settings.TRUSTED_PROXIES)
-    if _trusted_cache[0] != configured:
-        exact, networks = set(), []
-        for entry in configured:
-            if "/" in entry:
-                networks.append(ipaddress.ip_network(entry, strict=False))
-            else:
-                exact.add(entry)
-        _trusted_cache = (configured, frozenset(exact), tuple(networks))
-    return _trusted_cache[1], _trusted_cache[2]
-
-
-def _is_trusted(address: str, exact: frozenset[str], networks: tuple) -> bool:
-    if address in exact:
-        return True
-    if not networks:
-        return False
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in net for net in networks)
-
-
 def client_id(request) -> str:
-    """The rate-limit bucket: REMOTE_ADDR, or, when that is one of our own reverse proxies
-    (``TRUSTED_PROXIES``; gunicorn behind nginx sees 127.0.0.1 for everyone), the right-most
-    X-Forwarded-For entry that is not a trusted proxy. Entries left of it were written by the
-    client and are ignored: a client must not pick its own bucket."""
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
-    exact, networks = _trusted_proxies()
-    if not _is_trusted(remote, exact, networks):
-        return remote
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    hops = [hop for hop in hops if hop]
-    for hop in reversed(hops):
-        if not _is_trusted(hop, exact, networks):
-            return hop
-    return hops[0] if hops else remote
+    """The rate-limit bucket: the client's address as our own reverse proxies report it
+    (``apps.core.clients.client_address``)."""
+    return client_address(request) or "unknown"
 
 
 def error(code: int, handle: str, message: str) -> Outcome:
