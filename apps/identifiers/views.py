@@ -284,7 +284,11 @@ def labels_view(request):
     if not selection:
         messages.error(request, _("请先选择要打印标签的标识"))
         return redirect("identifiers:list")
-    pdf = carriers.labels_pdf(selection, title=_("标识标签"))
+    try:
+        pdf = carriers.labels_pdf(selection, title=_("标识标签"))
+    except ApplicationError as exc:  # e.g. no CJK font installed: say so instead of a 500
+        messages.error(request, exc.message)
+        return redirect("identifiers:list")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="labels.pdf"'
     return response
