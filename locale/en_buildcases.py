@@ -258,4 +258,5 @@ EN = {
     "暂无审批记录": "No decisions yet",
     # A step whose worker is gone
     "该步骤长时间未结束，执行它的任务可能已中断": "This step has not finished for a long time: the task running it may have been interrupted",
+    "平均可用性（%%）": "Average availability (%%)",
 }

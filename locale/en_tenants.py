@@ -72,4 +72,6 @@ EN = {
     "企业代码只能包含字母和数字，长度 1–%(max)s 位": (
         "The enterprise code may contain only letters and digits, 1–%(max)s characters"
     ),
+    "用户名": "User name",
+    "电子邮件": "E-mail",
 }

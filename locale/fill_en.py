@@ -185,14 +185,16 @@ EN = {
 }
 
 
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
 
 
 def _unquote(lines: list[str]) -> str:
-    return (
-        "".join(re.findall(r'^"(.*)"$', line)[0] for line in lines).replace('\\"', '"').replace("\\\\", "\\")
-    )
+    raw = "".join(re.findall(r'^"(.*)"$', line)[0] for line in lines)
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), raw)
 
 
 def translations() -> dict:

@@ -301,6 +301,15 @@ UPSTREAM_FAILURE_SECONDS = float(os.environ.get("UPSTREAM_FAILURE_SECONDS", "10"
 UPSTREAM_NODE_URL = os.environ.get("UPSTREAM_NODE_URL", "")
 UPSTREAM_NODE_USER = os.environ.get("UPSTREAM_NODE_USER", "")
 UPSTREAM_NODE_PASSWORD = os.environ.get("UPSTREAM_NODE_PASSWORD", "")
+# Secondary-node mode: dotted path of a factory (endpoint) -> UpstreamAdapter for the national
+# top-level node (its interface is not public). Empty: no upstream; the node files monthly.
+SYNC_NATIONAL_ADAPTER = os.environ.get("SYNC_NATIONAL_ADAPTER", "")
+# GB/T 4754 fields sent with a template upstream when the template has none (4 levels).
+SYNC_TEMPLATE_INDUSTRY = env_list("SYNC_TEMPLATE_INDUSTRY", ["M", "75", "759", "7590"])
+# Reconciliation against a plain SNMS node reads this many random identifiers per prefix first.
+SYNC_RECONCILE_SAMPLE = env_int("SYNC_RECONCILE_SAMPLE", 200)
+# A build-case step whose task has not finished after this long may be retried.
+BUILDCASE_STEP_STALE_SECONDS = env_int("BUILDCASE_STEP_STALE_SECONDS", 30 * 60)
 
 LOGGING = {
     "version": 1,

@@ -18,7 +18,6 @@ from django.core.files.base import File
 from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from apps.audit.services import audit_write
 from apps.core.errors import ApplicationError
@@ -86,11 +85,10 @@ def _message_without_label(message: str, item: dict | None, required: set[str]) 
     if not message.startswith(label):
         return message
     rest = message[len(label) :].lstrip()
-    # Chinese joins the item name to what follows with a particle (「长度」的值…); languages
-    # without one leave it untranslated, and their messages never start with it.
-    particle = pgettext("the particle after an item name that starts an error message", "的")
-    if rest.startswith(particle):
-        rest = rest[len(particle) :]
+    # Chinese joins the item name to what follows with a particle (「长度」的值…); messages in
+    # other languages never start with it.
+    if rest.startswith("的"):
+        rest = rest[1:]
     return rest or message
 
 

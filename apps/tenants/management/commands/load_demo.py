@@ -2,6 +2,7 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from apps.accounts.choices import EnterpriseRole
 from apps.accounts.models import Membership, User
@@ -54,6 +55,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, verbosity=1, **options):
+        # The demo enterprises' addresses are made up: their approval mails go nowhere.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            return self._load(verbosity=verbosity)
+
+    def _load(self, *, verbosity):
         say = self.stdout.write if verbosity else (lambda *a, **k: None)
         ensure_public_tenant(park_name=demo_data.PARK_NAME, park_code=demo_data.PARK_CODE)
         created = 0
