@@ -434,9 +434,19 @@ def _send_wave(adapter, wave: list[OutboxEntry], batch: _Batch) -> None:
 
 
 def _send_prefix_apply(adapter, row: OutboxEntry, batch: _Batch) -> None:
-    prefix = Prefix.objects.filter(prefix__iexact=row.handle).first()
+    prefix = Prefix.objects.filter(prefix__iexact=row.handle).select_related("enterprise").first()
+    payload = row.payload or {}
+    if prefix and ent_basic_info_missing(payload.get("entBasicInfo") or {}):
+        # Written before the record held the data (or set aside without an upstream): rebuilt
+        # from the record now; still incomplete, it waits instead of going to a certain -2.
+        payload = _refreshed_payload(prefix, payload)
+        OutboxEntry.objects.filter(pk=row.pk).update(payload=payload)
+        missing = ent_basic_info_missing(payload["entBasicInfo"])
+        if missing:
+            batch.failed[row.id] = _hold_application(None, prefix.pk, missing)
+            return
     try:
-        adapter.apply_prefix(row.payload)
+        adapter.apply_prefix(payload)
     except BusinessError as exc:
         if snms.is_exists_message(exc.message) or "已被使用" in exc.message or "已提交" in exc.message:
             batch.done[row.id] = "already-applied"
@@ -684,18 +694,96 @@ def _division_of(credit_code: str) -> tuple[str, str]:
     return "", ""
 
 
+# entBasicInfo fields (openApi/v5/ent.md) and the Enterprise field each comes from: a missing
+# one is named to the park by that field's label.
+ENT_BASIC_INFO_SOURCE = {
+    "orgName": "name",
+    "orgNature": "org_nature",
+    "orgAddr": "address",
+    "orgAddrProvince": "credit_code",
+    "orgAddrCity": "credit_code",
+    "orgCrtCode": "credit_code",
+    "orgCrtImgRid": "licence_image_rid",
+    "industryCategory": "industry_code",
+    "industrySpecific": "industry_code",
+    "contactName": "contact_name",
+    "contactCrtType": "contact_id_type",
+    "contactCrtNo": "contact_id_number",
+    "contactEmail": "contact_email",
+    "contactPhone": "contact_phone",
+    "legalName": "legal_name",
+    "legalCrtType": "legal_id_type",
+    "legalCrtNo": "legal_id_number",
+    "legalCrtBackImgRid": "legal_id_back_rid",
+    "legalCrtFrontImgRid": "legal_id_front_rid",
+}
+
+
+def _as_int(value: str):
+    """Documented Integer/Long fields go as numbers; a blank stays blank (and is reported)."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else value
+
+
+def ent_basic_info(enterprise) -> dict:
+    """The entBasicInfo fields the enterprise record holds (all but entPrefix)."""
+    industry = (enterprise.industry_code or "").strip()
+    province, city = _division_of(enterprise.credit_code)
+    return {
+        "orgName": enterprise.name,
+        "orgNature": enterprise.org_nature,
+        "orgCrtType": 1,
+        "orgCrtCode": enterprise.credit_code,
+        "orgCrtImgRid": _as_int(enterprise.licence_image_rid),
+        "orgAddr": enterprise.address,
+        "orgAddrProvince": province,
+        "orgAddrCity": city,
+        "industryCategory": industry[:1],
+        "industrySpecific": industry[1:3],
+        "contactName": enterprise.contact_name,
+        "contactCrtType": _as_int(enterprise.contact_id_type),
+        "contactCrtNo": enterprise.contact_id_number,
+        "contactPhone": enterprise.contact_phone,
+        "contactEmail": enterprise.contact_email,
+        "legalName": enterprise.legal_name,
+        "legalCrtType": enterprise.legal_id_type,
+        "legalCrtNo": enterprise.legal_id_number,
+        "legalCrtBackImgRid": _as_int(enterprise.legal_id_back_rid),
+        "legalCrtFrontImgRid": _as_int(enterprise.legal_id_front_rid),
+    }
+
+
+def ent_basic_info_missing(info: dict) -> list[str]:
+    """Labels (in the active language) of the enterprise fields whose documented required
+    entBasicInfo values are blank in ``info``, each once, in the documentation's order."""
+    from apps.tenants.models import Enterprise
+
+    labels: list[str] = []
+    for key in snms.ENT_APPLY_REQUIRED["entBasicInfo"]:
+        value = info.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            source = ENT_BASIC_INFO_SOURCE.get(key)
+            label = str(Enterprise._meta.get_field(source).verbose_name) if source else key
+            if label not in labels:
+                labels.append(label)
+    return labels
+
+
+def upstream_info_waiting_message(missing: list[str]) -> str:
+    return _("等待补充上级节点前缀申请资料，缺少：%(fields)s。园区管理员在企业详情页补充后将自动提交") % {
+        "fields": "、".join(missing)
+    }
+
+
 def _application_body(prefix: Prefix, kyc: dict | None = None) -> dict:
-    """``/snms/api/v3/ent/apply`` body from what the park holds. The upstream account named in
+    """``/snms/api/v3/ent/apply`` body from the enterprise record (its 上级节点前缀申请资料
+    included); ``kyc`` (entBasicInfo field names) overrides it. The upstream account named in
     sysUser gets a random password (sha256, as documented): the enterprise never logs in there
-    through us. The documented KYC fields the park's enterprise record does not keep (单位性质,
-    the legal representative, the contact's ID, the licence images uploaded beforehand) come in
-    ``kyc`` (entBasicInfo field names); without them a node following the documentation answers
-    -2 naming the first missing field, and the sync page shows it."""
+    through us."""
     import hashlib
     import secrets
 
     enterprise = prefix.enterprise
-    industry = (enterprise.industry_code or "").strip()
     return {
         "sysUser": {
             "userName": f"{prefix.prefix.replace('.', '_')}"[:50],
@@ -705,19 +793,8 @@ def _application_body(prefix: Prefix, kyc: dict | None = None) -> dict:
             "remarks": "",
         },
         "entBasicInfo": {
-            "orgName": enterprise.name,
-            "orgCrtType": 1,
-            "orgCrtCode": enterprise.credit_code,
-            "orgAddr": enterprise.address,
-            "industryCategory": industry[:1],
-            "industrySpecific": industry[1:3],
-            "contactName": enterprise.contact_name,
-            "contactPhone": enterprise.contact_phone,
-            "contactEmail": enterprise.contact_email,
+            **ent_basic_info(enterprise),
             "entPrefix": prefix.prefix,
-            **dict(
-                zip(("orgAddrProvince", "orgAddrCity"), _division_of(enterprise.credit_code), strict=True)
-            ),
             **{key: value for key, value in (kyc or {}).items() if value not in (None, "")},
         },
         "entRegisterManageInfo": {
@@ -736,18 +813,87 @@ def _park_name() -> str:
     return park.name if park else ""
 
 
+def _hold_application(entry_id: int | None, prefix_pk: int, missing: list[str]) -> str:
+    """The application cannot go (the upstream would refuse it): its row waits as failed (never
+    pending, so no drain picks it up again and again) and the prefix, still 待提交, says what is
+    missing. ``prefix_upstream_info_completed`` sends it once the data is there."""
+    message = upstream_info_waiting_message(missing)
+    if entry_id:
+        OutboxEntry.objects.filter(pk=entry_id).update(status=OutboxStatus.FAILED, last_error=message[:2000])
+    Prefix.objects.filter(pk=prefix_pk).update(
+        upstream_status=UpstreamStatus.PENDING, upstream_message=message[:2000]
+    )
+    return message
+
+
 def prefix_sync_enqueue(prefix: Prefix, *, kyc: dict | None = None) -> OutboxEntry:
-    """An approved prefix is applied for at the upstream (called by enterprise approval);
-    ``kyc``: documented entBasicInfo fields the enterprise record does not hold."""
+    """An approved prefix is applied for at the upstream (called by enterprise approval). The
+    application's data comes from the enterprise record; ``kyc`` (entBasicInfo fields) overrides
+    it. Without the documented required fields, and with an upstream to send to, the row is
+    written already waiting (see ``_hold_application``), nothing is sent."""
+    from apps.sync.adapters import upstream_exists
+
     with schema_context(get_public_schema_name()), transaction.atomic():
+        payload = _application_body(prefix, kyc)
         entry = OutboxEntry.objects.create(
-            operation=OutboxOperation.PREFIX_APPLY,
-            handle=prefix.prefix,
-            payload=_application_body(prefix, kyc),
+            operation=OutboxOperation.PREFIX_APPLY, handle=prefix.prefix, payload=payload
         )
-        Prefix.objects.filter(pk=prefix.pk).update(upstream_status=UpstreamStatus.PENDING)
+        missing = ent_basic_info_missing(payload["entBasicInfo"])
+        if missing and upstream_exists():
+            _hold_application(entry.pk, prefix.pk, missing)
+            entry.refresh_from_db()
+            return entry
+        Prefix.objects.filter(pk=prefix.pk).update(
+            upstream_status=UpstreamStatus.PENDING, upstream_message=""
+        )
         transaction.on_commit(sync_kick)
         return entry
+
+
+def prefix_upstream_info_completed(enterprise) -> int:
+    """The enterprise's 上级节点前缀申请资料 changed: its applications not yet sent are rebuilt
+    from the record and, when nothing is missing any more, queued again (the drain sends them).
+    Returns how many were queued."""
+    queued = 0
+    with schema_context(get_public_schema_name()), transaction.atomic():
+        for prefix in Prefix.objects.filter(
+            enterprise=enterprise, upstream_status=UpstreamStatus.PENDING
+        ).select_related("enterprise"):
+            entries = OutboxEntry.objects.filter(
+                operation=OutboxOperation.PREFIX_APPLY,
+                handle__iexact=prefix.prefix,
+                status__in=[OutboxStatus.PENDING, *STUCK_STATES],
+            )
+            if not entries.exists():
+                continue
+            for entry in entries:
+                payload = _refreshed_payload(prefix, entry.payload)
+                missing = ent_basic_info_missing(payload["entBasicInfo"])
+                if missing:
+                    OutboxEntry.objects.filter(pk=entry.pk).update(payload=payload)
+                    _hold_application(entry.pk, prefix.pk, missing)
+                    continue
+                OutboxEntry.objects.filter(pk=entry.pk).update(
+                    payload=payload, status=OutboxStatus.PENDING, last_error="", next_attempt_at=None
+                )
+                Prefix.objects.filter(pk=prefix.pk).update(upstream_message="")
+                queued += 1
+        if queued:
+            transaction.on_commit(sync_kick)
+    return queued
+
+
+def _refreshed_payload(prefix: Prefix, stored: dict | None) -> dict:
+    """The application from the enterprise record as it is now; a value the record lacks but
+    the stored body had (an explicit ``kyc``) is kept."""
+    fresh = _application_body(prefix)
+    kept = (stored or {}).get("entBasicInfo") or {}
+    info = fresh["entBasicInfo"]
+    for key, value in kept.items():
+        blank = info.get(key) is None or (isinstance(info.get(key), str) and not info[key].strip())
+        if blank and value not in (None, ""):
+            info[key] = value
+    return fresh
 
 
 UPSTREAM_FROM_SNMS = {

@@ -3,10 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.choices import EnterpriseRole
 from apps.tenants.models import Enterprise
-from apps.tenants.services import enterprise_code_taken
+from apps.tenants.services import UPSTREAM_FORM_FIELDS, UPSTREAM_INFO_FIELDS, enterprise_code_taken
+
+UPSTREAM_SECTION = _("上级节点前缀申请资料")
 
 
 class EnterpriseApplicationForm(forms.ModelForm):
+    """The public application; its 上级节点前缀申请资料 section is optional (the park
+    administrator can complete it later on the enterprise page)."""
+
+    upstream_fields = UPSTREAM_INFO_FIELDS
+
     class Meta:
         model = Enterprise
         fields = [
@@ -19,10 +26,17 @@ class EnterpriseApplicationForm(forms.ModelForm):
             "contact_name",
             "contact_phone",
             "contact_email",
+            *UPSTREAM_INFO_FIELDS,
         ]
         error_messages = {
             "credit_code": {"unique": _("该统一社会信用代码已提交过申请")},
         }
+
+    def basic_fields(self):
+        return [self[name] for name in self.fields if name not in self.upstream_fields]
+
+    def section_fields(self):
+        return [self[name] for name in self.upstream_fields]
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
@@ -37,6 +51,18 @@ class EnterpriseApplicationForm(forms.ModelForm):
         # schema_name is derived by the service; skip model validation of it here.
         self.instance.schema_name = "ent_placeholder"
         super()._post_clean()
+
+
+class UpstreamInfoForm(forms.ModelForm):
+    """The park administrator completes the enterprise's 上级节点前缀申请资料."""
+
+    class Meta:
+        model = Enterprise
+        fields = list(UPSTREAM_FORM_FIELDS)
+
+    def _post_clean(self):
+        # Validated (and written) by services.enterprise_upstream_info_update on a copy.
+        pass
 
 
 class RejectForm(forms.Form):

@@ -8,12 +8,14 @@ from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import get_creation_fakes_migrations, schema_exists
 
 from apps.core.models import TimeStampedModel
-from apps.tenants.choices import EnterpriseStatus, NodeMode
+from apps.tenants.choices import EnterpriseStatus, IdDocumentType, NodeMode, OrgNature
 from apps.tenants.validators import (
     ENTERPRISE_CODE_COLUMN_LENGTH,
+    id_document_problem,
     validate_credit_code,
     validate_enterprise_code,
     validate_park_code,
+    validate_resource_id,
 )
 
 _clone_function_installed = False
@@ -68,6 +70,43 @@ class Enterprise(TenantMixin, TimeStampedModel):
     reject_reason = models.TextField(_("驳回原因"), blank=True)
     approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
 
+    # 上级节点前缀申请资料: what the upstream's enterprise application (openApi/v5/ent.md,
+    # entBasicInfo) requires beyond the fields above. Optional when applying to the park; the
+    # prefix application waits until they are complete (apps.sync.services.prefix_sync_enqueue).
+    # Images are not kept here: the *_rid fields hold the numbers the upstream's file upload
+    # (POST /snms/api/file/upload) answered with.
+    org_nature = models.CharField(_("单位性质"), max_length=1, choices=OrgNature.choices, blank=True)
+    licence_image_rid = models.CharField(
+        _("营业执照图片编号"),
+        max_length=20,
+        blank=True,
+        validators=[validate_resource_id],
+        help_text=_("营业执照图片上传至上级节点后返回的文件编号"),
+    )
+    contact_id_type = models.CharField(
+        _("联系人证件类型"), max_length=1, choices=IdDocumentType.choices, blank=True
+    )
+    contact_id_number = models.CharField(_("联系人证件号码"), max_length=32, blank=True)
+    legal_name = models.CharField(_("法定代表人姓名"), max_length=128, blank=True)
+    legal_id_type = models.CharField(
+        _("法定代表人证件类型"), max_length=1, choices=IdDocumentType.choices, blank=True
+    )
+    legal_id_number = models.CharField(_("法定代表人证件号码"), max_length=32, blank=True)
+    legal_id_front_rid = models.CharField(
+        _("法定代表人证件正面图片编号"),
+        max_length=20,
+        blank=True,
+        validators=[validate_resource_id],
+        help_text=_("证件正面照片上传至上级节点后返回的文件编号"),
+    )
+    legal_id_back_rid = models.CharField(
+        _("法定代表人证件反面图片编号"),
+        max_length=20,
+        blank=True,
+        validators=[validate_resource_id],
+        help_text=_("证件反面照片上传至上级节点后返回的文件编号"),
+    )
+
     # Schemas are created on approval (services.enterprise_approve), not when an application is saved.
     auto_create_schema = False
     auto_drop_schema = False
@@ -82,6 +121,27 @@ class Enterprise(TenantMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for type_field, number_field in (
+            ("contact_id_type", "contact_id_number"),
+            ("legal_id_type", "legal_id_number"),
+        ):
+            doc_type = getattr(self, type_field)
+            number = getattr(self, number_field).strip().upper()
+            setattr(self, number_field, number)
+            if number and not doc_type:
+                errors[type_field] = _("请选择证件类型")
+            elif doc_type and not number:
+                errors[number_field] = _("请填写证件号码")
+            elif doc_type:
+                problem = id_document_problem(doc_type, number)
+                if problem:
+                    errors[number_field] = problem
+        if errors:
+            raise ValidationError(errors)
 
     def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
         """Provision by cloning TENANT_BASE_SCHEMA (tables and its django_migrations rows).

@@ -59,3 +59,11 @@ def membership_get(*, enterprise: Enterprise, pk: int):
     return (
         Membership.objects.filter(enterprise=enterprise, pk=pk).select_related("user", "enterprise").first()
     )
+
+
+def enterprise_upstream_missing(*, enterprise: Enterprise) -> list[str]:
+    """Labels of the 上级节点前缀申请资料 the upstream's enterprise application requires and the
+    record lacks (empty when complete)."""
+    from apps.sync.services import ent_basic_info, ent_basic_info_missing
+
+    return ent_basic_info_missing({**ent_basic_info(enterprise), "entPrefix": "-"})

@@ -23,6 +23,22 @@ from apps.tenants.models import Domain, Enterprise
 
 log = logging.getLogger(__name__)
 
+# 上级节点前缀申请资料: the fields the upstream's enterprise application needs beyond the
+# application's own (openApi/v5/ent.md entBasicInfo; see apps.sync.services.ENT_BASIC_INFO_SOURCE).
+UPSTREAM_INFO_FIELDS = (
+    "org_nature",
+    "licence_image_rid",
+    "contact_id_type",
+    "contact_id_number",
+    "legal_name",
+    "legal_id_type",
+    "legal_id_number",
+    "legal_id_front_rid",
+    "legal_id_back_rid",
+)
+# Also required upstream, but optional in the park's application: completed on the same form.
+UPSTREAM_FORM_FIELDS = ("address", "industry_code", *UPSTREAM_INFO_FIELDS)
+
 
 def schema_name_for(code: str) -> str:
     return f"ent_{code.lower()}"
@@ -44,8 +60,13 @@ def enterprise_apply(
     short_name: str = "",
     industry_code: str = "",
     address: str = "",
+    **upstream_info: str,
 ) -> Enterprise:
-    """An enterprise asks to join the park. Nothing but the application row is created."""
+    """An enterprise asks to join the park. Nothing but the application row is created.
+    ``upstream_info``: any of UPSTREAM_INFO_FIELDS (上级节点前缀申请资料), optional here."""
+    unknown = set(upstream_info) - set(UPSTREAM_INFO_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
     enterprise = Enterprise(
         name=name.strip(),
         short_name=short_name.strip(),
@@ -58,6 +79,7 @@ def enterprise_apply(
         industry_code=industry_code.strip(),
         address=address.strip(),
         status=EnterpriseStatus.APPLIED,
+        **{field: (value or "").strip() for field, value in upstream_info.items()},
     )
     errors: dict[str, list[str]] = {}
     try:
@@ -437,4 +459,54 @@ def enterprise_resume(*, enterprise: Enterprise, actor) -> Enterprise:
         **_actor_kwargs(actor),
     )
     transaction.on_commit(forget_domains)
+    return enterprise
+
+
+# ---------------------------------------------------------------- upstream application data
+ID_NUMBER_FIELDS = ("contact_id_number", "legal_id_number")
+
+
+def _masked(value: str) -> str:
+    return f"{'*' * max(0, len(value) - 4)}{value[-4:]}" if value else ""
+
+
+@transaction.atomic
+def enterprise_upstream_info_update(*, enterprise: Enterprise, actor, **values: str) -> Enterprise:
+    """A park administrator completes or corrects the enterprise's 上级节点前缀申请资料 (any of
+    UPSTREAM_FORM_FIELDS). Nothing is written when a value is invalid. Its prefix applications
+    waiting for this data are rebuilt and, once complete, sent (after the commit)."""
+    unknown = set(values) - set(UPSTREAM_FORM_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    enterprise = _locked(enterprise)
+    before = {field: getattr(enterprise, field) for field in values}
+    for field, value in values.items():
+        setattr(enterprise, field, (value or "").strip())
+    try:
+        enterprise.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, errors=errors, code="invalid_upstream_info") from None
+    after = {field: getattr(enterprise, field) for field in values}
+    changes = {field: [before[field], after[field]] for field in values if before[field] != after[field]}
+    if not changes:
+        return enterprise
+    enterprise.save(update_fields=[*changes, "updated_at"])
+    audit_write(
+        action="enterprise.upstream_info_update",
+        object_type="tenants.Enterprise",
+        object_id=enterprise.pk,
+        object_repr=enterprise.name,
+        # ID numbers are personal data: the log shows that they changed, not what they are.
+        changes={
+            field: [_masked(v) for v in pair] if field in ID_NUMBER_FIELDS else pair
+            for field, pair in changes.items()
+        },
+        tenant_schema="public",
+        **_actor_kwargs(actor),
+    )
+    from apps.sync.services import prefix_upstream_info_completed
+
+    prefix_upstream_info_completed(enterprise)
     return enterprise

@@ -8,6 +8,7 @@ urlpatterns = [
     path("apply/done/", views.apply_done, name="apply_done"),
     path("", views.enterprise_list_view, name="enterprise_list"),
     path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("<int:pk>/upstream-info/", views.enterprise_upstream_info_view, name="enterprise_upstream_info"),
     path("<int:pk>/approve/", views.enterprise_approve_view, name="enterprise_approve"),
     path("<int:pk>/reject/", views.enterprise_reject_view, name="enterprise_reject"),
     path("<int:pk>/suspend/", views.enterprise_suspend_view, name="enterprise_suspend"),

@@ -39,3 +39,31 @@ def validate_enterprise_code(value: str) -> None:
 def validate_park_code(value: str) -> None:
     if not PARK_CODE_RE.match(value or ""):
         raise ValidationError(_("园区代码应为 3 位字母或数字"), code="invalid_park_code")
+
+
+RESOURCE_ID_RE = re.compile(r"^[0-9]{1,20}$")
+PASSPORT_RE = re.compile(r"^[A-Za-z0-9]{5,17}$")
+
+
+def validate_resource_id(value: str) -> None:
+    """An image's resource id at the upstream node: the number its file upload
+    (``POST /snms/api/file/upload``, openApi/v5/ent.md) answered with, at most 20 digits."""
+    if value and not RESOURCE_ID_RE.match(value):
+        raise ValidationError(
+            _("应为上级节点文件上传接口返回的编号（1–20 位数字）"), code="invalid_resource_id"
+        )
+
+
+def id_document_problem(doc_type: str, number: str) -> str:
+    """Why ``number`` is not a valid document of ``doc_type`` (1 身份证 2 护照 3 其他), or ""."""
+    from stdnum.cn import ric
+
+    if doc_type == "1":
+        if not ric.is_valid(number):
+            return str(_("居民身份证号码无效：应为 18 位，出生日期与校验位正确"))
+    elif doc_type == "2":
+        if not PASSPORT_RE.match(number):
+            return str(_("护照号码无效：应为 5–17 位字母或数字"))
+    elif not number.strip():
+        return str(_("请填写证件号码"))
+    return ""

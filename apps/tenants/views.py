@@ -17,11 +17,13 @@ from apps.tenants.forms import (
     PrefixRevokeForm,
     RejectForm,
     SuspendForm,
+    UpstreamInfoForm,
 )
 from apps.tenants.selectors import (
     current_enterprise,
     enterprise_get,
     enterprise_list,
+    enterprise_upstream_missing,
     membership_get,
     membership_list,
 )
@@ -32,6 +34,7 @@ from apps.tenants.services import (
     enterprise_reject,
     enterprise_resume,
     enterprise_suspend,
+    enterprise_upstream_info_update,
 )
 
 PARK_STAFF = ("park_admin", "park_operator", "park_auditor")
@@ -76,21 +79,47 @@ def _get_or_404(pk: int):
     return enterprise
 
 
+def _detail_context(request, enterprise, **forms) -> dict:
+    return {
+        "enterprise": enterprise,
+        "domains": enterprise.domains.all(),
+        "prefixes": enterprise.prefixes.all(),
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "suspend_form": SuspendForm(),
+        "revoke_form": PrefixRevokeForm(),
+        "upstream_form": forms.get("upstream_form") or UpstreamInfoForm(instance=enterprise),
+        "upstream_missing": enterprise_upstream_missing(enterprise=enterprise),
+        "can_act": request.user.is_park_admin,
+    }
+
+
 @park_role_required(*PARK_STAFF)
 def enterprise_detail(request, pk: int):
     enterprise = _get_or_404(pk)
+    return render(request, "tenants/enterprise_detail.html", _detail_context(request, enterprise))
+
+
+@require_POST
+@park_role_required("park_admin")
+def enterprise_upstream_info_view(request, pk: int):
+    """The park administrator completes the 上级节点前缀申请资料; a waiting prefix application
+    goes once they are complete."""
+    enterprise = _get_or_404(pk)
+    form = UpstreamInfoForm(request.POST, instance=enterprise)
+    if form.is_valid():
+        try:
+            enterprise_upstream_info_update(enterprise=enterprise, actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已保存上级节点前缀申请资料"))
+            return redirect("tenants:enterprise_detail", pk=pk)
+    enterprise.refresh_from_db()
     return render(
         request,
         "tenants/enterprise_detail.html",
-        {
-            "enterprise": enterprise,
-            "domains": enterprise.domains.all(),
-            "prefixes": enterprise.prefixes.all(),
-            "reject_form": RejectForm(),
-            "suspend_form": SuspendForm(),
-            "revoke_form": PrefixRevokeForm(),
-            "can_act": request.user.is_park_admin,
-        },
+        _detail_context(request, enterprise, upstream_form=form),
+        status=400,
     )
 
 
@@ -136,15 +165,7 @@ def enterprise_reject_view(request, pk: int):
     return render(
         request,
         "tenants/enterprise_detail.html",
-        {
-            "enterprise": enterprise,
-            "domains": enterprise.domains.all(),
-            "prefixes": enterprise.prefixes.all(),
-            "reject_form": form,
-            "suspend_form": SuspendForm(),
-            "revoke_form": PrefixRevokeForm(),
-            "can_act": True,
-        },
+        _detail_context(request, enterprise, reject_form=form),
         status=400,
     )
 

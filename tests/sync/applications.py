@@ -51,3 +51,17 @@ def documented_application(*, name, credit_code, prefix, contact_name, contact_p
             "servSysOperType": 2,
         },
     }
+
+
+# The same data as the park's enterprise record holds it (上级节点前缀申请资料), valid check digits.
+UPSTREAM_INFO = {
+    "org_nature": "2",
+    "licence_image_rid": "7",
+    "contact_id_type": "1",
+    "contact_id_number": "32050219850312041X",
+    "legal_name": "王五",
+    "legal_id_type": "1",
+    "legal_id_number": "320502198306150716",
+    "legal_id_front_rid": "11",
+    "legal_id_back_rid": "10",
+}

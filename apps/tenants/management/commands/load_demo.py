@@ -11,7 +11,7 @@ from apps.tenants import demo_data
 from apps.tenants.choices import EnterpriseStatus
 from apps.tenants.models import Enterprise
 from apps.tenants.provisioning import ensure_public_tenant
-from apps.tenants.services import enterprise_apply, enterprise_approve
+from apps.tenants.services import enterprise_apply, enterprise_approve, enterprise_upstream_info_update
 from park_portal.urls_common import PORTAL_APPS
 
 
@@ -72,6 +72,7 @@ class Command(BaseCommand):
                 if role == "park_admin":
                     park_admin = user
             for name, short, credit, code, industry, address, contact, phone, email in demo_data.ENTERPRISES:
+                upstream_info = demo_data.UPSTREAM_INFO.get(credit, {})
                 enterprise = Enterprise.objects.filter(credit_code=credit).first()
                 if enterprise is None:
                     enterprise = enterprise_apply(
@@ -84,7 +85,13 @@ class Command(BaseCommand):
                         contact_name=contact,
                         contact_phone=phone,
                         contact_email=email,
+                        **upstream_info,
                     )
+                elif any(getattr(enterprise, f) != v for f, v in upstream_info.items()):
+                    # A demo loaded before the enterprise held this data: completed (and a
+                    # waiting prefix application sent) through the real service.
+                    enterprise_upstream_info_update(enterprise=enterprise, actor=park_admin, **upstream_info)
+                    created += 1
                 if enterprise.status in (EnterpriseStatus.APPLIED, EnterpriseStatus.APPROVED):
                     result = enterprise_approve(enterprise=enterprise, actor=park_admin)
                     if result.initial_password:
