@@ -14,6 +14,7 @@ from apps.audit.models import AuditEntry
 from apps.identifiers.models import Prefix
 from apps.tenants import demo_data
 from apps.tenants.models import Domain, Enterprise
+from apps.tenants.selectors import enterprise_upstream_missing
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,20 @@ def test_load_demo_twice_changes_nothing_the_second_time(park):
         assert schema_exists(enterprise.schema_name)
         assert Prefix.objects.filter(prefix=f"88.101.{code}", enterprise=enterprise).exists()
         assert AuditEntry.objects.filter(action="enterprise.approve", object_id=str(enterprise.pk)).exists()
+        # Complete 上级节点前缀申请资料: the prefix application is not held for missing data.
+        assert enterprise_upstream_missing(enterprise=enterprise) == []
+        assert enterprise.full_clean(validate_unique=False) is None
+
+
+def test_a_demo_loaded_before_the_upstream_data_is_completed_by_a_second_load(park):
+    call_command("load_demo", stdout=StringIO())
+    Enterprise.objects.filter(code="ZLJM").update(legal_name="", legal_id_number="", legal_id_type="")
+    call_command("load_demo", stdout=StringIO())
+    enterprise = Enterprise.objects.get(code="ZLJM")
+    assert enterprise_upstream_missing(enterprise=enterprise) == []
+    assert AuditEntry.objects.filter(
+        action="enterprise.upstream_info_update", object_id=str(enterprise.pk)
+    ).exists()
 
 
 def test_every_demo_role_can_log_in(park):
