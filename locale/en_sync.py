@@ -140,4 +140,6 @@ EN = {
     "%(field)s 取值无效：%(value)s（可选：%(allowed)s）": "%(field)s has an invalid value: %(value)s (allowed: %(allowed)s)",
     "entBasicInfo.%(field)s 应为附件上传返回的编号": "entBasicInfo.%(field)s must be the number returned by the attachment upload",
     "entRegisterManageInfo.entInfoSyses 缺少系统部署类型 %(type)s": "entRegisterManageInfo.entInfoSyses lacks system deployment type %(type)s",
+    # 上级节点前缀申请资料 (upstream prefix application data)
+    "等待补充上级节点前缀申请资料，缺少：%(fields)s。园区管理员在企业详情页补充后将自动提交": "Waiting for the data of the upstream prefix application, missing: %(fields)s. It is submitted automatically once the park administrator completes it on the enterprise page",
 }
