@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from apps.core.admin import ParkStaffAdmin
 from apps.tenants.models import Domain, Enterprise, Park
+from apps.tenants.services import UPSTREAM_INFO_FIELDS
 
 
 class DomainInline(admin.TabularInline):
@@ -15,7 +16,16 @@ class EnterpriseAdmin(ParkStaffAdmin):
     list_filter = ["status", "is_park_operator"]
     search_fields = ["name", "short_name", "code", "credit_code"]
     # Status, schema and review go through the review pages (/tenants/), which provision and audit.
-    readonly_fields = ["schema_name", "status", "is_park_operator", "approved_at", "reject_reason"]
+    readonly_fields = [
+        "schema_name",
+        "status",
+        "is_park_operator",
+        "approved_at",
+        "reject_reason",
+        # 上级节点前缀申请资料: edited on the enterprise page, whose service also sends a waiting
+        # prefix application once they are complete.
+        *UPSTREAM_INFO_FIELDS,
+    ]
     inlines = [DomainInline]
 
     def has_add_permission(self, request):

@@ -47,6 +47,9 @@ class EnterpriseApplicationForm(forms.ModelForm):
     def clean_credit_code(self):
         return self.cleaned_data["credit_code"].strip().upper()
 
+    def clean_industry_code(self):
+        return self.cleaned_data["industry_code"].strip().upper()
+
     def _post_clean(self):
         # schema_name is derived by the service; skip model validation of it here.
         self.instance.schema_name = "ent_placeholder"

@@ -14,6 +14,7 @@ from apps.tenants.validators import (
     id_document_problem,
     validate_credit_code,
     validate_enterprise_code,
+    validate_industry_code,
     validate_park_code,
     validate_resource_id,
 )
@@ -63,7 +64,11 @@ class Enterprise(TenantMixin, TimeStampedModel):
     contact_phone = models.CharField(_("联系电话"), max_length=30)
     contact_email = models.EmailField(_("联系邮箱"))
     industry_code = models.CharField(
-        _("国民经济行业分类"), max_length=10, blank=True, help_text=_("GB/T 4754 代码")
+        _("国民经济行业分类"),
+        max_length=10,
+        blank=True,
+        validators=[validate_industry_code],
+        help_text=_("GB/T 4754 代码"),
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_park_operator = models.BooleanField(_("园区运营方"), default=False)

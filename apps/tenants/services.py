@@ -76,7 +76,7 @@ def enterprise_apply(
         contact_name=contact_name.strip(),
         contact_phone=contact_phone.strip(),
         contact_email=contact_email.strip(),
-        industry_code=industry_code.strip(),
+        industry_code=industry_code.strip().upper(),
         address=address.strip(),
         status=EnterpriseStatus.APPLIED,
         **{field: (value or "").strip() for field, value in upstream_info.items()},
@@ -481,7 +481,8 @@ def enterprise_upstream_info_update(*, enterprise: Enterprise, actor, **values: 
     enterprise = _locked(enterprise)
     before = {field: getattr(enterprise, field) for field in values}
     for field, value in values.items():
-        setattr(enterprise, field, (value or "").strip())
+        value = (value or "").strip()
+        setattr(enterprise, field, value.upper() if field == "industry_code" else value)
     try:
         enterprise.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:

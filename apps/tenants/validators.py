@@ -67,3 +67,16 @@ def id_document_problem(doc_type: str, number: str) -> str:
     elif not number.strip():
         return str(_("请填写证件号码"))
     return ""
+
+
+INDUSTRY_CODE_RE = re.compile(r"^[A-T][0-9]{2,4}$")
+
+
+def validate_industry_code(value: str) -> None:
+    """GB/T 4754 code: the section letter and the division's two digits at least (the upstream's
+    application sends them as industryCategory and industrySpecific)."""
+    if value and not INDUSTRY_CODE_RE.match(value):
+        raise ValidationError(
+            _("国民经济行业分类应为 GB/T 4754 代码：门类字母加 2–4 位数字，如 C3484"),
+            code="invalid_industry_code",
+        )

@@ -54,6 +54,7 @@ def test_the_public_application_refuses_a_bad_id_number_in_chinese(park_client):
         ({"legal_id_type": "2", "legal_id_number": "E1"}, "legal_id_number", "护照号码无效"),
         ({"licence_image_rid": "营业执照.jpg"}, "licence_image_rid", "文件上传接口返回的编号"),
         ({"org_nature": "9"}, "org_nature", "选择一个有效的选项"),
+        ({"industry_code": "3484"}, "industry_code", "GB/T 4754 代码"),
     ],
 )
 def test_the_park_form_refuses_bad_input_in_chinese_and_writes_nothing(
