@@ -113,4 +113,5 @@ EN = {
     "图片编号为营业执照、证件照片经上级节点文件上传接口（/snms/api/file/upload）上传后返回的编号。": "Image numbers are those the upstream node's file upload (/snms/api/file/upload) returned for the business licence and ID photos.",
     "保存资料": "Save data",
     "已保存上级节点前缀申请资料": "Data for the upstream prefix application saved",
+    "国民经济行业分类应为 GB/T 4754 代码：门类字母加 2–4 位数字，如 C3484": "The industry classification must be a GB/T 4754 code: the section letter and 2–4 digits, e.g. C3484",
 }
