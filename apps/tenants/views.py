@@ -143,7 +143,8 @@ def enterprise_approve_view(request, pk: int):
             "enterprise": result.enterprise,
             "admin_user": result.admin_user,
             "initial_password": result.initial_password,
-            "prefix": result.prefix,
+            # Refreshed: the upstream application may be waiting for data (its message says which).
+            "prefix": type(result.prefix).objects.get(pk=result.prefix.pk),
             "domain": domain_for(result.enterprise),
         },
     )

@@ -93,12 +93,20 @@ def test_approving_an_enterprise_with_complete_data_applies_upstream(link, up, p
 def test_missing_data_holds_the_application_until_the_park_completes_it(
     link, up, park_admin, park_client, tenant_client
 ):
+    from apps.tenants.services import enterprise_apply
+    from tests.factories import PASSWORD
     from tests.sync.applications import UPSTREAM_INFO
+    from tests.tenants.test_onboarding import application
 
-    result = _approved(park_admin, code="KYCWAIT", credit_code=factories.SPARE_CREDIT_CODES[3])
-    enterprise = result.enterprise
-    entry = OutboxEntry.objects.get(operation=OutboxOperation.PREFIX_APPLY, handle=result.prefix.prefix)
-    prefix = Prefix.objects.get(pk=result.prefix.pk)
+    enterprise = enterprise_apply(**application(code="KYCWAIT", credit_code=factories.SPARE_CREDIT_CODES[3]))
+    park_client.login(username=park_admin.username, password=PASSWORD)
+    approved = park_client.post(f"/tenants/{enterprise.pk}/approve/")
+    # The approval page already says the application waits, and for what.
+    assert 'data-test="upstream-message"' in approved.content.decode()
+    assert "法定代表人姓名" in approved.content.decode()
+    result = approved.context
+    entry = OutboxEntry.objects.get(operation=OutboxOperation.PREFIX_APPLY, handle=result["prefix"].prefix)
+    prefix = Prefix.objects.get(pk=result["prefix"].pk)
     # Waiting, naming what is missing; never sent, so the upstream has nothing.
     assert entry.status == OutboxStatus.FAILED
     assert prefix.upstream_status == UpstreamStatus.PENDING
@@ -115,9 +123,6 @@ def test_missing_data_holds_the_application_until_the_park_completes_it(
     assert _upstream_application(up, "KYCWAIT") == []
 
     # Shown to the park (enterprise page, sync page) and to the enterprise (its prefix page).
-    from tests.factories import PASSWORD
-
-    park_client.login(username=park_admin.username, password=PASSWORD)
     detail = park_client.get(f"/tenants/{enterprise.pk}/").content.decode()
     assert 'data-test="upstream-missing"' in detail and "法定代表人姓名" in detail
     assert "等待补充上级节点前缀申请资料" in park_client.get("/sync/").content.decode()
