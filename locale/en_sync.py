@@ -142,4 +142,5 @@ EN = {
     "entRegisterManageInfo.entInfoSyses 缺少系统部署类型 %(type)s": "entRegisterManageInfo.entInfoSyses lacks system deployment type %(type)s",
     # 上级节点前缀申请资料 (upstream prefix application data)
     "等待补充上级节点前缀申请资料，缺少：%(fields)s。园区管理员在企业详情页补充后将自动提交": "Waiting for the data of the upstream prefix application, missing: %(fields)s. It is submitted automatically once the park administrator completes it on the enterprise page",
+    "等待补充资料": "Waiting for data",
 }

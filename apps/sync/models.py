@@ -16,6 +16,8 @@ class OutboxStatus(models.TextChoices):
     STOPPED = "stopped", _("已停止")
     # Secondary-node mode without a national adapter: there is no upstream to send to.
     NO_UPSTREAM = "no_upstream", _("无上级节点，不同步")
+    # A prefix application the upstream would refuse: the enterprise's data is incomplete.
+    WAITING_DATA = "waiting_data", _("等待补充资料")
 
 
 class OutboxEntry(models.Model):

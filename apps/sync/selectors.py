@@ -18,6 +18,11 @@ def waiting_with_error() -> QuerySet[OutboxEntry]:
     return OutboxEntry.objects.filter(status=OutboxStatus.PENDING).exclude(last_error="").order_by("id")
 
 
+def waiting_for_data() -> QuerySet[OutboxEntry]:
+    """Prefix applications held until the enterprise's 上级节点前缀申请资料 is complete."""
+    return OutboxEntry.objects.filter(status=OutboxStatus.WAITING_DATA).order_by("id")
+
+
 def recent_batches(limit: int = 20) -> list[TaskRun]:
     return list(TaskRun.objects.filter(task_name="apps.sync.batch").order_by("-id")[:limit])
 

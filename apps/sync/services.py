@@ -218,6 +218,7 @@ def sync_overview() -> dict:
         "stopped": OutboxEntry.objects.filter(status=OutboxStatus.STOPPED).count(),
         "sent": OutboxEntry.objects.filter(status=OutboxStatus.SENT).count(),
         "not_applicable": OutboxEntry.objects.filter(status=OutboxStatus.NO_UPSTREAM).count(),
+        "waiting_data": OutboxEntry.objects.filter(status=OutboxStatus.WAITING_DATA).count(),
         "lag_seconds": int((timezone.now() - oldest).total_seconds()) if oldest else 0,
         "oldest_pending_at": oldest,
     }
@@ -321,6 +322,7 @@ class _Batch:
         self.rows = rows
         self.done: dict[int, str] = {}  # row id → note
         self.failed: dict[int, str] = {}  # row id → message
+        self.held: set[int] = set()  # prefix applications waiting for the enterprise's data
 
 
 STUCK_STATES = [OutboxStatus.FAILED, OutboxStatus.STOPPED]
@@ -443,7 +445,8 @@ def _send_prefix_apply(adapter, row: OutboxEntry, batch: _Batch) -> None:
         OutboxEntry.objects.filter(pk=row.pk).update(payload=payload)
         missing = ent_basic_info_missing(payload["entBasicInfo"])
         if missing:
-            batch.failed[row.id] = _hold_application(None, prefix.pk, missing)
+            _hold_application(row.pk, prefix.pk, missing)
+            batch.held.add(row.id)
             return
     try:
         adapter.apply_prefix(payload)
@@ -471,7 +474,8 @@ def _finish_rows(batch: _Batch, *, error: str = "", now=None) -> None:
         )
     for row_id, message in batch.failed.items():
         OutboxEntry.objects.filter(id=row_id).update(status=OutboxStatus.FAILED, last_error=message[:2000])
-    unresolved = [r.id for r in batch.rows if r.id not in batch.done and r.id not in batch.failed]
+    settled = batch.done.keys() | batch.failed.keys() | batch.held
+    unresolved = [r.id for r in batch.rows if r.id not in settled]
     if unresolved and error:
         from django.db.models import F
 
@@ -594,7 +598,7 @@ def _drain_one(adapter, link, rows: list[OutboxEntry]) -> dict:
         # The whole request was refused (e.g. a template the upstream will not take): the rows
         # of this batch not yet answered fail with that message; the drain goes on.
         for row in rows:
-            if row.id not in batch.done and row.id not in batch.failed:
+            if row.id not in batch.done and row.id not in batch.failed and row.id not in batch.held:
                 batch.failed[row.id] = exc.message
     now = timezone.now()
     with transaction.atomic():
@@ -814,12 +818,14 @@ def _park_name() -> str:
 
 
 def _hold_application(entry_id: int | None, prefix_pk: int, missing: list[str]) -> str:
-    """The application cannot go (the upstream would refuse it): its row waits as failed (never
-    pending, so no drain picks it up again and again) and the prefix, still 待提交, says what is
-    missing. ``prefix_upstream_info_completed`` sends it once the data is there."""
+    """The application cannot go (the upstream would refuse it): its row waits for the data
+    (never pending, so no drain picks it up again and again; not failed, so no retry button and no
+    failure figure) and the prefix, still 待提交, says what is missing. ``prefix_upstream_info_completed`` sends it once the data is there."""
     message = upstream_info_waiting_message(missing)
     if entry_id:
-        OutboxEntry.objects.filter(pk=entry_id).update(status=OutboxStatus.FAILED, last_error=message[:2000])
+        OutboxEntry.objects.filter(pk=entry_id).update(
+            status=OutboxStatus.WAITING_DATA, last_error=message[:2000]
+        )
     Prefix.objects.filter(pk=prefix_pk).update(
         upstream_status=UpstreamStatus.PENDING, upstream_message=message[:2000]
     )
@@ -862,7 +868,7 @@ def prefix_upstream_info_completed(enterprise) -> int:
             entries = OutboxEntry.objects.filter(
                 operation=OutboxOperation.PREFIX_APPLY,
                 handle__iexact=prefix.prefix,
-                status__in=[OutboxStatus.PENDING, *STUCK_STATES],
+                status__in=[OutboxStatus.PENDING, OutboxStatus.WAITING_DATA, *STUCK_STATES],
             )
             if not entries.exists():
                 continue

@@ -33,6 +33,7 @@ def sync_page(request, link_form=None):
         "overview": services.sync_overview(),
         "failures": selectors.failures()[:200],
         "waiting": selectors.waiting_with_error()[:50],
+        "waiting_rows": selectors.waiting_for_data()[:50],
         "batches": selectors.recent_batches(),
         "prefixes": selectors.prefixes_in_flight()[:200],
         "can_retry": request.user.is_superuser or request.user.park_role in ("park_admin", "park_operator"),

@@ -108,7 +108,7 @@ def test_missing_data_holds_the_application_until_the_park_completes_it(
     entry = OutboxEntry.objects.get(operation=OutboxOperation.PREFIX_APPLY, handle=result["prefix"].prefix)
     prefix = Prefix.objects.get(pk=result["prefix"].pk)
     # Waiting, naming what is missing; never sent, so the upstream has nothing.
-    assert entry.status == OutboxStatus.FAILED
+    assert entry.status == OutboxStatus.WAITING_DATA
     assert prefix.upstream_status == UpstreamStatus.PENDING
     for label in (
         "单位性质",
@@ -125,7 +125,10 @@ def test_missing_data_holds_the_application_until_the_park_completes_it(
     # Shown to the park (enterprise page, sync page) and to the enterprise (its prefix page).
     detail = park_client.get(f"/tenants/{enterprise.pk}/").content.decode()
     assert 'data-test="upstream-missing"' in detail and "法定代表人姓名" in detail
-    assert "等待补充上级节点前缀申请资料" in park_client.get("/sync/").content.decode()
+    sync_page = park_client.get("/sync/").content.decode()
+    assert "等待补充上级节点前缀申请资料" in sync_page
+    # waiting for data is not a failure: counted apart, no retry for it
+    assert 'data-test="waiting-data">1<' in sync_page and 'data-test="failed">0<' in sync_page
     admin = factories.member("admin_kycwait", enterprise, role="enterprise_admin")
     client = tenant_client(enterprise)
     client.force_login(admin)
@@ -162,6 +165,6 @@ def test_an_application_written_without_the_data_is_held_by_the_drain_not_sent(l
 
     entry.refresh_from_db()
     prefix.refresh_from_db()
-    assert entry.status == OutboxStatus.FAILED and "单位性质" in entry.last_error
+    assert entry.status == OutboxStatus.WAITING_DATA and "单位性质" in entry.last_error
     assert prefix.upstream_status == UpstreamStatus.PENDING and "单位性质" in prefix.upstream_message
     assert _upstream_application(up, "held") == []
