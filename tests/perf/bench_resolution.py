@@ -14,24 +14,33 @@ TLS); without it the output says the figures are gunicorn only.
       caches flushed and the server restarted first;
   (d) DRF: a plain DRF RetrieveAPIView over the same table (same 1,000 handles).
 
-10,000 vs 1,000,000 identifiers, like for like: after each bulk load the table is VACUUM
-ANALYZEd and CHECKPOINTed, then at both sizes the same two patterns run ``REPEATS`` times each
-(fresh server, caches flushed), medians compared:
+10,000 vs 1,000,000 identifiers, like for like: two databases, one per size, both bulk loaded,
+VACUUM ANALYZEd and CHECKPOINTed (a database whose row count is already right is reused), so
+both sizes exist at once. Patterns at both sizes (fresh server, caches flushed):
 
   all-miss: every request a distinct handle drawn at random, caches cold; the run stops after
       ``MISS_REQUESTS`` responses (fewer than 10,000, so no handle is ever asked twice) and the
       rate is timed from the first to the last of them. This is the graded "within 10%";
-  uniform:  pattern (c) for ``BENCH_SECONDS``; at 10,000 the caches warm up during the run,
-      so the ratio is printed for information only.
+  uniform:  pattern (c); at 10,000 the caches warm up during the run, so the ratio is printed
+      for information only.
 
 All-miss at 1,000,000 also runs with ``RESOLUTION_SHARED_CACHE=0`` (no Redis copy of local
-records), for information. Exit status 1 when a target is missed or any run had non-2xx
-responses or socket errors.
+records), for information.
 
-Data lives in its own database: <DATABASE_URL name>_bench_resolution, or BENCH_DATABASE_URL.
-Env: BENCH_IDENTIFIERS (default 1000000), BENCH_SECONDS (10), BENCH_CONNECTIONS (32),
-BENCH_REPEATS (3). ``--quick``: a reduced-size dry run (2,000 vs 20,000 identifiers, 2 s runs)
-to check the script; its figures mean nothing.
+Interleaved, because a shared machine's speed drifts (2x over minutes): the run is
+``BENCH_ROUNDS`` rounds, each running every configuration once back to back, the order reversed
+every other round. (a), (b), (d) and the nginx runs use one long-lived server on the 1,000,000
+database, warmed once; every cold/all-miss/uniform sample gets a fresh server (its Redis keys
+flushed, every worker's in-process cache empty) on the database of its size. Each ratio is
+computed within each round and graded on the median of the per-round ratios; the per-round
+ratios and the ratio of the medians are printed too. Exit status 1 when a target is missed or
+any run had non-2xx responses or socket errors.
+
+Data lives in databases of its own: <DATABASE_URL name>_bench_resolution (1,000,000) and
+<...>_bench_resolution_small (10,000), or BENCH_DATABASE_URL and its name + "_small".
+Env: BENCH_IDENTIFIERS (default 1000000), BENCH_SECONDS (4 per sample), BENCH_CONNECTIONS (32),
+BENCH_ROUNDS (5). ``--quick``: a reduced-size dry run (2,000 vs 20,000 identifiers in
+databases named *_quick, 2 s samples, 2 rounds) to check the script; its figures mean nothing.
 """
 
 from __future__ import annotations
@@ -58,24 +67,25 @@ sys.path.insert(0, str(ROOT))
 QUICK = "--quick" in sys.argv[1:]
 TOTAL = 20_000 if QUICK else int(os.environ.get("BENCH_IDENTIFIERS", "1000000"))
 SMALL = 2_000 if QUICK else 10_000
-SECONDS = 2 if QUICK else int(os.environ.get("BENCH_SECONDS", "10"))
+SECONDS = 2 if QUICK else int(os.environ.get("BENCH_SECONDS", "4"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
-REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
+ROUNDS = 2 if QUICK else int(os.environ.get("BENCH_ROUNDS", "5"))
 # Responses timed per all-miss run: requests in flight when it stops (one per connection) must
 # still be distinct handles at the small size.
 MISS_REQUESTS = int(SMALL * 0.8)
 HOST = "park.localhost"
 PREFIX = "88.101.bench"
 HOT = 1000
+CACHE_PREFIX = "pp-bench-resolution"
 
 
 def handle_of(n: int) -> str:
     return f"{PREFIX}/o{n:07d}"
 
 
-def setup_django() -> str:
+def database_urls() -> tuple[str, str]:
+    """(1,000,000 database, 10,000 database)."""
     from park_portal.env import load_services_env
-    from tests.perf import _benchdb
 
     load_services_env()
     url = os.environ.get("BENCH_DATABASE_URL")
@@ -84,9 +94,18 @@ def setup_django() -> str:
         parts = urlsplit(url)
         name = (parts.path.lstrip("/") or "park_portal") + "_bench_resolution"
         url = urlunsplit(parts._replace(path=f"/{name}"))
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + ("_quick" if QUICK else "")
+    big = urlunsplit(parts._replace(path=f"/{name}"))
+    return big, urlunsplit(parts._replace(path=f"/{name}_small"))
+
+
+def setup_django(url: str) -> str:
+    from tests.perf import _benchdb
+
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "park_portal.settings")
-    os.environ["CACHE_KEY_PREFIX"] = "pp-bench-resolution"
+    os.environ["CACHE_KEY_PREFIX"] = CACHE_PREFIX
     _benchdb._create_database(url)
     import django
 
@@ -95,6 +114,23 @@ def setup_django() -> str:
 
     call_command("bootstrap", verbosity=0)
     return url
+
+
+def prepare(count: int) -> str:
+    """Make the current database hold exactly identifiers 1..count, settled; says what it did."""
+    from django.db import connection
+
+    from apps.identifiers.models import Identifier
+
+    name = connection.settings_dict["NAME"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), max(suffix) FROM {Identifier._meta.db_table}")
+        have, last = cursor.fetchone()
+    if have == count and last == f"o{count:07d}":
+        return f"{name}: reused {count:,} identifiers; VACUUM ANALYZE + CHECKPOINT {settle_table():.1f}s"
+    reset_table()
+    took = load(0, count)
+    return f"{name}: loaded {count:,} identifiers in {took:.1f}s; VACUUM ANALYZE + CHECKPOINT {settle_table():.1f}s"
 
 
 def load(count_from: int, count_to: int) -> float:
@@ -185,11 +221,14 @@ def reset_table() -> None:
         cursor.execute(f"TRUNCATE {Identifier._meta.db_table} CASCADE")
 
 
-def flush_cache() -> None:
+def flush_cache(prefix: str) -> None:
+    """Delete the resolution keys of the server run with CACHE_KEY_PREFIX=prefix."""
     from apps.resolution.cache import namespace, redis_client
 
+    own = namespace()  # "<CACHE_PREFIX>:res" in this process: the same layout, another prefix
+    assert own.startswith(CACHE_PREFIX + ":"), own
     client = redis_client()
-    for key in client.scan_iter(match=f"{namespace()}:*", count=10_000):
+    for key in client.scan_iter(match=f"{prefix}{own[len(CACHE_PREFIX) :]}:*", count=10_000):
         client.delete(key)
 
 
@@ -199,10 +238,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(workdir: str, extra_env: dict | None = None) -> tuple[subprocess.Popen, int]:
+def start_server(
+    workdir: str, url: str, prefix: str, extra_env: dict | None = None
+) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {
         **os.environ,
+        "DATABASE_URL": url,
+        "CACHE_KEY_PREFIX": prefix,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECURE_SSL": "0",  # loopback, no TLS terminator in front
         "PARK_BENCH_ENDPOINTS": "1",
@@ -217,9 +260,10 @@ def start_server(workdir: str, extra_env: dict | None = None) -> tuple[subproces
         cmd += ["-c", str(conf)]
     # command-line options override the config file: loopback port, access log thrown away
     cmd += ["-b", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"]
-    log = open(Path(workdir) / "server.log", "w")  # noqa: SIM115
+    log_path = Path(workdir) / f"server-{prefix}.log"
+    log = open(log_path, "w")  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    wait_for_port(proc, port, Path(workdir) / "server.log")
+    wait_for_port(proc, port, log_path)
     return proc, port
 
 
@@ -435,19 +479,46 @@ def median_of(runs: list[dict]) -> dict:
     }
 
 
+def ratio_rows(samples: dict[str, list[dict]], pairs: list[tuple]) -> list[dict]:
+    """For each (label, numerator, denominator, ...) the per-round ratios, their median and the
+    ratio of the medians."""
+    rows = []
+    for label, num, den, *rest in pairs:
+        if not samples.get(num) or not samples.get(den):
+            continue
+        per_round = [n["rps"] / d["rps"] for n, d in zip(samples[num], samples[den], strict=True)]
+        rows.append(
+            {
+                "label": label,
+                "median": statistics.median(per_round),
+                "of_medians": statistics.median(r["rps"] for r in samples[num])
+                / statistics.median(r["rps"] for r in samples[den]),
+                "rounds": per_round,
+                "rest": rest,
+            }
+        )
+    return rows
+
+
 def main() -> int:
+    if "--prepare" in sys.argv[1:]:  # child: load one database (Django is set up once per process)
+        url, count = sys.argv[sys.argv.index("--prepare") + 1 :][:2]
+        setup_django(url)
+        print(prepare(int(count)), flush=True)
+        return 0
     if not shutil.which("wrk"):
         print("wrk is not installed (apt-get install wrk)")
         return 1
-    url = setup_django()
+    big_url, small_url = database_urls()
     conf = {}
     exec((ROOT / "deploy" / "gunicorn.conf.py").read_text(), conf)
     nginx = shutil.which("nginx")
     print(
-        f"database: {urlsplit(url).path.lstrip('/')}; gunicorn {conf['worker_class']}: "
+        f"databases: {urlsplit(small_url).path.lstrip('/')} ({SMALL:,}), "
+        f"{urlsplit(big_url).path.lstrip('/')} ({TOTAL:,}); gunicorn {conf['worker_class']}: "
         f"{conf['workers']} workers x {conf['threads']} threads, keep-alive {conf['keepalive']}s; "
-        f"wrk: 1 thread, {CONNECTIONS} connections, {SECONDS}s per timed run; {REPEATS} runs per "
-        f"comparison pattern; {os.cpu_count()} CPUs; load average at start: {load_average()}"
+        f"wrk: 1 thread, {CONNECTIONS} connections, {SECONDS}s per sample; {ROUNDS} interleaved "
+        f"rounds; {os.cpu_count()} CPUs; load average at start: {load_average()}"
     )
     print(
         "front: loopback nginx from deploy/nginx (no TLS) for a second warm run"
@@ -456,50 +527,56 @@ def main() -> int:
     )
     if QUICK:
         print(f"QUICK DRY RUN: {SMALL:,} vs {TOTAL:,} identifiers; the figures mean nothing")
+    # The small database in a child process first (its Django is set up on that database), then
+    # the big one here; this process then serves as the Redis janitor.
+    child = subprocess.run(
+        [sys.executable, __file__, *(["--quick"] if QUICK else []), "--prepare", small_url, str(SMALL)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if child.returncode != 0:
+        print(child.stdout + child.stderr)
+        return 1
+    print(child.stdout.strip())
+    setup_django(big_url)
+    print(prepare(TOTAL))
+
     tmp = tempfile.mkdtemp(prefix="bench-resolution-")
     os.chmod(tmp, 0o755)  # nginx workers started by root run as nobody and write temp files here
-    warmup = 1 if QUICK else 2
+    warmup = 1
     size = 0
+    steady_prefix = f"{CACHE_PREFIX}-steady"
+    fresh_prefix = {TOTAL: f"{CACHE_PREFIX}-big", SMALL: f"{CACHE_PREFIX}-small"}
+    fresh_url = {TOTAL: big_url, SMALL: small_url}
 
-    def fresh_server(extra_env: dict | None = None):
-        flush_cache()  # and a new server: every worker's in-process cache empty
-        proc, port_ = start_server(tmp, extra_env)
-        wrk(port_, path=f"/bench/floor?size={size}", seconds=warmup)  # warm up the workers
-        return proc, port_
-
-    def timed(run, extra_env: dict | None = None) -> dict:
-        proc, port_ = fresh_server(extra_env)
+    def timed(population: int, run, extra_env: dict | None = None) -> dict:
+        """A fresh server on the database of that size: its Redis keys flushed, every worker's
+        in-process cache empty, workers warmed up on the floor view first."""
+        flush_cache(fresh_prefix[population])
+        proc, port_ = start_server(tmp, fresh_url[population], fresh_prefix[population], extra_env)
         try:
+            wrk(port_, path=f"/bench/floor?size={size}", seconds=warmup)
             return run(port_)
         finally:
             stop(proc)
+            flush_cache(fresh_prefix[population])
 
     def all_miss(population: int, seed: int, extra_env: dict | None = None) -> dict:
         script, marker = miss_lua(tmp, population, seed)
-        return timed(lambda p: wrk(p, script=script, marker=marker, seconds=max(60, SECONDS)), extra_env)
+        return timed(
+            population, lambda p: wrk(p, script=script, marker=marker, seconds=max(60, SECONDS)), extra_env
+        )
 
     def uniform(population: int, seed: int) -> dict:
         script = uniform_lua(tmp, population, seed)
-        return timed(lambda p: wrk(p, script=script))
+        return timed(population, lambda p: wrk(p, script=script))
 
-    def compare(population: int) -> dict[str, dict]:
-        # the patterns alternate so slow drift of the machine's load hits both alike
-        miss, unif = [], []
-        for rep in range(REPEATS):
-            miss.append(all_miss(population, seed=100 + rep))
-            unif.append(uniform(population, seed=200 + rep))
-        return {"miss": median_of(miss), "uniform": median_of(unif)}
-
-    results: dict[str, dict] = {}
-    server = None
+    samples: dict[str, list[dict]] = {}
+    server = proxy = None
     try:
-        reset_table()
-        took = load(0, SMALL)
-        print(
-            f"loaded {SMALL:,} identifiers in {took:.1f}s; VACUUM ANALYZE + CHECKPOINT {settle_table():.1f}s"
-        )
-        flush_cache()
-        server, port = start_server(tmp)
+        flush_cache(steady_prefix)
+        server, port = start_server(tmp, big_url, steady_prefix)
         status, body = fetch(port, f"/api/handles/{handle_of(1)}")
         assert status == 200, (status, body[:300])
         size = len(body)
@@ -507,50 +584,66 @@ def main() -> int:
         assert floor_status == 200 and len(floor_body) == size, (floor_status, len(floor_body), size)
         drf_status, _ = fetch(port, f"/bench/drf/{handle_of(1)}")
         assert drf_status == 200, drf_status
-        stop(server)
-        server = None
-
-        small = compare(SMALL)
-        took = load(SMALL, TOTAL)
-        print(
-            f"loaded {TOTAL - SMALL:,} more identifiers in {took:.1f}s (total {TOTAL:,}); "
-            f"VACUUM ANALYZE + CHECKPOINT {settle_table():.1f}s"
-        )
-        big = compare(TOTAL)
-        results["miss_unshared"] = median_of(
-            [
-                all_miss(TOTAL, seed=300 + rep, extra_env={"RESOLUTION_SHARED_CACHE": "0"})
-                for rep in range(REPEATS)
-            ]
-        )
-
-        server, port = fresh_server()
-        results["floor"] = wrk(port, path=f"/bench/floor?size={size}")
         hot_file = os.path.join(tmp, "hot.txt")
         Path(hot_file).write_text("\n".join(f"/api/handles/{handle_of(n)}" for n in range(1, HOT + 1)) + "\n")
         hot_lua = write_lua(tmp, "hot.lua", LUA % {"file": hot_file, "seed": 2})
-        wrk(port, script=hot_lua, seconds=3)  # fill Redis and every worker's in-process cache
-        results["warm"] = wrk(port, script=hot_lua)
         drf_file = os.path.join(tmp, "drf.txt")
         Path(drf_file).write_text("\n".join(f"/bench/drf/{handle_of(n)}" for n in range(1, HOT + 1)) + "\n")
         drf_lua = write_lua(tmp, "drf.lua", LUA % {"file": drf_file, "seed": 4})
-        results["drf"] = wrk(port, script=drf_lua)
+        wrk(port, script=hot_lua, seconds=3)  # fill Redis and every worker's in-process cache
+        wrk(port, script=drf_lua, seconds=warmup)
         if nginx:
             proxy, proxy_port = start_nginx(tmp, port)
-            try:
-                wrk(proxy_port, script=hot_lua, seconds=warmup)  # nginx's upstream keep-alive pool
-                results["floor_nginx"] = wrk(proxy_port, path=f"/bench/floor?size={size}")
-                results["warm_nginx"] = wrk(proxy_port, script=hot_lua)
-            finally:
-                stop(proxy)
+            wrk(proxy_port, script=hot_lua, seconds=warmup)  # nginx's upstream keep-alive pool
+
+        def warm(port_: int) -> dict:
+            # A round lasts longer than the in-process cache's LOCAL_TTL: refill it (untimed)
+            wrk(port_, script=hot_lua, seconds=2)
+            return wrk(port_, script=hot_lua)
+
+        # One round: every configuration once, back to back (name, sample).
+        def configurations(rnd: int) -> list[tuple[str, object]]:
+            steps = [
+                ("floor", lambda: wrk(port, path=f"/bench/floor?size={size}")),
+                ("warm", lambda: warm(port)),
+                ("drf", lambda: wrk(port, script=drf_lua)),
+            ]
+            if nginx:
+                steps += [
+                    ("floor_nginx", lambda: wrk(proxy_port, path=f"/bench/floor?size={size}")),
+                    ("warm_nginx", lambda: warm(proxy_port)),
+                ]
+            steps += [
+                ("cold", lambda: uniform(TOTAL, seed=200 + rnd)),
+                ("uniform_small", lambda: uniform(SMALL, seed=200 + rnd)),
+                ("miss_small", lambda: all_miss(SMALL, seed=100 + rnd)),
+                ("miss_big", lambda: all_miss(TOTAL, seed=100 + rnd)),
+                (
+                    "miss_unshared",
+                    lambda: all_miss(TOTAL, seed=300 + rnd, extra_env={"RESOLUTION_SHARED_CACHE": "0"}),
+                ),
+            ]
+            # reversed every other round: a steady drift favours neither side of a pair overall
+            return steps if rnd % 2 == 0 else steps[::-1]
+
+        started = time.monotonic()
+        for rnd in range(ROUNDS):
+            for key, run in configurations(rnd):
+                samples.setdefault(key, []).append(run())
+            print(
+                f"round {rnd + 1}/{ROUNDS} done at {time.monotonic() - started:.0f}s; "
+                f"load average {load_average()}",
+                flush=True,
+            )
     finally:
+        if proxy is not None:
+            stop(proxy)
         if server is not None:
             stop(server)
-        flush_cache()
+        for prefix in (steady_prefix, *fresh_prefix.values()):
+            flush_cache(prefix)
 
-    results["cold"] = big["uniform"]
-    results["miss_small"], results["miss_big"] = small["miss"], big["miss"]
-    results["uniform_small"] = small["uniform"]
+    results = {key: median_of(runs) for key, runs in samples.items()}
     names = {
         "floor": "(a) floor: fixed JSON, no DB",
         "warm": "(b) resolution, warm cache",
@@ -563,45 +656,62 @@ def main() -> int:
         "miss_unshared": f"all-miss, {TOTAL:,}, no Redis copy",
         "uniform_small": f"uniform random over {SMALL:,}",
     }
-    print(f"\nresponse body: {size} bytes; all-miss runs time {MISS_REQUESTS:,} distinct handles each")
-    print(f"{'':40s} {'req/s':>8s} {'p50 ms':>7s} {'p99 ms':>7s}  {'runs (req/s)':24s} non-2xx/errors")
+    print(
+        f"\nresponse body: {size} bytes; all-miss samples time {MISS_REQUESTS:,} distinct handles each; "
+        f"medians of {ROUNDS} rounds"
+    )
+    print(f"{'':38s} {'req/s':>7s} {'p50 ms':>7s} {'p99 ms':>7s}  {'per round (req/s)':30s} non-2xx/errors")
     failures = []
     for key, label in names.items():
         if key not in results:
             continue
         r = results[key]
-        runs = " ".join(f"{x:.0f}" for x in r.get("all", []))
-        problems = f"{r['non2xx']} {r['errors']}".strip()
-        print(f"{label:40s} {r['rps']:8.0f} {r['p50']:7.2f} {r['p99']:7.2f}  {runs:24s} {problems}")
+        runs = " ".join(f"{x:.0f}" for x in r["all"])
+        problems = f"{r['non2xx'] or ''} {r['errors']}".strip()
+        print(f"{label:38s} {r['rps']:7.0f} {r['p50']:7.2f} {r['p99']:7.2f}  {runs:30s} {problems}")
         if r["non2xx"] or r["errors"]:
             failures.append(f"{label}: {problems}")
-    a, b, c, d = (results[k]["rps"] for k in ("floor", "warm", "cold", "drf"))
-    miss_ratio = results["miss_big"]["rps"] / results["miss_small"]["rps"]
-    checks = [
-        ("(b)/(a) warm vs floor", b / a, ">= 0.60", b / a >= 0.60),
-        ("(c)/(a) cold vs floor", c / a, ">= 0.30", c / a >= 0.30),
-        ("(b)/(d) warm vs DRF", b / d, ">= 3.0", b / d >= 3.0),
-        (f"all-miss {TOTAL:,} vs {SMALL:,}", miss_ratio, "within 10%", abs(miss_ratio - 1) <= 0.10),
-    ]
-    print()
-    for label, ratio, target, ok in checks:
-        print(f"{label:34s} {ratio:6.2f}  target {target:11s} {'met' if ok else 'NOT MET'}")
+    graded = ratio_rows(
+        samples,
+        [
+            ("(b)/(a) warm vs floor", "warm", "floor", ">= 0.60", lambda x: x >= 0.60),
+            ("(c)/(a) cold vs floor", "cold", "floor", ">= 0.30", lambda x: x >= 0.30),
+            ("(b)/(d) warm vs DRF", "warm", "drf", ">= 3.0", lambda x: x >= 3.0),
+            (
+                f"all-miss {TOTAL:,} vs {SMALL:,}",
+                "miss_big",
+                "miss_small",
+                "within 10%",
+                lambda x: abs(x - 1) <= 0.10,
+            ),
+        ],
+    )
+    info = ratio_rows(
+        samples,
+        [
+            (f"uniform {TOTAL:,} vs {SMALL:,}", "cold", "uniform_small", f"the {SMALL:,} run warms up"),
+            ("all-miss no Redis copy vs copy", "miss_unshared", "miss_big", ""),
+            ("(b)/(a) through nginx", "warm_nginx", "floor_nginx", ""),
+        ],
+    )
+    print(
+        f"\n{'ratio (within each round)':31s} {'median':>6s}  {'target':22s} {'of medians':>10s}  per round"
+    )
+    for row in graded:
+        target, check = row["rest"]
+        ok = check(row["median"])
+        verdict = f"{target} {'met' if ok else 'NOT MET'}"
+        rounds = " ".join(f"{x:.2f}" for x in row["rounds"])
+        print(f"{row['label']:31s} {row['median']:6.2f}  {verdict:22s} {row['of_medians']:10.2f}  {rounds}")
         if not ok:
-            failures.append(f"{label}: {ratio:.2f}, target {target}")
-    info = [
-        (
-            f"uniform {TOTAL:,} vs {SMALL:,}",
-            c / results["uniform_small"]["rps"],
-            f"the {SMALL:,} run warms up",
-        ),
-        ("all-miss no Redis copy vs copy", results["miss_unshared"]["rps"] / results["miss_big"]["rps"], ""),
-    ]
-    if "warm_nginx" in results:
-        info.append(
-            ("(b)/(a) through nginx", results["warm_nginx"]["rps"] / results["floor_nginx"]["rps"], "")
+            failures.append(f"{row['label']}: {row['median']:.2f}, target {target}")
+    for row in info:
+        (note,) = row["rest"]
+        rounds = " ".join(f"{x:.2f}" for x in row["rounds"])
+        print(
+            f"{row['label']:31s} {row['median']:6.2f}  {'information':22s} {row['of_medians']:10.2f}  "
+            f"{rounds}{f'  ({note})' if note else ''}"
         )
-    for label, ratio, note in info:
-        print(f"{label:34s} {ratio:6.2f}  information{'; ' + note if note else ''}")
     print(f"load average at end: {load_average()}")
     shutil.rmtree(tmp, ignore_errors=True)
     if failures:
