@@ -137,11 +137,38 @@ def start_redis(data_dir: Path) -> str:
     return f"redis://127.0.0.1:{port}/0"
 
 
+def ensure_database(url: str) -> bool:
+    """Create the database DATABASE_URL names on its server when it does not exist yet (the
+    server and the role are the operator's; an empty database is ours to make). True if created."""
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    cfg = dj_database_url.parse(url)
+    params = {
+        "dbname": "postgres",
+        "user": cfg.get("USER") or "postgres",
+        "host": cfg.get("HOST") or None,
+        "port": cfg.get("PORT") or None,
+        "password": cfg.get("PASSWORD") or None,
+    }
+    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone():
+            return False
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
+        return True
+
+
 def up(var_dir: Path = VAR_DIR) -> dict[str, str]:
     values = _read_env_file() if var_dir == VAR_DIR else {}
     started = []
     if os.environ.get("DATABASE_URL"):
         values.pop("DATABASE_URL", None)
+        try:
+            if ensure_database(os.environ["DATABASE_URL"]):
+                print("created the database named by DATABASE_URL")
+        except Exception as exc:  # no right to create databases: migrate will say what is wrong
+            print(f"note: could not check or create the database of DATABASE_URL: {exc}")
     else:
         if not _postgres_running(var_dir / "pg"):
             started.append("postgres")

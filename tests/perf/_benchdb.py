@@ -29,22 +29,9 @@ def bench_database_url() -> str:
 
 
 def _create_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
+    from park_portal.devservices import ensure_database
 
-    cfg = dj_database_url.parse(url)
-    params = {
-        "dbname": "postgres",
-        "user": cfg.get("USER") or "postgres",
-        "host": cfg.get("HOST") or None,
-        "port": cfg.get("PORT") or None,
-        "password": cfg.get("PASSWORD") or None,
-    }
-    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
+    ensure_database(url)
 
 
 def setup(*, migrate: bool = True) -> str:
