@@ -432,20 +432,25 @@ def step_execute(*, item_id: int, progress: Callable[[int, str], None] | None = 
             return _await_report(item_id=item_id, result=result)
         with transaction.atomic():
             item = CaseItem.objects.select_for_update().select_related("case").get(pk=item_id)
-            _mark_done(item, actor=actor, result=result)
-            events.step_succeeded(item, summary=result.get("summary_msg") or result.get("summary", ""))
-            _audit(
-                "buildcase.step_succeed",
-                item.case,
-                object_type="buildcases.CaseItem",
-                object_id=item.pk,
-                object_repr=item.name,
-                after={"state": item.state, "step": item.automated_step, "result": result},
-            )
+            _step_succeeded(item, actor=actor, result=result, audit_extra={"result": result})
         return result
 
 
 EVALUATION_FOLLOW_SECONDS = 5
+
+
+def _step_succeeded(item, *, actor, result: dict, audit_extra: dict) -> None:
+    """An automated item is done: its state, its timeline event and its audit entry."""
+    _mark_done(item, actor=actor, result=result)
+    events.step_succeeded(item, summary=result.get("summary_msg") or result.get("summary", ""))
+    _audit(
+        "buildcase.step_succeed",
+        item.case,
+        object_type="buildcases.CaseItem",
+        object_id=item.pk,
+        object_repr=item.name,
+        after={"state": item.state, "step": item.automated_step, **audit_extra},
+    )
 
 
 def _await_report(*, item_id: int, result: dict) -> dict:
@@ -483,16 +488,7 @@ def evaluation_settle(*, item_id: int) -> str:
             return item.state
         if report is not None and report.status == ReportStatus.READY:
             result = {**item.result, "awaiting_report": False}
-            _mark_done(item, actor=report.created_by, result=result)
-            events.step_succeeded(item, summary=result.get("summary_msg") or result.get("summary", ""))
-            _audit(
-                "buildcase.step_succeed",
-                item.case,
-                object_type="buildcases.CaseItem",
-                object_id=item.pk,
-                object_repr=item.name,
-                after={"state": item.state, "step": item.automated_step, "report": report.pk},
-            )
+            _step_succeeded(item, actor=report.created_by, result=result, audit_extra={"report": report.pk})
             return item.state
         if report is None:
             error_msg = msg(gettext_noop("评估报告已不存在"))

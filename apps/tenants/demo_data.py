@@ -9,6 +9,8 @@ import json
 
 from django.conf import settings
 
+from apps.tenants.services import UPSTREAM_INFO_FIELDS
+
 _DATA = json.loads((settings.BASE_DIR / "fixtures" / "demo_park.json").read_text(encoding="utf-8"))
 
 PARK_NAME = _DATA["park"]["name"]
@@ -28,23 +30,12 @@ _ENTERPRISE_FIELDS = (
 )
 # (name, short name, credit code with a valid check character, enterprise code, GB/T 4754 code,
 #  address, contact name, phone, e-mail)
-_UPSTREAM_FIELDS = (
-    "org_nature",
-    "licence_image_rid",
-    "contact_id_type",
-    "contact_id_number",
-    "legal_name",
-    "legal_id_type",
-    "legal_id_number",
-    "legal_id_front_rid",
-    "legal_id_back_rid",
-)
 ENTERPRISES = [tuple(row[field] for field in _ENTERPRISE_FIELDS) for row in _DATA["enterprises"]]
 
 # 上级节点前缀申请资料 by credit code (made up, with valid check digits; the image numbers stand
 # for files uploaded to the upstream), so the demo's prefix applications go upstream complete.
 UPSTREAM_INFO = {
-    row["credit_code"]: {field: row[field] for field in _UPSTREAM_FIELDS if row.get(field)}
+    row["credit_code"]: {field: row[field] for field in UPSTREAM_INFO_FIELDS if row.get(field)}
     for row in _DATA["enterprises"]
 }
 
