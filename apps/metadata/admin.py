@@ -17,18 +17,10 @@ from apps.metadata.models import (
     TemplateNotice,
     TemplateVersion,
 )
+from apps.metadata.services import TEMPLATE_EDITABLE_FIELDS
 
 # the fields template_update accepts; everything else on a template is read-only here
-TEMPLATE_EDITABLE = [
-    "name",
-    "description",
-    "industry_section",
-    "industry_division",
-    "industry_group",
-    "industry_class",
-    "use_check_character",
-    "default_link",
-]
+TEMPLATE_EDITABLE = list(TEMPLATE_EDITABLE_FIELDS)
 TEMPLATE_STRUCTURE = ["code", "level", "category", "parent", "owner"]
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.metadata.choices import Grade, ItemType, ObjectCategory, TemplateLevel
 from apps.metadata.models import MetadataTemplate
+from apps.metadata.services import TEMPLATE_EDITABLE_FIELDS
 
 _SPLIT = re.compile(r"[\n\r、,，;；]+")
 
@@ -51,16 +52,7 @@ class TemplateForm(forms.Form):
 class TemplateEditForm(forms.ModelForm):
     class Meta:
         model = MetadataTemplate
-        fields = [
-            "name",
-            "description",
-            "industry_section",
-            "industry_division",
-            "industry_group",
-            "industry_class",
-            "use_check_character",
-            "default_link",
-        ]
+        fields = list(TEMPLATE_EDITABLE_FIELDS)
 
 
 class ItemForm(forms.Form):

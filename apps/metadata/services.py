@@ -201,20 +201,24 @@ def _industry_errors(template: MetadataTemplate) -> dict[str, list[str]]:
     return errors
 
 
+# What template_update may change (the form and the admin show these, the rest is read-only).
+TEMPLATE_EDITABLE_FIELDS = (
+    "name",
+    "description",
+    "industry_section",
+    "industry_division",
+    "industry_group",
+    "industry_class",
+    "use_check_character",
+    "default_link",
+)
+
+
 @transaction.atomic
 def template_update(*, template: MetadataTemplate, **fields) -> MetadataTemplate:
     """Descriptive fields only (name, description, industry, check character, default link);
     items change through versions."""
-    allowed = {
-        "name",
-        "description",
-        "industry_section",
-        "industry_division",
-        "industry_group",
-        "industry_class",
-        "use_check_character",
-        "default_link",
-    }
+    allowed = set(TEMPLATE_EDITABLE_FIELDS)
     unknown = set(fields) - allowed
     if unknown:
         raise ApplicationError(_("不能修改：%(fields)s") % {"fields": "、".join(sorted(unknown))})
