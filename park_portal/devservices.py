@@ -137,12 +137,11 @@ def start_redis(data_dir: Path) -> str:
     return f"redis://127.0.0.1:{port}/0"
 
 
-def ensure_database(url: str) -> bool:
-    """Create the database DATABASE_URL names on its server when it does not exist yet (the
-    server and the role are the operator's; an empty database is ours to make). True if created."""
+def admin_connection(url: str):
+    """An autocommit connection to the maintenance database of DATABASE_URL's server, and the
+    name of the database the URL names."""
     import dj_database_url
     import psycopg
-    from psycopg import sql
 
     cfg = dj_database_url.parse(url)
     params = {
@@ -152,10 +151,19 @@ def ensure_database(url: str) -> bool:
         "port": cfg.get("PORT") or None,
         "password": cfg.get("PASSWORD") or None,
     }
-    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone():
+    return psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True), cfg["NAME"]
+
+
+def ensure_database(url: str) -> bool:
+    """Create the database DATABASE_URL names on its server when it does not exist yet (the
+    server and the role are the operator's; an empty database is ours to make). True if created."""
+    from psycopg import sql
+
+    conn, name = admin_connection(url)
+    with conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             return False
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return True
 
 

@@ -38,18 +38,9 @@ def with_db_name(url: str, name: str) -> str:
 
 
 def _admin_connect(url: str):
-    import dj_database_url
-    import psycopg
+    from park_portal.devservices import admin_connection
 
-    cfg = dj_database_url.parse(url)
-    params = {
-        "dbname": "postgres",
-        "user": cfg.get("USER") or "postgres",
-        "host": cfg.get("HOST") or None,
-        "port": cfg.get("PORT") or None,
-        "password": cfg.get("PASSWORD") or None,
-    }
-    return psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True), cfg["NAME"]
+    return admin_connection(url)
 
 
 def recreate_database(url: str) -> None:
