@@ -1,36 +1,32 @@
 """`make run` with DATABASE_URL naming a database that does not exist yet creates it."""
 
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
 from django.conf import settings
 
-from park_portal.devservices import ensure_database
+from park_portal.devservices import admin_connection, ensure_database
 
 pytestmark = pytest.mark.django_db  # the suite's session set-up needs the test database
 
 
 def test_a_missing_database_is_created_once():
-    db = settings.DATABASES["default"]
     name = f"pp_ensure_{uuid.uuid4().hex[:8]}"
-    auth = f"{db['USER']}:{db['PASSWORD']}@" if db.get("PASSWORD") else f"{db['USER']}@"
-    url = f"postgres://{auth}{db['HOST']}:{db['PORT']}/{name}"
-    params = {
-        k: v
-        for k, v in {
-            "user": db["USER"],
-            "password": db.get("PASSWORD"),
-            "host": db["HOST"],
-            "port": db["PORT"],
-        }.items()
-        if v
-    }
+    # the server the suite runs on (TCP or the embedded server's socket), another database
+    url = urlunsplit(urlsplit(settings.DATABASE_URL)._replace(path=f"/{name}"))
+
+    def exists() -> bool:
+        conn, _ = admin_connection(url)
+        with conn:
+            return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
     try:
+        assert not exists()
         assert ensure_database(url) is True
+        assert exists()
         assert ensure_database(url) is False  # there now: left alone
-        with psycopg.connect(dbname=name, **params) as conn:
-            assert conn.execute("SELECT current_database()").fetchone()[0] == name
     finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        conn, _ = admin_connection(url)
+        with conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
