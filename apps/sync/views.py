@@ -20,10 +20,6 @@ from apps.sync.adapters import link_current, link_endpoint, upstream_exists
 from apps.sync.forms import UpstreamLinkForm
 
 
-def _can_configure(user) -> bool:
-    return bool(user.is_superuser or user.park_role == "park_admin")
-
-
 @park_role_required("park_admin", "park_operator", "park_auditor")
 def sync_page(request, link_form=None):
     link = link_current()
@@ -37,7 +33,7 @@ def sync_page(request, link_form=None):
         "batches": selectors.recent_batches(),
         "prefixes": selectors.prefixes_in_flight()[:200],
         "can_retry": request.user.is_superuser or request.user.park_role in ("park_admin", "park_operator"),
-        "can_configure": _can_configure(request.user),
+        "can_configure": request.user.is_park_admin,
         "link_form": link_form or UpstreamLinkForm.for_link(link),
     }
     return render(request, "sync/sync_page.html", context, status=400 if link_form else 200)
