@@ -699,7 +699,7 @@ def _division_of(credit_code: str) -> tuple[str, str]:
 
 
 # entBasicInfo fields (openApi/v5/ent.md) and the Enterprise field each comes from: a missing
-# one is named to the park by that field's label.
+# one is named to the park by that field's label. ent_basic_info copies the plain ones.
 ENT_BASIC_INFO_SOURCE = {
     "orgName": "name",
     "orgNature": "org_nature",
@@ -721,6 +721,8 @@ ENT_BASIC_INFO_SOURCE = {
     "legalCrtBackImgRid": "legal_id_back_rid",
     "legalCrtFrontImgRid": "legal_id_front_rid",
 }
+# Documented Integer/Long fields among them.
+ENT_BASIC_INFO_INTEGERS = ("orgCrtImgRid", "contactCrtType", "legalCrtBackImgRid", "legalCrtFrontImgRid")
 
 
 def _as_int(value: str):
@@ -729,32 +731,20 @@ def _as_int(value: str):
     return int(value) if value.isdigit() else value
 
 
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def ent_basic_info(enterprise) -> dict:
     """The entBasicInfo fields the enterprise record holds (all but entPrefix)."""
+    info = {key: getattr(enterprise, field) for key, field in ENT_BASIC_INFO_SOURCE.items()}
+    for key in ENT_BASIC_INFO_INTEGERS:
+        info[key] = _as_int(info[key])
     industry = (enterprise.industry_code or "").strip()
-    province, city = _division_of(enterprise.credit_code)
-    return {
-        "orgName": enterprise.name,
-        "orgNature": enterprise.org_nature,
-        "orgCrtType": 1,
-        "orgCrtCode": enterprise.credit_code,
-        "orgCrtImgRid": _as_int(enterprise.licence_image_rid),
-        "orgAddr": enterprise.address,
-        "orgAddrProvince": province,
-        "orgAddrCity": city,
-        "industryCategory": industry[:1],
-        "industrySpecific": industry[1:3],
-        "contactName": enterprise.contact_name,
-        "contactCrtType": _as_int(enterprise.contact_id_type),
-        "contactCrtNo": enterprise.contact_id_number,
-        "contactPhone": enterprise.contact_phone,
-        "contactEmail": enterprise.contact_email,
-        "legalName": enterprise.legal_name,
-        "legalCrtType": enterprise.legal_id_type,
-        "legalCrtNo": enterprise.legal_id_number,
-        "legalCrtBackImgRid": _as_int(enterprise.legal_id_back_rid),
-        "legalCrtFrontImgRid": _as_int(enterprise.legal_id_front_rid),
-    }
+    info["orgAddrProvince"], info["orgAddrCity"] = _division_of(enterprise.credit_code)
+    info["industryCategory"], info["industrySpecific"] = industry[:1], industry[1:3]
+    info["orgCrtType"] = 1
+    return info
 
 
 def ent_basic_info_missing(info: dict) -> list[str]:
@@ -764,8 +754,7 @@ def ent_basic_info_missing(info: dict) -> list[str]:
 
     labels: list[str] = []
     for key in snms.ENT_APPLY_REQUIRED["entBasicInfo"]:
-        value = info.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if _blank(info.get(key)):
             source = ENT_BASIC_INFO_SOURCE.get(key)
             label = str(Enterprise._meta.get_field(source).verbose_name) if source else key
             if label not in labels:
@@ -837,8 +826,6 @@ def prefix_sync_enqueue(prefix: Prefix, *, kyc: dict | None = None) -> OutboxEnt
     application's data comes from the enterprise record; ``kyc`` (entBasicInfo fields) overrides
     it. Without the documented required fields, and with an upstream to send to, the row is
     written already waiting (see ``_hold_application``), nothing is sent."""
-    from apps.sync.adapters import upstream_exists
-
     with schema_context(get_public_schema_name()), transaction.atomic():
         payload = _application_body(prefix, kyc)
         entry = OutboxEntry.objects.create(
@@ -896,8 +883,7 @@ def _refreshed_payload(prefix: Prefix, stored: dict | None) -> dict:
     kept = (stored or {}).get("entBasicInfo") or {}
     info = fresh["entBasicInfo"]
     for key, value in kept.items():
-        blank = info.get(key) is None or (isinstance(info.get(key), str) and not info[key].strip())
-        if blank and value not in (None, ""):
+        if _blank(info.get(key)) and value not in (None, ""):
             info[key] = value
     return fresh
 
