@@ -673,12 +673,14 @@ def sync_retry(*, actor=None, entry_ids: list[int] | None = None) -> int:
 
 
 def sync_kick() -> None:
-    """Ask a worker to drain soon (debounced: at most one message per second)."""
-    if not getattr(settings, "SYNC_KICK_ON_COMMIT", True) or not link_configured():
+    """Ask a worker to drain soon (debounced: at most one message per second). Called on the
+    commit of every registration: the debounce comes before link_configured's queries (link
+    and park rows), so a burst of registrations costs them once a second, not once each."""
+    if not getattr(settings, "SYNC_KICK_ON_COMMIT", True):
         return
     from django.core.cache import cache
 
-    if not cache.add("sync:kick", 1, timeout=1):
+    if not cache.add("sync:kick", 1, timeout=1) or not link_configured():
         return
     from apps.sync.tasks import sync_drain_task
 
