@@ -294,11 +294,8 @@ def upstream_link_update(
         except ValidationError as exc:
             raise ApplicationError(_("上级节点设置有误"), errors=exc.message_dict, code="invalid") from exc
         if not 1 <= int(link.batch_size) <= snms.BATCH_MAX:
-            raise ApplicationError(
-                _("每批条数应在 1 到 %(max)d 之间") % {"max": snms.BATCH_MAX},
-                errors={"batch_size": [_("每批条数应在 1 到 %(max)d 之间") % {"max": snms.BATCH_MAX}]},
-                code="invalid",
-            )
+            message = _("每批条数应在 1 到 %(max)d 之间") % {"max": snms.BATCH_MAX}
+            raise ApplicationError(message, errors={"batch_size": [message]}, code="invalid")
         if link.url != before["url"]:
             link.stopped_reason, link.next_attempt_at, link.consecutive_failures = "", None, 0
         link.save()
@@ -859,8 +856,6 @@ def prefix_upstream_info_completed(enterprise) -> int:
                 handle__iexact=prefix.prefix,
                 status__in=[OutboxStatus.PENDING, OutboxStatus.WAITING_DATA, *STUCK_STATES],
             )
-            if not entries.exists():
-                continue
             for entry in entries:
                 payload = _refreshed_payload(prefix, entry.payload)
                 missing = ent_basic_info_missing(payload["entBasicInfo"])
