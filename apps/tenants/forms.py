@@ -100,7 +100,3 @@ class MemberAddForm(forms.Form):
     role = forms.ChoiceField(
         label=_("角色"), choices=EnterpriseRole.choices, initial=EnterpriseRole.ENTERPRISE_MEMBER
     )
-
-
-class MemberRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("角色"), choices=EnterpriseRole.choices)

@@ -112,6 +112,17 @@ def test_role_change_and_removal_keep_the_last_admin(alpha_admin_client, enterpr
     assert alpha_admin_client.get(MEMBERS).status_code == 403
 
 
+def test_an_unknown_role_is_refused_on_the_page_and_nothing_changes(
+    alpha_admin_client, enterprise_a, member_a
+):
+    other = Membership.objects.get(user=member_a, enterprise=enterprise_a)
+    response = alpha_admin_client.post(f"{MEMBERS}{other.pk}/role/", {"role": "owner"}, follow=True)
+    assert "角色无效" in response.content.decode()
+    other.refresh_from_db()
+    assert other.role == "enterprise_member"
+    assert not AuditEntry.objects.filter(action="membership.set_role", object_id=str(other.pk)).exists()
+
+
 def test_admin_removes_a_member(alpha_admin_client, enterprise_a, member_a):
     membership = Membership.objects.get(user=member_a, enterprise=enterprise_a)
     response = alpha_admin_client.post(f"{MEMBERS}{membership.pk}/remove/", follow=True)
