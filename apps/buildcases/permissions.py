@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from apps.accounts.choices import ParkRole
 from apps.buildcases.choices import AutomatedStep, CaseStatus, CompletionKind
 
@@ -28,9 +30,20 @@ def can_start_step(user, case, item) -> bool:
     has not approved yet: that step approves the application, a park administrator's decision."""
     if not can_work(user):
         return False
-    if item.automated_step == AutomatedStep.PROVISION_TENANT and needs_approval(case):
-        return can_decide(user)
+    if item.automated_step == AutomatedStep.PROVISION_TENANT:
+        return can_provision(user, case)
     return True
+
+
+# Shown when can_provision refuses (gettext it where it is raised).
+PROVISION_REFUSED = gettext_noop("企业入驻申请尚未批准：只有园区管理员可以执行“开通企业租户”")
+
+
+def can_provision(user, case) -> bool:
+    """Provisioning the tenant of an enterprise whose application is still pending approves
+    that application: a park administrator's decision. Checked when the step is started and
+    again when the queued step runs (the application may have changed in between)."""
+    return not needs_approval(case) or (user is not None and can_decide(user))
 
 
 def needs_approval(case) -> bool:

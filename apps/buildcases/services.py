@@ -382,10 +382,7 @@ def step_start(*, item: CaseItem, actor):
 
     _require(permissions.can_work(actor), _("只有园区管理员和运营人员可以执行自动步骤"))
     item = _item_for_work(item, kind=CompletionKind.AUTOMATED)
-    _require(
-        permissions.can_start_step(actor, item.case, item),
-        _("企业入驻申请尚未批准：只有园区管理员可以执行“开通企业租户”"),
-    )
+    _require(permissions.can_start_step(actor, item.case, item), _(permissions.PROVISION_REFUSED))
     if item.state == ItemState.RUNNING and not _run_finished(item):
         raise ApplicationError(_("该步骤正在执行"), code="running")
     if item.state == ItemState.DONE:

@@ -58,14 +58,13 @@ def _prefix_of(enterprise):
 
 
 def provision_tenant(*, case, item, actor, progress: Progress) -> dict:
-    from apps.buildcases.permissions import can_decide, needs_approval
+    from apps.buildcases.permissions import PROVISION_REFUSED, can_provision
     from apps.core.errors import PermissionDenied
     from apps.tenants.services import enterprise_approve
 
     enterprise = _enterprise_of(case)
-    # Checked again here: the application may still be pending when the queued step runs.
-    if needs_approval(case) and not (actor is not None and can_decide(actor)):
-        raise PermissionDenied(_("企业入驻申请尚未批准：只有园区管理员可以执行“开通企业租户”"))
+    if not can_provision(actor, case):
+        raise PermissionDenied(_(PROVISION_REFUSED))
     progress(20, _("正在开通企业租户"))
     result = enterprise_approve(enterprise=enterprise, actor=actor)
     progress(90, _("租户已开通"))
