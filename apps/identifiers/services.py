@@ -237,14 +237,10 @@ def validate_for_template(
     return items, cleaned
 
 
-def can_write(actor, enterprise) -> bool:
+def member_may_write(actor, enterprise) -> bool:
     """Members of the enterprise; for the park operator's own identifiers, park staff who
     manage (administrators and operators, not auditors). ``None`` is the system (demo, tasks).
-    Nobody, the system included, while the enterprise or its prefix is suspended or revoked."""
-    from apps.identifiers.permissions import write_refusal
-
-    if write_refusal(enterprise) is not None:
-        return False
+    The caller's side only: ``write_refusal`` says whether the enterprise takes writes at all."""
     if actor is None or getattr(actor, "is_superuser", False):
         return True
     from apps.accounts.choices import ParkRole
@@ -255,13 +251,21 @@ def can_write(actor, enterprise) -> bool:
     return is_member(user=actor, enterprise=enterprise)
 
 
+def can_write(actor, enterprise) -> bool:
+    """``member_may_write``, and nobody, the system included, while the enterprise or its prefix
+    is suspended or revoked."""
+    from apps.identifiers.permissions import write_refusal
+
+    return write_refusal(enterprise) is None and member_may_write(actor, enterprise)
+
+
 def _assert_can_write(actor, enterprise) -> None:
     from apps.identifiers.permissions import write_refusal
 
     refusal = write_refusal(enterprise)
     if refusal is not None:
         raise PermissionDenied(refusal)
-    if not can_write(actor, enterprise):
+    if not member_may_write(actor, enterprise):
         raise PermissionDenied(_("只有本企业成员可以登记或修改本企业的标识"))
 
 

@@ -122,7 +122,7 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             refusal = write_refusal(enterprise)
             if refusal is not None:
                 raise PermissionDenied(refusal)
-        if enterprise is None or not services.can_write(self.request.user, enterprise):
+        if enterprise is None or not services.member_may_write(self.request.user, enterprise):
             raise PermissionDenied(_("无权登记或修改该企业的标识"))
         return enterprise
 
