@@ -15,7 +15,10 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-import psycopg
+from psycopg import sql
+
+from park_portal.devservices import admin_connection
+from tests.sync.node import free_port, recreate_database
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -34,12 +37,6 @@ Identifier.objects.get_or_create(handle="88.202.up/Pump-7", defaults=dict(
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def database_url(name: str, base: dict) -> str:
     """URL of database ``name`` on the server of ``base`` (Django settings dict). A Unix-socket
     host (embedded PostgreSQL: a directory path) is percent-encoded into the host part, which
@@ -52,29 +49,17 @@ def database_url(name: str, base: dict) -> str:
     return f"postgres://{user}{password}@{host_part}{port}/{name}"
 
 
-def admin_connect(base: dict):
-    return psycopg.connect(
-        host=base.get("HOST") or "127.0.0.1",
-        port=base.get("PORT") or 5432,
-        user=base.get("USER") or "postgres",
-        password=base.get("PASSWORD") or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
 def create_upstream_database(base: dict) -> str:
     # Not "_upstream": the sync tests' second node owns that name and runs in the same worker.
     name = f"{base['NAME']}_resolver"
-    with admin_connect(base) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    recreate_database(database_url(name, base))
     return name
 
 
 def drop_database(base: dict, name: str) -> None:
-    with admin_connect(base) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn, _name = admin_connection(database_url(name, base))
+    with conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def manage(env: dict, *args: str) -> None:
