@@ -82,9 +82,9 @@ class SuspendForm(forms.Form):
 
 
 class PrefixRevokeForm(forms.Form):
-    reason = forms.CharField(
-        label=_("注销原因"), max_length=2000, error_messages={"required": _("请填写注销原因")}
-    )
+    """Rendered only: the posted reason goes to ``apps.identifiers.prefixes.prefix_revoke``."""
+
+    reason = forms.CharField(label=_("注销原因"), max_length=2000)
 
 
 class MemberAddForm(forms.Form):
