@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from apps.buildcases.choices import STAGE_ORDER, CaseStatus, ItemState, Stage
 from apps.buildcases.models import BuildCase, CaseItem, ChecklistItemDefinition
@@ -72,9 +72,11 @@ def items_awaiting_report(case: BuildCase) -> list[int]:
 
 def case_task_run(case: BuildCase, run_id: int):
     """A TaskRun of this case: one of its items' steps or its evaluation report's generation."""
+    from apps.reports.models import Report
     from apps.tasks.models import TaskRun
 
-    run_ids = set(case.items.filter(task_run_id=run_id).values_list("task_run_id", flat=True))
-    if case.evaluation_report_id and case.evaluation_report.task_run_id == run_id:
-        run_ids.add(run_id)
-    return TaskRun.objects.filter(pk__in=run_ids).first()
+    # One query (the page polls this): the run, if an item of the case or its report names it.
+    of_case = Q(pk__in=case.items.values("task_run_id")) | Q(
+        pk__in=Report.objects.filter(pk=case.evaluation_report_id).values("task_run_id")
+    )
+    return TaskRun.objects.filter(of_case, pk=run_id).first()

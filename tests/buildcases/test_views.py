@@ -286,3 +286,28 @@ def test_the_approval_note_is_on_the_timeline_and_in_the_decisions(park_client, 
     assert (
         "需求论证充分" in decisions and "批准进入下一阶段" in decisions and park_admin.username in decisions
     )
+
+
+def test_the_evaluation_reports_progress_is_served_through_its_case_only(
+    park_client, park_admin, secondary_case, alpha_case
+):
+    import datetime as dt
+
+    from apps.reports.models import Report
+    from apps.tasks.models import TaskRun
+
+    run = TaskRun.objects.create(task_name="reports.generate", title="评估报告", progress=40)
+    report = Report.objects.create(
+        kind="park_evaluation",
+        period_start=dt.date(2026, 10, 1),
+        period_end=dt.date(2026, 10, 31),
+        task_run=run,
+    )
+    BuildCase.objects.filter(pk=secondary_case.pk).update(evaluation_report=report)
+    assert not secondary_case.items.filter(task_run=run).exists()  # named by the report alone
+
+    park_client.force_login(park_admin)
+    status = park_client.get(f"/buildcases/{secondary_case.pk}/runs/{run.pk}/status/")
+    assert status.status_code == 200 and status.json()["progress"] == 40
+    # Not through a case whose report and items do not name it.
+    assert park_client.get(f"/buildcases/{alpha_case.pk}/runs/{run.pk}/status/").status_code == 404
