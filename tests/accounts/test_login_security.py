@@ -119,7 +119,10 @@ def test_password_change_accepts_a_complex_password(park_client, park):
     account.refresh_from_db()
     assert account.check_password(new)
     assert account.password_changed_at is not None
-    assert AuditEntry.objects.filter(action="auth.password_change", object_id=str(account.pk)).exists()
+    entry = AuditEntry.objects.filter(action="auth.password_change", object_id=str(account.pk)).get()
+    assert entry.actor == account.username
+    # Still signed in: the session follows the new password.
+    assert park_client.get("/accounts/password/").status_code == 200
 
 
 def test_logout(park_client, park_admin):

@@ -8,7 +8,7 @@ from apps.accounts import services
 from apps.accounts.middleware import LAST_SEEN_KEY
 from apps.audit.models import AuditEntry
 from apps.core import request_context
-from tests.factories import PASSWORD, user
+from tests.factories import user
 
 pytestmark = pytest.mark.django_db
 
@@ -32,20 +32,6 @@ def test_password_changed_dates_the_change_and_audits_it_with_the_actor(park, pa
         park_admin.pk,
         "public",
     )
-
-
-def test_the_portal_password_change_goes_through_the_service(park_client, park):
-    account = user("svc_password_self")
-    park_client.force_login(account)
-    new = "Qiye#2026-Biaoshi"
-    response = park_client.post(
-        "/accounts/password/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
-    )
-    assert response.status_code == 302
-    entry = AuditEntry.objects.filter(action="auth.password_change", object_id=str(account.pk)).get()
-    assert entry.actor == account.username
-    # Still signed in: the session follows the new password.
-    assert park_client.get("/accounts/password/").status_code == 200
 
 
 def test_an_idle_timeout_is_audited_as_such(park_client, park_admin):
