@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
 
 from apps.identifiers.choices import UpstreamStatus
@@ -38,12 +40,12 @@ def prefixes_in_flight() -> QuerySet[Prefix]:
 def stored_filing(period: str) -> dict | None:
     """The monthly filing body stored for ``period`` (YYYY-MM) by the reports app, if any:
     the filing that was (or will be) submitted, not a fresh count."""
-    try:
-        from apps.reports.models import FilingReport
-    except ImportError:
-        return None
-    year, month = (int(part) for part in period.split("-"))
-    import datetime as dt
+    from apps.reports.models import FilingReport
 
-    filing = FilingReport.objects.filter(period_start=dt.date(year, month, 1)).only("body").first()
-    return filing.body if filing is not None and filing.body else None
+    year, month = (int(part) for part in period.split("-"))
+    body = (
+        FilingReport.objects.filter(period_start=dt.date(year, month, 1))
+        .values_list("body", flat=True)
+        .first()
+    )
+    return body or None
