@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from apps.buildcases import services
+from apps.buildcases.choices import ItemState
 from apps.tasks.base import TrackedTask
 
 
@@ -42,6 +43,6 @@ def evaluation_follow_task(self, item_id: int) -> str:
     """Follow an evaluation item's report until it is ready or failed (about an hour at most;
     the case page settles it too when viewed)."""
     state = services.evaluation_settle(item_id=item_id)
-    if state == "running" and self.request.retries < 720:
+    if state == ItemState.RUNNING and self.request.retries < 720:
         raise self.retry(countdown=services.EVALUATION_FOLLOW_SECONDS)
     return state

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.buildcases import permissions, selectors, services
-from apps.buildcases.choices import STAGE_ORDER, CaseStatus, Stage
+from apps.buildcases.choices import STAGE_ORDER, AutomatedStep, CaseStatus, CompletionKind, ItemState, Stage
 from apps.buildcases.forms import (
     ApproveForm,
     ArtifactForm,
@@ -111,14 +111,14 @@ def case_detail_view(request, pk: int):
             item.can_upload = permissions.can_upload(user, case, item)
             item.credential_waiting = (
                 take_credential
-                and item.automated_step == "issue_api_credentials"
-                and item.state == "done"
+                and item.automated_step == AutomatedStep.ISSUE_API_CREDENTIALS
+                and item.state == ItemState.DONE
                 and services.credential_waiting(item=item)
             )
-            item.can_start = item.completion_kind == "automated" and permissions.can_start_step(
+            item.can_start = item.completion_kind == CompletionKind.AUTOMATED and permissions.can_start_step(
                 user, case, item
             )
-            item.stale = item.state == "running" and services.run_is_stale(item.task_run)
+            item.stale = item.state == ItemState.RUNNING and services.run_is_stale(item.task_run)
         stages.append(
             {
                 "value": stage.value,
