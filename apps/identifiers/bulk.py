@@ -35,7 +35,6 @@ OBJECT_CODE = "object_code"
 LOOKUP_CHUNK = 5000
 COPY_BATCH = 10000  # rows per COPY; progress is reported between them
 AUDIT_BATCH = 10000  # records per audit/outbox call: bounds memory, same transaction
-MAX_HANDLE = 255
 DEFAULT_TTL = 86400
 FIRST_ITEM_INDEX = 2000
 _CODE_BAD = re.compile(r"[\s/\\\x00-\x1f\x7f]")
@@ -332,17 +331,16 @@ def _object_code(raw: Any) -> str:
 
 
 def _code_error(code: str, max_length: int, use_check: bool) -> str | None:
-    """Why an object code cannot be registered, or None: the rules of ``handles`` (a template
-    with a check character also limits the code to 0-9 and A-Z)."""
+    """Why an object code cannot be registered, or None: the rules ``identifier_register``
+    applies (``handles``; a template with a check character also limits the code to 0-9 and
+    A-Z). The file's own wording for whitespace and slashes comes first."""
     if not code:
         return _("对象代码为必填项")
     if _CODE_BAD.search(code):
         return _("对象代码不能包含空格、斜杠或控制字符")
+    validate = handles.validate_check_object_code if use_check else handles.validate_object_code
     try:
-        if use_check:
-            handles.validate_check_object_code(code, max_length=max_length)
-        elif len(code) > max_length:
-            return _("对象代码最多 %(n)s 个字符") % {"n": max_length}
+        validate(code, max_length=max_length)
     except handles.HandleError as exc:
         return exc.message
     return None
@@ -430,7 +428,7 @@ def _bulk_upsert(
         i for i in items if i.get("unique") and i.get("state", ItemState.ENABLED) == ItemState.ENABLED
     ]
     unique_values: list[tuple[int, str | None, dict[str, str]]] = []
-    max_suffix = MAX_HANDLE - len(prefix.prefix) - 1 - (2 if use_check else 0)
+    max_suffix = handles.max_suffix_length(prefix.prefix) - (2 if use_check else 0)
     n = 0
     for n, row in enumerate(rows, start=1):  # noqa: B007 - n is the row count after the loop
         code = _object_code(row.object_code)
