@@ -27,6 +27,7 @@ from apps.core.errors import ApplicationError
 from apps.identifiers import handles
 from apps.identifiers.choices import IdentifierStatus, PrefixStatus
 from apps.identifiers.models import INDEX_TEMPLATE_ID, INDEX_TEMPLATE_VERSION, Identifier, Prefix
+from apps.identifiers.services import _name_of
 from apps.metadata.choices import Grade, ItemState, ItemType, ObjectCategory
 from apps.metadata.selectors import effective_items
 from apps.metadata.validation import clean_value, is_empty, normalize_text
@@ -504,11 +505,10 @@ def _bulk_upsert(
     # they are written); only rows that exist already are split by grade and compared.
     creates: list[tuple[str, dict, str, str]] = []
     updates: list[tuple[tuple, dict, dict, str]] = []
-    # The registry's display name is the public ``name`` value only (the rule of
-    # identifier_register's _name_of): a restricted name, a person's, stays out of public tables.
+    # identifier_register's display-name rule; a restricted ``name`` stays out of it.
     name_public = "name" in shape.public_codes
     for label, code, cleaned in prepared:
-        name = ((cleaned.get("name") if name_public else None) or code)[:255]
+        name = _name_of(cleaned if name_public else {}, code)
         rec = existing.get(code)
         if rec is None:
             suffix = suffix_of(code, code) if suffix_of else code
