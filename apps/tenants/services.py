@@ -301,6 +301,8 @@ def _enqueue_prefix_sync(prefix, *, created: bool) -> None:
         if OutboxEntry.objects.filter(operation=OutboxOperation.PREFIX_APPLY, handle=prefix.prefix).exists():
             return
     prefix_sync_enqueue(prefix)
+    # The application may be waiting for data: the prefix's message (shown on approval) says which.
+    prefix.refresh_from_db(fields=["upstream_status", "upstream_message"])
 
 
 @transaction.atomic

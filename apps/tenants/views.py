@@ -143,8 +143,7 @@ def enterprise_approve_view(request, pk: int):
             "enterprise": result.enterprise,
             "admin_user": result.admin_user,
             "initial_password": result.initial_password,
-            # Refreshed: the upstream application may be waiting for data (its message says which).
-            "prefix": type(result.prefix).objects.get(pk=result.prefix.pk),
+            "prefix": result.prefix,
             "domain": domain_for(result.enterprise),
         },
     )
