@@ -170,18 +170,23 @@ def _stored_in_registry(item: dict) -> bool:
     return bool(item.get("is_public", True)) and int(item.get("grade") or Grade.G1) == Grade.G1
 
 
+# An item entry of ``values`` whose value is empty: missing, null, "" or [] (a non-empty list,
+# a number, a boolean, an object or a non-empty string is a value). A jsonpath predicate, used
+# by coverage (none empty) and by grading (count the others).
+_EMPTY_VALUE = (
+    '(!exists(@.data.value) || @.data.value.type() == "null"'
+    ' || (@.data.value.type() == "string" && @.data.value == "")'
+    ' || (@.data.value.type() == "array" && @.data.value.size() == 0))'
+)
+
+
 def _none_empty(indexes: list[int]):
-    """True where no value of the given item indexes is empty: missing, null, "" or [] (a
-    non-empty list, a number or a non-empty string is a value)."""
+    """True where no value of the given item indexes is empty (_EMPTY_VALUE)."""
     from django.db.models import BooleanField
     from django.db.models.expressions import RawSQL
 
     which = " || ".join(f"@.index == {int(index)}" for index in indexes)
-    path = (
-        f'$[*] ? (({which}) && (!exists(@.data.value) || @.data.value.type() == "null"'
-        f' || (@.data.value.type() == "string" && @.data.value == "")'
-        f' || (@.data.value.type() == "array" && @.data.value.size() == 0)))'
-    )
+    path = f"$[*] ? (({which}) && {_EMPTY_VALUE})"
     column = f'"{Identifier._meta.db_table}"."values"'
     return RawSQL(f"NOT coalesce({column} @? %s::jsonpath, false)", [path], output_field=BooleanField())
 
@@ -225,15 +230,9 @@ _FILLED_SQL = (
 )
 
 
-# The same for the registry's values, as one jsonpath over a row: item entries (index from the
-# first item index on) holding a non-empty string, a number, a boolean, an object or a non-empty list.
-_FILLED_ITEMS_PATH = (
-    "$[*] ? (@.index >= %d && ("
-    '@.data.value.type() == "string" && @.data.value != ""'
-    ' || @.data.value.type() == "number" || @.data.value.type() == "boolean"'
-    ' || @.data.value.type() == "object"'
-    ' || @.data.value.type() == "array" && @.data.value.size() > 0))'
-)
+# The same for the registry's values, as one jsonpath over a row: the item entries (index from
+# the first item index on) whose value is not empty.
+_FILLED_ITEMS_PATH = "$[*] ? (@.index >= %d && !" + _EMPTY_VALUE + ")"
 
 
 def _grade_rows(counts: dict[str, int]) -> list[dict[str, Any]]:
