@@ -170,7 +170,8 @@ class UpstreamError(Exception):
 class _Breaker:
     """Circuit breaker for the upstream resolver, per process: after a failure (unreachable,
     timed out, not a Handle answer) requests fail at once for ``UPSTREAM_FAILURE_SECONDS``
-    instead of each holding a server thread for the timeout; then one request tries again."""
+    instead of each holding a server thread for the timeout; then one request tries again (the
+    process's other threads keep failing at once until it has its answer)."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -178,8 +179,19 @@ class _Breaker:
         self.detail = ""
 
     def check(self) -> None:
-        if self.open_until > time.monotonic():
-            raise UpstreamError(f"circuit open after: {self.detail}")
+        if not self.open_until:  # closed: the common case costs one attribute read
+            return
+        now = time.monotonic()
+        with self.lock:
+            if self.open_until > now:
+                raise UpstreamError(f"circuit open after: {self.detail}")
+            if self.open_until:
+                # this request asks the upstream; the others wait out its timeout, not theirs
+                self.open_until = now + settings.UPSTREAM_RESOLVER_TIMEOUT + 1
+
+    def succeeded(self) -> None:
+        if self.open_until:
+            self.reset()
 
     def failed(self, detail: str) -> None:
         logger.warning(
@@ -215,6 +227,7 @@ def load_upstream_record(handle: str) -> dict | None:
                 raise UpstreamError(f"{url}: HTTP {exc.code}") from exc
             code = body.get("responseCode") if isinstance(body, dict) else None
             if code == 100:
+                upstream_breaker.succeeded()
                 return None
             if not isinstance(code, int) or code in (1, 2):
                 raise UpstreamError(f"{url}: HTTP {exc.code} {body!r:.300}") from exc
@@ -228,7 +241,10 @@ def load_upstream_record(handle: str) -> dict | None:
     except UpstreamError as exc:
         if exc.code == 2:
             upstream_breaker.failed(str(exc))
+        else:
+            upstream_breaker.succeeded()  # a Handle answer: the upstream is working
         raise
+    upstream_breaker.succeeded()
     values = body.get("values") or []
     ttls = [v.get("ttl") for v in values if isinstance(v.get("ttl"), int)]
     ttl = min(ttls) if ttls else UPSTREAM_MAX_TTL

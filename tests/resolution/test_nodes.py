@@ -1,6 +1,8 @@
 """Across real processes: cache invalidation reaches every server process, and recursive
 resolution asks a second instance of this project as the upstream resolver."""
 
+import uuid
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -135,3 +137,19 @@ def test_node_database_url_round_trips_a_unix_socket_host():
     assert (parsed["HOST"], parsed["NAME"], parsed["PASSWORD"]) == ("/work/main/var/pg", "pp_x", "p@ss")
     tcp = dj_database_url.parse(nodes.database_url("pp_y", {"HOST": "127.0.0.1", "PORT": 5432}))
     assert (tcp["HOST"], tcp["PORT"], tcp["NAME"]) == ("127.0.0.1", 5432, "pp_y")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_from_the_upstream_closes_the_circuit_breaker(park_client, upstream):
+    from apps.resolution import selectors
+
+    unknown = [f"88.202.up/{uuid.uuid4().hex}" for _ in range(3)]  # never cached before
+    with override_settings(UPSTREAM_RESOLVER_URL=upstream.url):
+        selectors.upstream_breaker.failed("an earlier failure")
+        assert park_client.get(f"/api/handles/{unknown[0]}").status_code == 502  # open: not asked
+        selectors.upstream_breaker.open_until = 1.0  # the failure window is over
+        response = park_client.get(f"/api/handles/{unknown[1]}")
+        assert (response.status_code, response.json()["responseCode"]) == (404, 100)  # its answer
+        # closed again: the next request is asked at once, not held back as during a try
+        response = park_client.get(f"/api/handles/{unknown[2]}")
+        assert (response.status_code, response.json()["responseCode"]) == (404, 100)

@@ -99,3 +99,24 @@ def test_local_handles_resolve_while_the_upstream_is_down(park_client, enterpris
         response = park_client.get(f"/api/handles/{lamp.handle}")
     assert response.status_code == 200
     assert response.json()["handle"] == lamp.handle
+
+
+@override_settings(UPSTREAM_RESOLVER_TIMEOUT=0.2, UPSTREAM_FAILURE_SECONDS=300)
+def test_after_the_failure_window_one_request_asks_while_the_others_still_fail_at_once(
+    park_client, silent_upstream
+):
+    with override_settings(UPSTREAM_RESOLVER_URL=silent_upstream.url):
+        assert_unavailable(park_client.get("/api/handles/88.202.up/Pump-7"))
+        assert silent_upstream.accepted(1) == 1
+        # the failure window is over: the next request is let through to try the upstream ...
+        selectors.upstream_breaker.open_until = 1.0
+        selectors.upstream_breaker.check()
+        # ... and while it waits for an answer, another thread of the process is not
+        with pytest.raises(selectors.UpstreamError):
+            selectors.upstream_breaker.check()
+        # a failed try opens the window again: no further connection to the upstream
+        selectors.upstream_breaker.open_until = 1.0
+        assert_unavailable(park_client.get("/api/handles/88.202.up/Pump-8"))
+        assert silent_upstream.accepted(2) == 2
+        assert_unavailable(park_client.get("/api/handles/88.202.up/Pump-9"))
+        assert silent_upstream.accepted(2) == 2
