@@ -55,6 +55,17 @@ def template_current_version(template: MetadataTemplate) -> TemplateVersion | No
     )
 
 
+def template_current_versions(templates) -> dict[int, TemplateVersion]:
+    """``template_current_version`` of many templates in one query: {template id: version}."""
+    versions = (
+        TemplateVersion.objects.filter(template__in=[t.pk for t in templates], status=VersionStatus.PUBLISHED)
+        .select_related("template")
+        .order_by("template_id", "-number")
+        .distinct("template_id")
+    )
+    return {version.template_id: version for version in versions}
+
+
 def template_draft_version(template: MetadataTemplate) -> TemplateVersion | None:
     return (
         TemplateVersion.objects.filter(template=template, status=VersionStatus.DRAFT)

@@ -71,3 +71,30 @@ def test_openapi_documents_the_template_api(park_client):
     paths = response.json()["paths"]
     assert "/api/v1/metadata/templates/" in paths and "/api/v1/metadata/templates/{id}/schema/" in paths
     assert paths["/api/v1/metadata/templates/{id}/"]["get"]["summary"]
+
+
+def test_list_shows_each_templates_current_version_without_a_query_per_row(templates, enterprise_a, admin_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    own = _enterprise_template(enterprise_a, admin_a)
+    draft = services.template_version_create_draft(template=own)
+    services.template_item_add(version=draft, name="灯具功率", code="lamp_power", item_type="number")
+    services.template_version_publish(version=draft)  # version 2 is now the current one
+    client = api("alpha.park.localhost", admin_a)
+    with CaptureQueriesContext(connection) as queries:
+        rows = client.get(URL).json()["results"]
+    assert len(rows) > 2
+    from apps.metadata.models import MetadataTemplate
+
+    for row in rows:
+        current = template_current_version(MetadataTemplate.objects.get(pk=row["id"]))
+        assert row["version"] == (current.number if current else None)
+    assert next(row for row in rows if row["id"] == own.pk)["version"] == 2
+    version_reads = [
+        q
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT DISTINCT ON ("metadata_templateversion"')
+        or q["sql"].startswith('SELECT "metadata_templateversion"')
+    ]
+    assert len(version_reads) == 1

@@ -89,8 +89,10 @@ class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def _version(self, template: MetadataTemplate) -> TemplateVersion | None:
         from apps.metadata.selectors import template_current_version
 
+        if self.action == "list":
+            return self._current_versions.get(template.pk)
         number = self.request.query_params.get("version", "").strip()
-        if not number or self.action == "list":
+        if not number:
             return template_current_version(template)
         version = (
             TemplateVersion.objects.filter(
@@ -104,6 +106,14 @@ class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 _("模板 %(code)s 没有已发布的版本 %(number)s") % {"code": template.code, "number": number}
             )
         return version
+
+    def paginate_queryset(self, queryset):
+        """The page's current versions in one query, not one per row."""
+        from apps.metadata.selectors import template_current_versions
+
+        page = super().paginate_queryset(queryset)
+        self._current_versions = template_current_versions(page if page is not None else queryset)
+        return page
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
