@@ -13,7 +13,8 @@ from apps.buildcases.messages import bilingual, choice, msg, render
 from apps.buildcases.models import BuildCase, CaseEvent, CaseItem
 
 
-def _user(actor):
+def acting_user(actor):
+    """The signed-in user behind an action, or None (a task or command acting for nobody)."""
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
@@ -28,7 +29,7 @@ def _write(case: BuildCase, kind: str, message: dict, *, actor=None, data: dict 
         stage=stage or case.stage,
         message=render(message),
         data={**(data or {}), "msg": message},
-        actor=_user(actor),
+        actor=acting_user(actor),
     )
 
 

@@ -240,7 +240,7 @@ def _item_for_work(item: CaseItem, *, kind: str) -> CaseItem:
 def _mark_done(item: CaseItem, *, actor=None, note: str | None = None, result: dict | None = None) -> None:
     item.state = ItemState.DONE
     item.done_at = timezone.now()
-    item.done_by = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    item.done_by = events.acting_user(actor)
     item.error = ""
     if note is not None:
         item.note = note

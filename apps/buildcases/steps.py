@@ -160,6 +160,7 @@ def issue_api_credentials(*, case, item, actor, progress: Progress) -> dict:
     """An API client of the enterprise for this case: its own service account and token, revoked
     alone on the enterprise's API access page. The key is held for the enterprise administrator
     to read once (services.credential_take), never in the case record."""
+    from apps.buildcases.events import acting_user
     from apps.buildcases.services import credential_hold
     from apps.identifiers.api_clients import api_client_create
     from apps.identifiers.models import APIClient
@@ -182,8 +183,7 @@ def issue_api_credentials(*, case, item, actor, progress: Progress) -> dict:
         while name in taken:
             n += 1
             name = f"{base}-{n}"
-        actor_user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-        client, key = api_client_create(actor=actor_user, enterprise=enterprise, name=name)
+        client, key = api_client_create(actor=acting_user(actor), enterprise=enterprise, name=name)
         credential_hold(item_id=item.pk, key=key)
     return {
         **_summary(
