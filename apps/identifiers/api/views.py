@@ -8,7 +8,6 @@ belong to. Writes go through apps.identifiers.services, the same as every other 
 
 from __future__ import annotations
 
-from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -31,15 +30,7 @@ from apps.identifiers.api.serializers import (
 from apps.identifiers.choices import IdentifierStatus
 from apps.identifiers.models import Identifier
 from apps.metadata.choices import ObjectCategory
-
-PARK_STAFF = ("park_admin", "park_operator", "park_auditor")
-
-
-def _tenant():
-    tenant = getattr(connection, "tenant", None)
-    if tenant is None or tenant.schema_name == get_public_schema_name():
-        return None
-    return tenant
+from apps.tenants.selectors import current_enterprise
 
 
 def _operator():
@@ -105,17 +96,19 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         bind_user(request)
 
     def get_queryset(self):
-        tenant = _tenant()
+        tenant = current_enterprise()
         qs = selectors.identifier_list(user=self.request.user, enterprise=tenant)
         if tenant is not None:
             return qs
         user = self.request.user
-        if user.is_superuser or user.park_role in PARK_STAFF:
+        if user.is_park_staff:
             return qs
         return selectors.identifiers_readable_by(qs, user=user)
 
     def _writer_enterprise(self, identifier=None):
-        enterprise = identifier.enterprise if identifier is not None else (_tenant() or _operator())
+        enterprise = (
+            identifier.enterprise if identifier is not None else (current_enterprise() or _operator())
+        )
         if enterprise is not None:
             from apps.identifiers.permissions import write_refusal
 

@@ -9,12 +9,10 @@ every template; other users the shared ones and their enterprises' own.
 
 from __future__ import annotations
 
-from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
-from django_tenants.utils import get_public_schema_name
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -25,18 +23,11 @@ from rest_framework.response import Response
 from apps.metadata.api.serializers import TemplateDetailSerializer, TemplateSerializer
 from apps.metadata.choices import ObjectCategory, TemplateLevel, VersionStatus
 from apps.metadata.models import MetadataTemplate, TemplateVersion
+from apps.tenants.selectors import current_enterprise
 
-PARK_STAFF = ("park_admin", "park_operator", "park_auditor")
 VERSION_PARAM = OpenApiParameter(
     "version", OpenApiTypes.INT, description=_lazy("已发布的版本号；省略则为当前版本")
 )
-
-
-def _tenant():
-    tenant = getattr(connection, "tenant", None)
-    if tenant is None or tenant.schema_name == get_public_schema_name():
-        return None
-    return tenant
 
 
 class TemplateFilter(filters.FilterSet):
@@ -66,18 +57,14 @@ class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_serializer_class(self):
         return TemplateSerializer if self.action == "list" else TemplateDetailSerializer
 
-    def _staff(self) -> bool:
-        user = self.request.user
-        return user.is_superuser or user.park_role in PARK_STAFF
-
     def get_queryset(self):
         from apps.metadata.selectors import templates_for_enterprise
 
-        tenant = _tenant()
+        tenant = current_enterprise()
         if tenant is not None:
             return templates_for_enterprise(tenant, published_only=True)
         qs = MetadataTemplate.objects.select_related("parent", "owner").order_by("level", "category", "code")
-        if self._staff():
+        if self.request.user.is_park_staff:
             return qs
         enterprises = self.request.user.memberships.values("enterprise_id")
         return (
