@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_exists
 
 from apps.audit.services import audit_write
@@ -153,11 +154,19 @@ def portal_url(enterprise: Enterprise) -> str:
     return f"{base.scheme}://{domain_for(enterprise)}{port}/"
 
 
-def _mail_applicant(enterprise: Enterprise, subject: str, body: str) -> None:
-    """Send after commit; a mail server that fails is logged, it does not undo the decision."""
+def _mail_applicant(enterprise: Enterprise, subject, body, **params: str) -> None:
+    """Mail the applicant after commit; a mail server that fails is logged, it does not undo the
+    decision. ``subject`` and ``body`` are lazy texts, translated into the park's language (the
+    applicant's, not the reviewing administrator's) and filled with ``park``, ``contact``,
+    ``name`` and ``params``."""
     from django.core.mail import send_mail
 
     recipient = enterprise.contact_email
+    if not recipient:
+        return
+    params = {"park": _park_name(), "contact": enterprise.contact_name, "name": enterprise.name, **params}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = str(subject) % params, str(body) % params
 
     def send():
         try:
@@ -165,39 +174,37 @@ def _mail_applicant(enterprise: Enterprise, subject: str, body: str) -> None:
         except Exception:
             log.exception("mail to the applicant %s (%s) failed", enterprise.code, recipient)
 
-    if recipient:
-        transaction.on_commit(send)
+    transaction.on_commit(send)
 
 
 def _mail_approved(enterprise: Enterprise, admin_username: str) -> None:
-    # The applicant reads the park's language, not the reviewing administrator's.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("【%(park)s】入驻申请已批准") % {"park": _park_name()}
-        body = _(
+    _mail_applicant(
+        enterprise,
+        gettext_lazy("【%(park)s】入驻申请已批准"),
+        gettext_lazy(
             "%(contact)s 您好：\n\n"
             "%(name)s 的入驻申请已批准，企业门户已开通。\n"
             "企业门户：%(url)s\n"
             "企业管理员账号：%(username)s\n\n"
             "初始密码由园区管理员通过其他渠道另行告知，首次登录后请立即修改。\n"
-        ) % {
-            "contact": enterprise.contact_name,
-            "name": enterprise.name,
-            "url": portal_url(enterprise),
-            "username": admin_username,
-        }
-    _mail_applicant(enterprise, subject, body)
+        ),
+        url=portal_url(enterprise),
+        username=admin_username,
+    )
 
 
 def _mail_rejected(enterprise: Enterprise, reason: str) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("【%(park)s】入驻申请未通过") % {"park": _park_name()}
-        body = _(
+    _mail_applicant(
+        enterprise,
+        gettext_lazy("【%(park)s】入驻申请未通过"),
+        gettext_lazy(
             "%(contact)s 您好：\n\n"
             "%(name)s 的入驻申请未通过审核。\n"
             "原因：%(reason)s\n\n"
             "如有疑问请联系园区管理员；修改后可重新提交申请。\n"
-        ) % {"contact": enterprise.contact_name, "name": enterprise.name, "reason": reason}
-    _mail_applicant(enterprise, subject, body)
+        ),
+        reason=reason,
+    )
 
 
 def _park_name() -> str:

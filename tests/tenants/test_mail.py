@@ -62,3 +62,16 @@ def test_no_mail_before_commit(park, park_admin, outbox, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         enterprise_reject(enterprise=enterprise, actor=park_admin, reason="资料不全")
     assert outbox == [] and callbacks
+
+
+def test_the_applicant_reads_the_parks_language_not_the_reviewers(
+    park_client, park, park_admin, outbox, django_capture_on_commit_callbacks
+):
+    enterprise = enterprise_apply(**application())
+    park_client.force_login(park_admin)
+    park_client.cookies["django_language"] = "en"  # the reviewing administrator reads English
+    with django_capture_on_commit_callbacks(execute=True):
+        response = park_client.post(f"/tenants/{enterprise.pk}/reject/", {"reason": "资料不全"})
+    assert response.status_code == 302
+    assert len(outbox) == 1
+    assert "入驻申请未通过" in outbox[0].subject and "原因：资料不全" in outbox[0].body
