@@ -23,11 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.db import copy_rows
-from apps.core.errors import ApplicationError
 from apps.identifiers import handles
-from apps.identifiers.choices import IdentifierStatus, PrefixStatus
+from apps.identifiers.choices import IdentifierStatus
 from apps.identifiers.models import INDEX_TEMPLATE_ID, INDEX_TEMPLATE_VERSION, Identifier, Prefix
-from apps.identifiers.services import _name_of
+from apps.identifiers.services import _name_of, enterprise_prefix, item_is_public
 from apps.metadata.choices import Grade, ItemState, ItemType, ObjectCategory
 from apps.metadata.selectors import effective_items
 from apps.metadata.validation import clean_value, is_empty, normalize_text
@@ -80,18 +79,6 @@ class BulkResult:
 def _chunks(seq: list, size: int = LOOKUP_CHUNK) -> Iterable[list]:
     for i in range(0, len(seq), size):
         yield seq[i : i + size]
-
-
-def is_public(item: dict) -> bool:
-    """Grade 一级 values the template marks public live in the registry; the rest are restricted."""
-    return int(item.get("grade") or Grade.G1) == Grade.G1 and bool(item.get("is_public", True))
-
-
-def enterprise_prefix(enterprise) -> Prefix:
-    prefix = Prefix.objects.filter(enterprise=enterprise, status=PrefixStatus.ACTIVE).order_by("id").first()
-    if prefix is None:
-        raise ApplicationError(_("企业没有已生效的标识前缀，不能注册标识"), code="no_prefix")
-    return prefix
 
 
 class _RowChecker:
@@ -169,7 +156,7 @@ class _Shape:
 
     def __init__(self, template_version, items: list[dict], stamp: str):
         self.items_by_code = {item["code"]: item for item in items}
-        self.public_codes = {code for code, item in self.items_by_code.items() if is_public(item)}
+        self.public_codes = {code for code, item in self.items_by_code.items() if item_is_public(item)}
         self.index = {code: int(item["index"]) for code, item in self.items_by_code.items()}
         tail = f', "ttl": {DEFAULT_TTL}, "timestamp": {json.dumps(stamp)}}}'
         self.tail = tail
@@ -648,7 +635,7 @@ def _unique_holders(item, values: list[str], enterprise, template) -> dict[str, 
         "i.enterprise_id = %s AND i.status = %s "
         f'AND i.template_version_id IN (SELECT id FROM "{versions}" WHERE template_id = %s)'
     )
-    if is_public(item):
+    if item_is_public(item):
         sql = (
             "SELECT v->'data'->>'value', i.id, i.object_code, i.handle "  # noqa: S608
             f'FROM "{table}" AS i CROSS JOIN LATERAL jsonb_array_elements(i."values") AS v '

@@ -9,8 +9,9 @@ from typing import IO
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from apps.identifiers.bulk import _restricted_load, is_public
+from apps.identifiers.bulk import _restricted_load
 from apps.identifiers.models import Identifier
+from apps.identifiers.services import item_is_public
 from apps.imports.workbook import export_workbook
 from apps.metadata.models import MetadataTemplate
 from apps.metadata.selectors import effective_items, template_current_version
@@ -24,7 +25,7 @@ def export_rows(
     """(object code, handle, {item code: value}) for each identifier: public values from the
     registry, restricted ones from the enterprise's schema, one query per chunk each."""
     by_index = {int(item["index"]): item["code"] for item in items}
-    restricted_wanted = any(not is_public(item) for item in items)
+    restricted_wanted = any(not item_is_public(item) for item in items)
     last_id = 0
     qs = queryset.order_by("id").values_list("id", "object_code", "handle", "values")
     while True:
