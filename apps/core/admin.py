@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 
-from apps.audit.services import audit_write
+from apps.audit.services import audit_write, diff
 
 # Never put a password, secret or its hash in the audit log; record only that it changed.
 _MASK = "******"
@@ -81,12 +81,7 @@ def admin_audit(
 ) -> None:
     """One audit entry for an admin write by ``request.user``: ``admin.add``, ``admin.change``
     or ``admin.delete``. A change that changed nothing is not an event."""
-    before, after = before or {}, after or {}
-    changes = {
-        key: [before.get(key), after.get(key)]
-        for key in sorted(set(before) | set(after))
-        if before.get(key) != after.get(key)
-    }
+    changes = diff(before, after)
     if action == "admin.change" and not changes:
         return
     for key in [key for key in changes if _masked(key)]:
