@@ -351,3 +351,22 @@ def test_a_step_whose_worker_is_gone_can_be_retried(alpha_case, park_admin, sett
     step.refresh_from_db()
     assert second.pk != first.pk and step.task_run_id == second.pk and step.state == ItemState.RUNNING
     assert AuditEntry.objects.filter(action="buildcase.step_retry", object_id=str(step.pk)).exists()
+
+
+def test_loading_the_defaults_again_gives_english_names_only_to_rows_the_park_has_not_renamed(park):
+    services.checklist_defaults_load()  # every shipped row present
+    kept = ChecklistItemDefinition.objects.get(stage=Stage.PLANNING, code="management_services")
+    renamed = ChecklistItemDefinition.objects.exclude(pk=kept.pk).exclude(name_en="").order_by("pk").first()
+    english = kept.name_en
+    assert english and renamed is not None
+    ChecklistItemDefinition.objects.filter(pk=kept.pk).update(name_en="")
+    ChecklistItemDefinition.objects.filter(pk=renamed.pk).update(name_en="", name="园区自定的名称")
+    loads = AuditEntry.objects.filter(action="buildcase.checklist_load")
+    loads_before = loads.count()
+
+    assert services.checklist_defaults_load() == {"created": 0, "updated": 1}
+    kept.refresh_from_db()
+    renamed.refresh_from_db()
+    assert kept.name_en == english
+    assert (renamed.name, renamed.name_en) == ("园区自定的名称", "")  # the park's wording is left alone
+    assert loads.count() == loads_before + 1
