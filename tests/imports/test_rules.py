@@ -140,3 +140,19 @@ def test_object_codes_differing_only_in_case(road_version, operator):
     del rows[2:4]
     job = apply(dry_run(road_version, operator, "roads.csv", files.csv_bytes(rows)))
     assert (job.state, job.create_count, job.update_count) == (ImportState.APPLIED, 1, 1)
+
+
+def test_object_codes_are_refused_as_the_registration_service_refuses_them(road_version, operator):
+    # A zero-width space pasted from a web page: invisible in the sheet, refused by the form.
+    code = "RD\u200b7"
+    with pytest.raises(handles.HandleError) as refused:
+        handles.validate_object_code(code)
+    job = dry_run(
+        road_version,
+        operator,
+        "roads.csv",
+        files.csv_bytes([files.ROAD_HEADER, [code, "路7", "支路", 1, None]]),
+    )
+    assert job.state == ImportState.INVALID
+    assert error_lines(job) == [f"第 2 行「对象代码」: {refused.value.message}"]
+    assert not Identifier.objects.filter(object_code=code).exists()
