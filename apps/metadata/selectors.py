@@ -94,6 +94,20 @@ def templates_for_enterprise(enterprise, *, published_only: bool = False) -> Que
     return qs.select_related("parent", "owner").order_by("level", "category", "code")
 
 
+def templates_readable_by(user) -> QuerySet[MetadataTemplate]:
+    """Park domain: park staff read every template; other users the shared templates and their
+    enterprises' own, published ones only."""
+    qs = MetadataTemplate.objects.select_related("parent", "owner").order_by("level", "category", "code")
+    if user.is_park_staff:
+        return qs
+    enterprises = user.memberships.values("enterprise_id")
+    return (
+        qs.filter(Q(owner__isnull=True) | Q(owner_id__in=enterprises))
+        .filter(versions__status=VersionStatus.PUBLISHED)
+        .distinct()
+    )
+
+
 def template_list(
     *, level: str | None = None, category: str | None = None, owner=None, q: str = ""
 ) -> QuerySet:

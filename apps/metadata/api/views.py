@@ -58,20 +58,12 @@ class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return TemplateSerializer if self.action == "list" else TemplateDetailSerializer
 
     def get_queryset(self):
-        from apps.metadata.selectors import templates_for_enterprise
+        from apps.metadata.selectors import templates_for_enterprise, templates_readable_by
 
         tenant = current_enterprise()
         if tenant is not None:
             return templates_for_enterprise(tenant, published_only=True)
-        qs = MetadataTemplate.objects.select_related("parent", "owner").order_by("level", "category", "code")
-        if self.request.user.is_park_staff:
-            return qs
-        enterprises = self.request.user.memberships.values("enterprise_id")
-        return (
-            qs.filter(Q(owner__isnull=True) | Q(owner_id__in=enterprises))
-            .filter(versions__status=VersionStatus.PUBLISHED)
-            .distinct()
-        )
+        return templates_readable_by(self.request.user)
 
     def _version(self, template: MetadataTemplate) -> TemplateVersion | None:
         from apps.metadata.selectors import template_current_version
