@@ -725,15 +725,16 @@ def probe_url_for(case: BuildCase) -> str:
     return f"{base.rstrip('/')}/api/handles/{quote(probe_handle_for(case), safe='/')}"
 
 
-# A Handle answer that proves the resolver works: found (1) or, for a prefix with no record of
-# its own, not found (100). Errors (2) and anything else mean the service is not resolving.
-RESOLVING_CODES = (1, 100)
-
-
 def _probe(url: str) -> dict:
     """Request the address; a Handle REST API answer counts by its responseCode (1 or 100 is
     up, whatever the HTTP status), any other answer by its HTTP status."""
     import time
+
+    from apps.resolution.resolver import RC_HANDLE_NOT_FOUND, RC_SUCCESS
+
+    # An answer that proves the resolver works: found or, for the probe handle (no record of
+    # its own), not found. Errors and anything else mean the service is not resolving.
+    resolving_codes = (RC_SUCCESS, RC_HANDLE_NOT_FOUND)
     from urllib.parse import urlsplit, urlunsplit
 
     import requests
@@ -760,7 +761,7 @@ def _probe(url: str) -> dict:
         except ValueError:
             body = None
         code = body.get("responseCode") if isinstance(body, dict) else None
-        ok = code in RESOLVING_CODES
+        ok = code in resolving_codes
         if ok:
             error = ""
         elif code is None:
