@@ -5,23 +5,16 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import quote
 
 from psycopg import sql
 
 from park_portal.devservices import admin_connection
-from tests.sync.node import free_port, recreate_database
-
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+from tests.sync.node import ROOT, SecondNode, recreate_database
 
 UPSTREAM_SEED = """
 from apps.identifiers.models import Identifier, Prefix
@@ -66,42 +59,15 @@ def manage(env: dict, *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
-class Server:
-    """gunicorn serving the project; ``get(path)`` → (status, headers, body)."""
+class Server(SecondNode):
+    """The project under gunicorn with ``env`` (see ``node_env``), started and stopped as the
+    sync tests' second node is; ``get(path)`` → (status, headers, body) with ``host`` as Host."""
 
     def __init__(self, env: dict, workers: int = 2, host: str = "park.localhost"):
-        self.port = free_port()
+        super().__init__(env["DATABASE_URL"], workers=workers)
+        self.env = env
         self.host = host
-        self.log = open(Path(tempfile.gettempdir()) / f"pp-server-{self.port}.log", "w")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [
-                GUNICORN,
-                "park_portal.wsgi:application",
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "-w",
-                str(workers),
-                "--access-logfile",
-                "-",
-                "--error-logfile",
-                "-",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: see {self.log.name}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("server did not start")
+        self.start()
 
     def get(self, path: str, headers: dict | None = None):
         request = urllib.request.Request(self.url + path, headers={"Host": self.host, **(headers or {})})
@@ -116,13 +82,8 @@ class Server:
         return status, json.loads(body)
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-        Path(self.log.name).unlink(missing_ok=True)
+        super().stop()
+        self.log_path.unlink(missing_ok=True)
 
 
 def node_env(database: str, *, key_prefix: str, **extra: str) -> dict:
