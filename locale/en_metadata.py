@@ -343,4 +343,5 @@ EN = {
     "定义该数据项的模板编码": "Code of the template that defines the item",
     "消息类型": "Notice kind",
     "消息参数": "Notice parameters",
+    "%(field)s：%(error)s": "%(field)s: %(error)s",
 }

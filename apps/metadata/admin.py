@@ -7,6 +7,8 @@ descriptive fields through ``template_update`` (audited) and nothing else.
 """
 
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 from apps.core.admin import ParkStaffAdmin, ReadOnlyAdmin
 from apps.core.errors import ApplicationError
@@ -76,7 +78,17 @@ class MetadataTemplateAdmin(ParkStaffAdmin):
         try:
             template_update(template=template, **fields)
         except ApplicationError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
+            request._template_update_refused = True  # response_change: no "changed successfully"
+            for field, errors in (exc.errors or {None: [exc.message]}).items():
+                label = form.fields[field].label if field in form.fields else None
+                for error in errors:
+                    text = _("%(field)s：%(error)s") % {"field": label, "error": error} if label else error
+                    self.message_user(request, text, messages.ERROR)
+
+    def response_change(self, request, obj):
+        if getattr(request, "_template_update_refused", False):
+            return HttpResponseRedirect(request.path)  # back to the form, nothing was saved
+        return super().response_change(request, obj)
 
 
 @admin.register(TemplateVersion)

@@ -85,3 +85,14 @@ def test_change_requests_and_notices_cannot_be_deleted(
     assert TemplateChangeRequest.objects.filter(pk=request.pk).exists()
     assert TemplateNotice.objects.filter(pk=notice.pk).exists()
     assert admin_client.get(f"/admin/metadata/templatechangerequest/{request.pk}/change/").status_code == 200
+
+
+def test_a_refused_change_names_the_field_and_saves_nothing(admin_client, templates):
+    road = templates["PARK-ROAD"]
+    url = f"/admin/metadata/metadatatemplate/{road.pk}/change/"
+    response = admin_client.post(url, _form(road, name="改名", industry_division="4X"), follow=True)
+    text = response.content.decode()
+    assert "行业大类：应为 2 位数字" in text and "成功" not in text
+    assert response.redirect_chain[-1][0].endswith(url)  # back on the form
+    road.refresh_from_db()
+    assert road.name != "改名" and road.industry_division != "4X"
