@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from apps.core.admin import ParkStaffAdmin
 from apps.tenants.models import Domain, Enterprise, Park
-from apps.tenants.services import UPSTREAM_INFO_FIELDS
+from apps.tenants.services import UPSTREAM_FORM_FIELDS
 
 
 class DomainInline(admin.TabularInline):
@@ -22,9 +22,9 @@ class EnterpriseAdmin(ParkStaffAdmin):
         "is_park_operator",
         "approved_at",
         "reject_reason",
-        # 上级节点前缀申请资料: edited on the enterprise page, whose service also sends a waiting
-        # prefix application once they are complete.
-        *UPSTREAM_INFO_FIELDS,
+        # 上级节点前缀申请资料 (address and industry code included): edited on the enterprise
+        # page, whose service also sends a waiting prefix application once they are complete.
+        *UPSTREAM_FORM_FIELDS,
     ]
     inlines = [DomainInline]
 

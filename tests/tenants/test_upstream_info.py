@@ -105,3 +105,15 @@ def test_only_the_park_admin_edits_the_data(park, park_auditor, park_client):
     response = park_client.post(f"/tenants/{enterprise.pk}/upstream-info/", UPSTREAM_INFO)
     assert response.status_code == 403
     assert Enterprise.objects.get(pk=enterprise.pk).legal_name == ""
+
+
+def test_the_django_admin_leaves_the_data_to_the_enterprise_page(park, park_admin, park_client):
+    """Editing it in the admin would skip the service that sends a waiting prefix application."""
+    enterprise = enterprise_apply(**application())
+    park_client.login(username=park_admin.username, password=PASSWORD)
+    page = park_client.get(f"/admin/tenants/enterprise/{enterprise.pk}/change/")
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'name="name"' in content  # the rest stays editable
+    for field in ("address", "industry_code", "legal_name", "org_nature"):
+        assert f'name="{field}"' not in content
