@@ -49,3 +49,30 @@ def test_redis_unavailable_reads_the_tenant_again(enterprise_a, admin_a, tenant_
     monkeypatch.setattr(middleware, "_redis", down)
     Enterprise.objects.filter(pk=enterprise_a.pk).update(status=EnterpriseStatus.SUSPENDED)
     assert client.get("/").status_code == 403
+
+
+def test_the_tenant_check_costs_no_redis_read_on_the_park_domain_and_one_on_an_enterprise_domain(
+    park_client, enterprise_a, admin_a, tenant_client, monkeypatch
+):
+    real = middleware._redis()
+    reads = []
+
+    class CountingRedis:
+        def get(self, key):
+            reads.append(key)
+            return real.get(key)
+
+        def incr(self, key):
+            return real.incr(key)
+
+    monkeypatch.setattr(middleware, "_redis", CountingRedis)
+    client = tenant_client(enterprise_a)
+    client.force_login(admin_a)
+    park_client.get("/accounts/login/")
+    client.get("/")  # both domains are cached now
+    reads.clear()
+
+    assert park_client.get("/accounts/login/").status_code == 200
+    assert reads == []
+    assert client.get("/").status_code == 200
+    assert len(reads) == 1
