@@ -207,18 +207,28 @@ def sync_overview() -> dict:
     """Figures of the sync page. ``applicable`` False: this node has no upstream at all
     (secondary mode without a national adapter), so there is no backlog or lag to show;
     ``configured`` False: an upstream exists but no address is set yet."""
+    from django.db.models import Count
+
     applicable = upstream_exists()
-    pending = OutboxEntry.objects.filter(status=OutboxStatus.PENDING)
-    oldest = pending.order_by("id").values_list("created_at", flat=True).first() if applicable else None
+    # One pass over the outbox for all the figures (it keeps every sent row).
+    counts = dict(OutboxEntry.objects.order_by().values_list("status").annotate(n=Count("id")))
+    oldest = (
+        OutboxEntry.objects.filter(status=OutboxStatus.PENDING)
+        .order_by("id")
+        .values_list("created_at", flat=True)
+        .first()
+        if applicable
+        else None
+    )
     return {
         "applicable": applicable,
         "configured": applicable and link_configured(),
-        "pending": pending.count() if applicable else None,
-        "failed": OutboxEntry.objects.filter(status=OutboxStatus.FAILED).count(),
-        "stopped": OutboxEntry.objects.filter(status=OutboxStatus.STOPPED).count(),
-        "sent": OutboxEntry.objects.filter(status=OutboxStatus.SENT).count(),
-        "not_applicable": OutboxEntry.objects.filter(status=OutboxStatus.NO_UPSTREAM).count(),
-        "waiting_data": OutboxEntry.objects.filter(status=OutboxStatus.WAITING_DATA).count(),
+        "pending": counts.get(OutboxStatus.PENDING, 0) if applicable else None,
+        "failed": counts.get(OutboxStatus.FAILED, 0),
+        "stopped": counts.get(OutboxStatus.STOPPED, 0),
+        "sent": counts.get(OutboxStatus.SENT, 0),
+        "not_applicable": counts.get(OutboxStatus.NO_UPSTREAM, 0),
+        "waiting_data": counts.get(OutboxStatus.WAITING_DATA, 0),
         "lag_seconds": int((timezone.now() - oldest).total_seconds()) if oldest else 0,
         "oldest_pending_at": oldest,
     }

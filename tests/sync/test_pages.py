@@ -78,3 +78,32 @@ def test_a_malformed_filing_month_is_refused_with_a_message(park_admin, park_cli
     response = park_client.get(f"/sync/filing/?period={period}")
     assert response.status_code == 400
     assert "YYYY-MM" in json.loads(response.content)["message"]
+
+
+def test_the_sync_page_counts_the_outbox_by_state(enterprise_mode, park_admin, park_client):
+    from apps.sync.models import OutboxEntry, OutboxOperation, OutboxStatus
+
+    UpstreamLink.objects.all().delete()
+    UpstreamLink.objects.create(url="https://upstream.example.cn")
+    OutboxEntry.objects.all().delete()
+    states = {
+        OutboxStatus.PENDING: 3,
+        OutboxStatus.FAILED: 2,
+        OutboxStatus.STOPPED: 1,
+        OutboxStatus.WAITING_DATA: 4,
+        OutboxStatus.SENT: 5,
+    }
+    OutboxEntry.objects.bulk_create(
+        OutboxEntry(
+            operation=OutboxOperation.CREATE, handle=f"88.101.ALPHA/{status}-{i}", status=status, payload={}
+        )
+        for status, n in states.items()
+        for i in range(n)
+    )
+    park_client.force_login(park_admin)
+
+    page = park_client.get("/sync/").content.decode()
+
+    assert 'data-test="pending">3<' in page
+    assert 'data-test="failed">3<' in page  # failed and stopped together
+    assert 'data-test="waiting-data">4<' in page
