@@ -114,7 +114,7 @@ def enterprise_upstream_info_view(request, pk: int):
         else:
             messages.success(request, _("已保存上级节点前缀申请资料"))
             return redirect("tenants:enterprise_detail", pk=pk)
-    enterprise.refresh_from_db()
+    # The form does not write to ``enterprise`` (UpstreamInfoForm._post_clean): it is as stored.
     return render(
         request,
         "tenants/enterprise_detail.html",
