@@ -26,7 +26,7 @@ from apps.core.db import copy_rows
 from apps.identifiers import handles
 from apps.identifiers.choices import IdentifierStatus
 from apps.identifiers.models import INDEX_TEMPLATE_ID, INDEX_TEMPLATE_VERSION, Identifier, Prefix
-from apps.identifiers.services import _name_of, enterprise_prefix, item_is_public
+from apps.identifiers.services import _audit_changes, _name_of, enterprise_prefix, item_is_public
 from apps.metadata.choices import Grade, ItemState, ItemType, ObjectCategory
 from apps.metadata.selectors import effective_items
 from apps.metadata.validation import clean_value, is_empty, normalize_text
@@ -672,20 +672,6 @@ def _unique_holders(item, values: list[str], enterprise, template) -> dict[str, 
                 for value in by_id[pk]:
                     out.setdefault(value, []).append((pk, object_code, handle))
     return out
-
-
-def _audit_changes(before: dict, after: dict, before_r: dict, after_r: dict) -> dict:
-    """Public values before/after by item; restricted items by name only (their values stay
-    in the enterprise's schema, the audit log is public)."""
-    changes = {
-        f"values.{k}": [before.get(k), after.get(k)]
-        for k in sorted(set(before) | set(after))
-        if before.get(k) != after.get(k)
-    }
-    changed_r = sorted(k for k in set(before_r) | set(after_r) if before_r.get(k) != after_r.get(k))
-    if changed_r:
-        changes["restricted_items"] = [None, changed_r]
-    return changes
 
 
 def _apply(
