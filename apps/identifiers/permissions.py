@@ -12,9 +12,9 @@ from apps.identifiers.choices import PrefixStatus
 from apps.identifiers.models import Prefix
 
 
-def write_refusal(enterprise, prefix: Prefix | None = None) -> str | None:
-    """Why identifiers of ``enterprise`` (under ``prefix``, or under any of its prefixes) cannot
-    be registered or changed now, or None. Reads the statuses from the database: the enterprise
+def write_refusal(enterprise) -> str | None:
+    """Why identifiers of ``enterprise`` cannot be registered or changed now (it is suspended, or
+    none of its prefixes is active), or None. Reads the statuses from the database: the enterprise
     object at hand may be a cached copy from before a suspension."""
     from apps.tenants.choices import EnterpriseStatus
     from apps.tenants.models import Enterprise
@@ -22,10 +22,7 @@ def write_refusal(enterprise, prefix: Prefix | None = None) -> str | None:
     status = Enterprise.objects.filter(pk=enterprise.pk).values_list("status", flat=True).first()
     if status is not None and status != EnterpriseStatus.ACTIVE and not enterprise.is_park_operator:
         return _("企业“%(name)s”已暂停或未开通，不能登记、修改或注销标识") % {"name": enterprise.name}
-    prefixes = Prefix.objects.filter(enterprise_id=enterprise.pk)
-    if prefix is not None:
-        prefixes = prefixes.filter(pk=prefix.pk)
-    rows = list(prefixes.values_list("prefix", "status"))
+    rows = list(Prefix.objects.filter(enterprise_id=enterprise.pk).values_list("prefix", "status"))
     if not rows or any(s == PrefixStatus.ACTIVE for _p, s in rows):
         return None  # no prefix yet: registration itself says so (enterprise_prefix)
     value, state = rows[0]
