@@ -153,3 +153,33 @@ def test_an_answer_from_the_upstream_closes_the_circuit_breaker(park_client, ups
         # closed again: the next request is asked at once, not held back as during a try
         response = park_client.get(f"/api/handles/{unknown[2]}")
         assert (response.status_code, response.json()["responseCode"]) == (404, 100)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_template_rename_reaches_every_process_at_once(local_node, enterprise_a):
+    """A change reaching records through a join (``cache.invalidate_all``): every worker drops
+    its in-process copies, not only the process that made the change."""
+    from apps.metadata.services import template_update
+    from tests.resolution import builders
+
+    item = builders.identifier(enterprise_a, "Linked-9", default_link="https://shop.example.com/p/{suffix}")
+
+    def template_names():
+        """(status, template name shown) of 8 requests spread over the node's workers."""
+        names = set()
+        for _ in range(8):
+            status, _headers, body = local_node.get(
+                "/88.101.alpha/Linked-9?redirect=0", {"Accept": "text/html"}
+            )
+            html = body.decode()
+            names.add(
+                (
+                    status,
+                    "智能路灯模板" if "智能路灯模板" in html else "路灯模板" if "路灯模板" in html else None,
+                )
+            )
+        return names
+
+    assert template_names() == {(200, "路灯模板")}  # every worker has the record in memory
+    template_update(template=item.template_version.template, name="智能路灯模板")
+    assert template_names() == {(200, "智能路灯模板")}
