@@ -565,10 +565,12 @@ def _set_aside_without_upstream() -> int:
             status=OutboxStatus.NO_UPSTREAM, last_error=""
         )
         if prefixes:
-            for value in prefixes:
-                Prefix.objects.filter(prefix__iexact=value, upstream_status=UpstreamStatus.PENDING).update(
-                    upstream_status=UpstreamStatus.NOT_SENT, upstream_message=""
-                )
+            from django.db.models.functions import Lower
+
+            Prefix.objects.annotate(prefix_lower=Lower("prefix")).filter(
+                prefix_lower__in={value.lower() for value in prefixes},
+                upstream_status=UpstreamStatus.PENDING,
+            ).update(upstream_status=UpstreamStatus.NOT_SENT, upstream_message="")
     return count
 
 
