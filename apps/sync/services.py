@@ -839,14 +839,19 @@ def prefix_sync_enqueue(prefix: Prefix, *, kyc: dict | None = None) -> OutboxEnt
     written already waiting (see ``_hold_application``), nothing is sent."""
     with schema_context(get_public_schema_name()), transaction.atomic():
         payload = _application_body(prefix, kyc)
+        missing = ent_basic_info_missing(payload["entBasicInfo"])
+        if missing and upstream_exists():
+            message = _hold_application(None, prefix.pk, missing)
+            return OutboxEntry.objects.create(
+                operation=OutboxOperation.PREFIX_APPLY,
+                handle=prefix.prefix,
+                payload=payload,
+                status=OutboxStatus.WAITING_DATA,
+                last_error=message[:2000],
+            )
         entry = OutboxEntry.objects.create(
             operation=OutboxOperation.PREFIX_APPLY, handle=prefix.prefix, payload=payload
         )
-        missing = ent_basic_info_missing(payload["entBasicInfo"])
-        if missing and upstream_exists():
-            _hold_application(entry.pk, prefix.pk, missing)
-            entry.refresh_from_db()
-            return entry
         Prefix.objects.filter(pk=prefix.pk).update(
             upstream_status=UpstreamStatus.PENDING, upstream_message=""
         )
