@@ -379,3 +379,24 @@ def test_the_server_refuses_a_batch_of_more_than_2000_as_a_whole(client, up):
     items = [_body(f"88.101.ALPHA/max{tag}{n}", "批") for n in range(2000)]
     reply = requests.post(f"{up.url}/identityv2/data/batchCreate", json=items, headers=headers, timeout=300)
     assert reply.json()["status"] == 1 and len(reply.json()["data"]) == 2000
+
+
+def test_a_token_is_stored_only_as_its_hash_and_expired_ones_go(park_admin):
+    import datetime as dt
+    import hashlib
+
+    from django.utils import timezone
+
+    from apps.sync.models import ApiToken
+    from apps.sync.services import api_token_issue
+
+    old = ApiToken.objects.create(
+        user=park_admin, key_hash="0" * 64, expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+
+    token = api_token_issue(user=park_admin)
+
+    stored = ApiToken.objects.get(user=park_admin)  # the expired one was removed
+    assert stored.pk != old.pk
+    assert stored.key_hash == hashlib.sha256(token.encode()).hexdigest() != token
+    assert not ApiToken.objects.filter(key_hash=token).exists()
