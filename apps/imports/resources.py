@@ -3,12 +3,12 @@
 Columns are the import template's (对象代码 and the items' names). The resource holds no rule
 and has no write path of its own: both ways go through the registry's bulk code.
 
-* import: ``import_rows`` hands the rows to ``apps.identifiers.bulk.identifier_bulk_upsert`` in
-  one call — the rules of ``identifier_register`` (values, check character, unique items,
-  references), restricted values in the enterprise's schema, audit and outbox, one transaction,
-  one query per chunk of rows. The import job enters here. ``import_data`` (import-export's own
-  API, a ``tablib.Dataset``) maps the columns as an uploaded file's are mapped and calls the
-  same; it answers with import-export's ``Result`` (totals, invalid rows with their messages).
+* import: ``import_data`` (import-export's own API, a ``tablib.Dataset``) maps the columns as
+  an uploaded file's are mapped and hands every row to
+  ``apps.identifiers.bulk.identifier_bulk_upsert`` in one call (the import job calls that
+  service directly) — the rules of ``identifier_register``, restricted values in the
+  enterprise's schema, audit and outbox, one transaction, one query per chunk of rows. It
+  answers with import-export's ``Result`` (totals, invalid rows with their messages).
 * import-export's per-row machinery (``import_row``, ``save_instance``, its bulk create and
   update) is refused: it would write identifiers without restricted values, audit or outbox.
 * export: rows from ``exports.export_rows`` (one query per 5,000 identifiers) as a Dataset.
@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources
 from import_export.results import Error, Result, RowResult
 
-from apps.identifiers.bulk import BulkResult, BulkRow, Progress, identifier_bulk_upsert
+from apps.identifiers.bulk import BulkRow, identifier_bulk_upsert
 from apps.imports.mapping import map_columns, records
 from apps.imports.reading import FileRefused, Table
 from apps.imports.workbook import OBJECT_CODE, columns_for
@@ -54,32 +54,9 @@ class IdentifierResource(resources.Resource):
         return dataset
 
     # ------------------------------------------------------------ import
-    def import_rows(
-        self,
-        rows: Iterable[BulkRow],
-        *,
-        dry_run: bool = False,
-        progress: Progress | None = None,
-        total: int | None = None,
-        values_cleaned: bool = False,
-        keep_cleaned: bool = False,
-    ) -> BulkResult:
-        """Bulk mode: every row to the registry's bulk service at once (all or nothing)."""
-        return identifier_bulk_upsert(
-            actor=self.actor,
-            enterprise=self.enterprise,
-            template_version=self.template_version,
-            rows=rows,
-            dry_run=dry_run,
-            progress=progress,
-            total=total,
-            values_cleaned=values_cleaned,
-            keep_cleaned=keep_cleaned,
-        )
-
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs) -> Result:
         """import-export's entry point: the Dataset's columns mapped like an uploaded file's
-        (row 1 is its header, data from row 2), then ``import_rows``."""
+        (row 1 is its header, data from row 2), then the registry's bulk service."""
         result = Result()
         result.diff_headers = list(dataset.headers or [])
         user = kwargs.get("user")
@@ -93,8 +70,11 @@ class IdentifierResource(resources.Resource):
                 raise
             result.append_base_error(Error(exc))
             return result
-        bulk = self.import_rows(
-            (BulkRow(n, code, values) for n, code, values, _c in records(table, cmap, with_cells=False)),
+        bulk = identifier_bulk_upsert(
+            actor=self.actor,
+            enterprise=self.enterprise,
+            template_version=self.template_version,
+            rows=(BulkRow(n, code, values) for n, code, values, _c in records(table, cmap, with_cells=False)),
             dry_run=dry_run,
         )
         result.total_rows = bulk.rows
@@ -113,7 +93,7 @@ class IdentifierResource(resources.Resource):
 
     def _no_row_writes(self, *args, **kwargs):
         raise NotImplementedError(
-            "IdentifierResource writes through identifier_bulk_upsert only (import_data / import_rows)"
+            "IdentifierResource writes through identifier_bulk_upsert only (import_data)"
         )
 
     import_row = save_instance = bulk_create = bulk_update = bulk_delete = delete_instance = _no_row_writes

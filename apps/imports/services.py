@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_write
 from apps.core.errors import ApplicationError
-from apps.identifiers.bulk import OBJECT_CODE, BulkRow, enterprise_prefix
+from apps.identifiers.bulk import OBJECT_CODE, BulkRow, enterprise_prefix, identifier_bulk_upsert
 from apps.imports.choices import ImportState
 from apps.imports.mapping import map_columns, records
 from apps.imports.models import ImportJob
@@ -200,16 +200,6 @@ def _load_cleaned(job: ImportJob) -> tuple[Iterator[BulkRow], dict]:
     return rows(), meta
 
 
-def _resource(job: ImportJob):
-    """The job's django-import-export resource, in bulk mode (it hands the rows to
-    ``identifier_bulk_upsert``)."""
-    from apps.imports.resources import IdentifierResource
-
-    return IdentifierResource(
-        template_version=job.template_version, enterprise=job.enterprise, actor=job.created_by
-    )
-
-
 def import_job_validate(*, job: ImportJob, progress: Progress | None = None) -> dict:
     """The dry run: read and check every row in one pass, count what would be created /
     updated / unchanged, keep every error. Writes nothing but the job."""
@@ -217,8 +207,11 @@ def import_job_validate(*, job: ImportJob, progress: Progress | None = None) -> 
     items_by_code = {i["code"]: i for i in effective_items(job.template_version)}
     try:
         with _opened(job) as (table, cmap, rows):
-            result = _resource(job).import_rows(
-                rows,
+            result = identifier_bulk_upsert(
+                actor=job.created_by,
+                enterprise=job.enterprise,
+                template_version=job.template_version,
+                rows=rows,
                 dry_run=True,
                 progress=progress,
                 total=table.estimated_rows,
@@ -357,8 +350,11 @@ def import_job_apply(*, job: ImportJob, progress: Progress | None = None) -> dic
                 paused = True
                 _pause_for_tests(progress)
 
-        result = _resource(job).import_rows(
-            rows,
+        result = identifier_bulk_upsert(
+            actor=job.created_by,
+            enterprise=job.enterprise,
+            template_version=job.template_version,
+            rows=rows,
             progress=inner,
             total=job.total_rows,
             values_cleaned=True,
