@@ -15,6 +15,7 @@ from apps.core.errors import ApplicationError
 from apps.identifiers.models import Identifier
 from apps.imports import services
 from apps.imports.choices import ImportState
+from apps.imports.models import ImportJob
 from apps.imports.workbook import template_workbook
 from apps.metadata.selectors import effective_items
 from apps.sync.models import OutboxEntry
@@ -538,3 +539,24 @@ def test_identifiers_of_an_older_version_round_trip_unchanged(road_version, oper
     assert (job.update_count, job.unchanged_count) == (1, 4)
     assert Identifier.objects.get(object_code="R00001").template_version_id == v2.pk
     assert values_of("88.101.YQ/R00001")["care_team"] == "市政养护公司"
+
+
+def test_a_failed_apply_can_be_confirmed_again_and_an_unchecked_job_cannot(road_version, operator):
+    rows = [files.ROAD_HEADER, ["F1", "路1", "支路", 1, None]]
+    job = dry_run(road_version, operator, "roads.csv", files.csv_bytes(rows))
+    assert job.state == ImportState.VALIDATED
+    # the worker's failure hook: the apply rolled back and said so
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportState.FAILED, message="导入失败，未写入任何数据")
+    job.refresh_from_db()
+    assert services.import_job_can_retry(job=job)
+    job = apply(job)
+    assert (job.state, job.create_count, job.message) == (ImportState.APPLIED, 1, "")
+    assert Identifier.objects.filter(object_code="F1").exists()
+
+    bad = dry_run(
+        road_version, operator, "roads.csv", files.csv_bytes([files.ROAD_HEADER, ["F2", "", "", "", None]])
+    )
+    assert bad.state == ImportState.INVALID and not services.import_job_can_retry(job=bad)
+    with pytest.raises(ApplicationError, match="只有校验通过且没有错误的导入才能确认"):
+        services.import_job_confirm(job=bad, actor=None, start=False)
+    assert not Identifier.objects.filter(object_code="F2").exists()
