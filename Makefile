@@ -35,12 +35,10 @@ services: $(STAMP)
 migrate: services
 	$(PY) manage.py bootstrap
 
-# The compiled .mo is committed; recompile only where gettext's msgfmt is installed (a fresh
-# machine without root has none, and compilemessages would fail there).
+# The .po catalogue is the one source of translations; the .mo is compiled from it with polib
+# (manage.py compilemessages is ours: no gettext needed on the machine).
 messages: $(STAMP)
-	@if [ ! -d locale ]; then exit 0; \
-	elif command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -v 0 --ignore=.venv; \
-	else echo "msgfmt not found (Debian package gettext): using committed .mo"; fi
+	$(PY) manage.py compilemessages -v 0
 
 demo: services messages
 	$(PY) manage.py bootstrap --demo

@@ -26,6 +26,15 @@ from tests import factories
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config):
+    # The .mo is build output: compile it from the .po when pytest runs without `make test`
+    # (once, in the controller; xdist workers start after it).
+    if not hasattr(config, "workerinput"):
+        from apps.core.catalogues import compile_all
+
+        compile_all(ROOT / "locale")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def park_schemas(django_db_setup, django_db_blocker):
     from apps.tenants.provisioning import ensure_base_schema
