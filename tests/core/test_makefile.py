@@ -36,9 +36,9 @@ def test_make_messages_without_msgfmt_compiles_the_po(tmp_path):
     with MO.open("rb") as mo:
         english = gettext.GNUTranslations(mo)
     assert english.gettext("园区") == "Park"
-    assert english.ngettext("第 %(n)s / %(total)s 页，共 %(c)s 条", "第 %(n)s / %(total)s 页，共 %(c)s 条", 2) == (
-        "Page %(n)s of %(total)s, %(c)s entries"
-    )
+    assert english.ngettext(
+        "第 %(n)s / %(total)s 页，共 %(c)s 条", "第 %(n)s / %(total)s 页，共 %(c)s 条", 2
+    ) == ("Page %(n)s of %(total)s, %(c)s entries")
 
 
 def test_the_mo_is_not_committed():
