@@ -191,6 +191,18 @@ def celery_worker(django_db_setup, django_db_blocker, park_schemas):
         proc.kill()
 
 
+@pytest.fixture
+def closed_port():
+    """A loopback port that refuses connections for the whole test: bound and held, never
+    listening. (A port bound and released at once may be handed to another process's server a
+    moment later, and a probe of it then finds something answering.)"""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
 def _database_url(db: dict) -> str:
     from urllib.parse import quote
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.buildcases import services
@@ -32,10 +30,3 @@ def work_manual_items(case: BuildCase, actor, *, only_required: bool = True) -> 
         else:
             automated.append(item)
     return automated
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

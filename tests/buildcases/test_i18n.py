@@ -7,7 +7,7 @@ from django.utils import translation
 from apps.buildcases import services
 from apps.buildcases.choices import EventKind, ItemState
 from apps.buildcases.models import CaseEvent
-from tests.buildcases.builders import closed_port, work_manual_items
+from tests.buildcases.builders import work_manual_items
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +41,12 @@ def test_timeline_written_in_chinese_reads_in_english(secondary_case, park_admin
     assert "批准“需求”阶段，进入“规划”阶段" in page and "<td>建设需求与总体建设思路" in page
 
 
-def test_alerts_and_step_errors_read_in_english(alpha_case, park_admin, park_client):
+def test_alerts_and_step_errors_read_in_english(alpha_case, park_admin, park_client, closed_port):
     case = alpha_case
     for _stage in range(2):
         work_manual_items(case, park_admin)
         case = services.stage_approve(case=case, actor=park_admin)
-    services.plan_update(case=case, actor=park_admin, probe_url=f"http://127.0.0.1:{closed_port()}/")
+    services.plan_update(case=case, actor=park_admin, probe_url=f"http://127.0.0.1:{closed_port}/")
     with translation.override("zh-hans"):
         snapshot = services.monitoring_snapshot_take(case=case)
         step = case.items.get(automated_step="allocate_prefix")

@@ -10,7 +10,7 @@ from apps.buildcases import services
 from apps.buildcases.choices import CaseStatus, EventKind, ItemState, Stage
 from apps.buildcases.models import ChecklistItemDefinition, StageDecision
 from apps.core.errors import ApplicationError, PermissionDenied
-from tests.buildcases.builders import closed_port, document, work_manual_items
+from tests.buildcases.builders import document, work_manual_items
 
 pytestmark = pytest.mark.django_db
 
@@ -157,13 +157,15 @@ def test_whole_case_is_completed_by_approving_promotion(secondary_case, park_adm
         services.stage_approve(case=case, actor=park_admin)
 
 
-def test_snapshot_alerts_when_plan_thresholds_are_crossed_and_clears_them(secondary_case, park_admin):
+def test_snapshot_alerts_when_plan_thresholds_are_crossed_and_clears_them(
+    secondary_case, park_admin, closed_port
+):
     from apps.sync.models import OutboxEntry, OutboxOperation
 
     case = services.plan_update(
         case=secondary_case,
         actor=park_admin,
-        probe_url=f"http://127.0.0.1:{closed_port()}/healthz",
+        probe_url=f"http://127.0.0.1:{closed_port}/healthz",
         max_sync_lag_minutes=10,
         max_sync_pending=1,
     )
@@ -192,7 +194,7 @@ def test_snapshot_alerts_when_plan_thresholds_are_crossed_and_clears_them(second
     assert cleared == {"sync_lag", "sync_pending"}
 
 
-def test_beat_snapshots_every_case_from_monitoring_on(secondary_case, alpha_case, park_admin):
+def test_beat_snapshots_every_case_from_monitoring_on(secondary_case, alpha_case, park_admin, closed_port):
     from apps.buildcases.tasks import monitor_snapshots_task
     from park_portal.celery import app
 
@@ -204,19 +206,17 @@ def test_beat_snapshots_every_case_from_monitoring_on(secondary_case, alpha_case
             item.state = ItemState.DONE
             item.save()
         secondary_case = services.stage_approve(case=secondary_case, actor=park_admin)
-    services.plan_update(
-        case=secondary_case, actor=park_admin, probe_url=f"http://127.0.0.1:{closed_port()}/"
-    )
+    services.plan_update(case=secondary_case, actor=park_admin, probe_url=f"http://127.0.0.1:{closed_port}/")
     assert services.monitor_all() == {"cases": 1, "alerts": 1, "failed": 0, "errors": []}
     assert secondary_case.snapshots.count() == 1 and not alpha_case.snapshots.exists()
 
 
 def test_one_failing_case_does_not_stop_the_periodic_snapshot(
-    secondary_case, alpha_case, park_admin, monkeypatch
+    secondary_case, alpha_case, park_admin, monkeypatch, closed_port
 ):
     from apps.buildcases.models import BuildCase
 
-    closed = f"http://127.0.0.1:{closed_port()}/"
+    closed = f"http://127.0.0.1:{closed_port}/"
     for case in (secondary_case, alpha_case):
         services.plan_update(case=case, actor=park_admin, probe_url=closed)
     BuildCase.objects.filter(pk__in=[secondary_case.pk, alpha_case.pk]).update(stage=Stage.MONITORING)

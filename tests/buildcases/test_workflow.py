@@ -15,7 +15,7 @@ from apps.tasks.models import TaskRun
 from apps.tenants.choices import EnterpriseStatus
 from apps.tenants.services import enterprise_apply
 from tests import factories
-from tests.buildcases.builders import closed_port, work_manual_items
+from tests.buildcases.builders import work_manual_items
 from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -114,11 +114,13 @@ def test_enterprise_node_case_from_demand_to_promotion(celery_worker, live_serve
     } <= kinds
 
 
-def test_failed_step_shows_its_error_and_is_retried(celery_worker, live_server, park_admin, enterprise_a):
+def test_failed_step_shows_its_error_and_is_retried(
+    celery_worker, live_server, park_admin, enterprise_a, closed_port
+):
     case = services.case_create(
         actor=park_admin, title="Alpha 监测", mode="enterprise", enterprise=enterprise_a
     )
-    services.plan_update(case=case, actor=park_admin, probe_url=f"http://127.0.0.1:{closed_port()}/healthz")
+    services.plan_update(case=case, actor=park_admin, probe_url=f"http://127.0.0.1:{closed_port}/healthz")
     # Straight to 监测: the earlier stages' items are worked elsewhere.
     for _ in range(3):
         for item in work_manual_items(case, park_admin):
@@ -148,12 +150,10 @@ def test_failed_step_shows_its_error_and_is_retried(celery_worker, live_server, 
     assert services.stage_approve(case=case, actor=park_admin).stage == Stage.EVALUATION
 
 
-def test_the_beat_snapshot_is_a_tracked_task(celery_worker, park_admin, secondary_case):
+def test_the_beat_snapshot_is_a_tracked_task(celery_worker, park_admin, secondary_case, closed_port):
     from apps.buildcases.tasks import monitor_snapshots_task
 
-    services.plan_update(
-        case=secondary_case, actor=park_admin, probe_url=f"http://127.0.0.1:{closed_port()}/"
-    )
+    services.plan_update(case=secondary_case, actor=park_admin, probe_url=f"http://127.0.0.1:{closed_port}/")
     BuildCase.objects.filter(pk=secondary_case.pk).update(stage=Stage.MONITORING)
 
     monitor_snapshots_task.delay()  # as beat sends it: no TaskRun of its own

@@ -54,12 +54,6 @@ def silent_upstream():
     upstream.close()
 
 
-def closed_port_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{s.getsockname()[1]}"  # nothing listens once closed
-
-
 def assert_unavailable(response):
     assert response.status_code == 502
     body = response.json()
@@ -67,8 +61,8 @@ def assert_unavailable(response):
     assert body["message"] == "上级解析服务暂时不可用，请稍后再试"
 
 
-def test_unreachable_upstream_is_a_handle_error_without_details(park_client, park):
-    url = closed_port_url()
+def test_unreachable_upstream_is_a_handle_error_without_details(park_client, park, closed_port):
+    url = f"http://127.0.0.1:{closed_port}"
     with override_settings(UPSTREAM_RESOLVER_URL=url):
         response = park_client.get("/api/handles/88.202.up/Pump-7")
     assert_unavailable(response)
