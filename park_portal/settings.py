@@ -179,7 +179,10 @@ if "PYTEST_VERSION" in os.environ:
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
-SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
+# The session store keeps a session longer than the idle timeout, so that IdleTimeoutMiddleware is
+# what ends an idle one (with its audit entry and message); with equal ages the store expired it
+# first and an idle logout was never recorded. The cookie itself ends with the browser.
+SESSION_COOKIE_AGE = 2 * SESSION_IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

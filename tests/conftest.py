@@ -11,12 +11,14 @@ Tests that need a worker use the ``celery_worker`` fixture and
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -189,6 +191,23 @@ def celery_worker(django_db_setup, django_db_blocker, park_schemas):
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+# The one instant tests that read the clock run at: a Wednesday in mid-March, mid-morning in the
+# park's time zone, far from any day, week, month or year boundary (and after every release of
+# the data the tests load). Freeze it with the ``frozen_clock`` fixture; a test that needs time to
+# pass moves it with ``frozen_clock.shift(...)``, never with a sleep.
+FROZEN_NOW = dt.datetime(2026, 3, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def frozen_clock():
+    """Django's and Python's clocks read FROZEN_NOW in this process for the test (time-machine;
+    time.monotonic, and so timeouts and waits, are not affected)."""
+    import time_machine
+
+    with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

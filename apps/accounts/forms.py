@@ -1,3 +1,5 @@
+import math
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
@@ -11,7 +13,8 @@ class LoginForm(AuthenticationForm):
         except forms.ValidationError:
             locked_until = getattr(self.request, "login_locked_until", None)
             if locked_until is not None:
-                minutes = max(1, int((locked_until - timezone.now()).total_seconds() // 60) + 1)
+                # Whole minutes left, rounded up: 15:00 left reads 15, 14:01 reads 15, 0:30 reads 1.
+                minutes = max(1, math.ceil((locked_until - timezone.now()).total_seconds() / 60))
                 raise forms.ValidationError(
                     _("登录失败次数过多，账号已锁定，请 %(minutes)s 分钟后再试") % {"minutes": minutes},
                     code="locked",

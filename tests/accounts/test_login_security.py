@@ -1,15 +1,13 @@
 """MLPS level-3 login policy: lockout, idle timeout, password complexity; admin for park staff."""
 
-import time
 from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from apps.accounts.middleware import LAST_SEEN_KEY
 from apps.accounts.models import User
 from apps.audit.models import AuditEntry
+from tests.conftest import FROZEN_NOW
 from tests.factories import PASSWORD, user
 
 pytestmark = pytest.mark.django_db
@@ -19,14 +17,14 @@ def post_login(client, username, password):
     return client.post("/accounts/login/", {"username": username, "password": password})
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(park_client, park_admin):
+def test_five_failures_lock_the_account_for_fifteen_minutes(park_client, park_admin, frozen_clock):
     for _ in range(4):
         response = post_login(park_client, "park_admin", "wrong-Password1")
         assert "用户名或密码错误" in response.content.decode()
     response = post_login(park_client, "park_admin", "wrong-Password1")
     assert "账号已锁定" in response.content.decode()
     park_admin.refresh_from_db()
-    assert timedelta(minutes=14) < park_admin.locked_until - timezone.now() <= timedelta(minutes=15)
+    assert park_admin.locked_until == FROZEN_NOW + timedelta(minutes=15)
 
     # Even the right password is refused while locked, and the form says how long to wait.
     response = post_login(park_client, "park_admin", PASSWORD)
@@ -35,8 +33,11 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(park_client, park_ad
     assert "_auth_user_id" not in park_client.session
     assert AuditEntry.objects.filter(action="auth.locked", actor="park_admin").exists()
 
-    # Once the lock has expired the right password works and the counter starts over.
-    User.objects.filter(pk=park_admin.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    # A second before the lock ends it still holds; once it has ended the right password works
+    # and the counter starts over.
+    frozen_clock.shift(timedelta(minutes=15) - timedelta(seconds=1))
+    assert "账号已锁定" in post_login(park_client, "park_admin", PASSWORD).content.decode()
+    frozen_clock.shift(timedelta(seconds=1))
     assert post_login(park_client, "park_admin", PASSWORD).status_code == 302
     park_admin.refresh_from_db()
     assert park_admin.failed_login_count == 0 and park_admin.locked_until is None
@@ -58,17 +59,13 @@ def test_unknown_user_gets_the_same_message(park_client, park):
     assert "用户名或密码错误" in response.content.decode()
 
 
-def test_idle_session_ends_after_timeout(park_client, park_admin, settings):
+def test_idle_session_ends_after_timeout(park_client, park_admin, settings, frozen_clock):
     assert settings.SESSION_IDLE_TIMEOUT_MINUTES == 30
     assert post_login(park_client, "park_admin", PASSWORD).status_code == 302
     assert park_client.get("/tenants/").status_code == 200
-    session = park_client.session
-    session[LAST_SEEN_KEY] = time.time() - 29 * 60  # active 29 minutes ago: still in
-    session.save()
+    frozen_clock.shift(timedelta(minutes=29))  # back after 29 minutes: still in
     assert park_client.get("/tenants/").status_code == 200
-    session = park_client.session
-    session[LAST_SEEN_KEY] = time.time() - 31 * 60  # idle for 31 minutes: out
-    session.save()
+    frozen_clock.shift(timedelta(minutes=30, seconds=1))  # idle for over 30 minutes since: out
     response = park_client.get("/tenants/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
@@ -76,13 +73,13 @@ def test_idle_session_ends_after_timeout(park_client, park_admin, settings):
     assert park_client.get("/tenants/").status_code == 302
 
 
-def test_idle_timeout_is_configurable(park_client, park_admin, settings):
+def test_idle_timeout_is_configurable(park_client, park_admin, settings, frozen_clock):
     settings.SESSION_IDLE_TIMEOUT_MINUTES = 5
     park_client.force_login(park_admin)
     park_client.get("/tenants/")
-    session = park_client.session
-    session[LAST_SEEN_KEY] = time.time() - 6 * 60
-    session.save()
+    frozen_clock.shift(timedelta(minutes=4, seconds=59))
+    assert park_client.get("/tenants/").status_code == 200
+    frozen_clock.shift(timedelta(minutes=5, seconds=1))
     assert park_client.get("/tenants/").status_code == 302
 
 
