@@ -28,6 +28,14 @@ from tests import factories
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The one instant tests that read the clock run at: a Wednesday in mid-March, mid-morning in the
+# park's time zone, far from any day, week, month or year boundary (and after every release of
+# the data the tests load). Freeze it with the ``frozen_clock`` fixture; a test that needs time to
+# pass moves it with ``frozen_clock.shift(...)``, never with a sleep.
+FROZEN_NOW = dt.datetime(2026, 3, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+FIXTURES_CREATED_AT = FROZEN_NOW - dt.timedelta(days=30)
+
+
 def pytest_configure(config):
     # The .mo is build output: compile it from the .po when pytest runs without `make test`
     # (once, in the controller; xdist workers start after it).
@@ -39,9 +47,13 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session", autouse=True)
 def park_schemas(django_db_setup, django_db_blocker):
+    import time_machine
+
     from apps.tenants.provisioning import ensure_base_schema
 
-    with django_db_blocker.unblock():
+    # The park and the two enterprises joined a month before FROZEN_NOW, so a frozen test's
+    # reports (which count what existed by the period's end) see them, as they would see real ones.
+    with django_db_blocker.unblock(), time_machine.travel(FIXTURES_CREATED_AT, tick=False):
         ensure_base_schema()
         factories.ensure_test_park()
         factories.ensure_enterprise("alpha")
@@ -191,13 +203,6 @@ def celery_worker(django_db_setup, django_db_blocker, park_schemas):
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
-
-
-# The one instant tests that read the clock run at: a Wednesday in mid-March, mid-morning in the
-# park's time zone, far from any day, week, month or year boundary (and after every release of
-# the data the tests load). Freeze it with the ``frozen_clock`` fixture; a test that needs time to
-# pass moves it with ``frozen_clock.shift(...)``, never with a sleep.
-FROZEN_NOW = dt.datetime(2026, 3, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.fixture

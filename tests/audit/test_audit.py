@@ -144,7 +144,7 @@ def test_verify_prints_a_checkpoint_that_a_later_run_compares(capsys):
 # ---------------------------------------------------------------- auditor pages
 
 
-def test_auditor_browses_and_filters(park_client, park_auditor, enterprise_a):
+def test_auditor_browses_and_filters(frozen_clock, park_client, park_auditor, enterprise_a):
     audit_write(
         action="enterprise.approve",
         object_type="tenants.Enterprise",

@@ -158,7 +158,7 @@ def test_whole_case_is_completed_by_approving_promotion(secondary_case, park_adm
 
 
 def test_snapshot_alerts_when_plan_thresholds_are_crossed_and_clears_them(
-    secondary_case, park_admin, closed_port
+    frozen_clock, secondary_case, park_admin, closed_port
 ):
     from apps.sync.models import OutboxEntry, OutboxOperation
 
@@ -173,13 +173,11 @@ def test_snapshot_alerts_when_plan_thresholds_are_crossed_and_clears_them(
     old = [
         OutboxEntry.objects.create(operation=OutboxOperation.CREATE, handle=f"88.101.X/{n}") for n in range(2)
     ]
-    OutboxEntry.objects.filter(pk__in=[e.pk for e in old]).update(
-        created_at=timezone.now() - dt.timedelta(hours=2)
-    )
+    frozen_clock.shift(dt.timedelta(hours=2))  # two hours later, still pending
 
     snapshot = services.monitoring_snapshot_take(case=case)
     assert not snapshot.probe_ok and snapshot.probe_error
-    assert snapshot.sync_pending == 2 and snapshot.sync_lag_seconds >= 7000
+    assert snapshot.sync_pending == 2 and snapshot.sync_lag_seconds == 7200
     assert {a["code"] for a in snapshot.alerts} == {"availability", "sync_lag", "sync_pending"}
     assert case.events.filter(kind=EventKind.ALERT).count() == 3
 
@@ -327,7 +325,9 @@ def test_prefix_sync_step_fails_while_the_application_is_stopped_or_rejected(
     assert OutboxEntry.objects.filter(handle=prefix.prefix).count() == 1
 
 
-def test_a_step_whose_worker_is_gone_can_be_retried(alpha_case, park_admin, settings, park_client):
+def test_a_step_whose_worker_is_gone_can_be_retried(
+    frozen_clock, alpha_case, park_admin, settings, park_client
+):
     from apps.tasks.models import TaskRun
 
     case = _to_construction(alpha_case, park_admin)
@@ -338,8 +338,8 @@ def test_a_step_whose_worker_is_gone_can_be_retried(alpha_case, park_admin, sett
     assert exc.value.code == "running"
 
     # The worker took it and died: the run says running, and never finishes.
-    started = timezone.now() - dt.timedelta(minutes=5)
-    TaskRun.objects.filter(pk=first.pk).update(state="running", started_at=started)
+    TaskRun.objects.filter(pk=first.pk).update(state="running", started_at=timezone.now())
+    frozen_clock.shift(dt.timedelta(minutes=5))
     with pytest.raises(ApplicationError):
         services.step_start(item=step, actor=park_admin)  # five minutes is within a step's time
     park_client.force_login(park_admin)

@@ -10,7 +10,7 @@ from apps.reports import demo
 from apps.reports.filing import monthly_filing_build, previous_month
 from apps.reports.models import ServiceEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 def rows():

@@ -10,7 +10,7 @@ from apps.reports.filing import monthly_filing_build
 from apps.sync.adapters import national_filing_build
 from tests.reports import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 def without_clock(body: dict) -> dict:

@@ -14,12 +14,19 @@ from apps.reports.models import FilingReport, Report, ServiceEvent
 from apps.resolution.models import ResolutionStat
 from apps.sync.models import OutboxStatus
 from apps.tenants.models import Enterprise
-from tests.conftest import wait_for
+from tests.conftest import FROZEN_NOW, wait_for
 from tests.reports import builders, pdfcheck
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+# The test process runs on the frozen clock, so every row it writes and every period it asks for
+# is fixed; the worker renders on the real one (later), which changes only the printed
+# generation time, read back from the report.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.worker,
+    pytest.mark.usefixtures("frozen_clock"),
+]
 
-TODAY = timezone.localdate()
+TODAY = FROZEN_NOW.date()
 START = TODAY.replace(day=1)
 PARK_SECTIONS = [
     "一、园区概况与节点模式", "二、入园企业", "三、标识注册", "四、模板覆盖与数据分级", "五、标识解析与服务可用性",
@@ -106,7 +113,8 @@ def test_park_evaluation_report_matches_the_database(demo, celery_worker, park_c
     assert "报告测试二级节点" in text and "规划 0/3 2/5 进行中" in text and "需求 0/2 0/2 进行中" in text
     assert "报告测试企业节点 需求 退回 需求 park_admin 需求说明不完整" in text
     assert "报告测试二级节点 需求 批准进入下一阶段 规划 park_admin 材料齐全" in text
-    assert f"{TODAY.year}年{TODAY.month}月{TODAY.day}日" in text
+    generated = timezone.localtime(report.generated_at)
+    assert f"{generated.year}年{generated.month}月{generated.day}日" in text
     pages = pdfcheck.page_count(pdf)
     assert pages == report.pages >= 4
     assert f"第 {pages} 页 / 共 {pages} 页".replace(" ", "") in text.replace(" ", "")
