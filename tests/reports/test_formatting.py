@@ -53,22 +53,10 @@ def test_durations_and_latency():
 
 
 @pytest.fixture
-def english(monkeypatch):
-    """English as the report's language, with the reports' English strings (locale/en_reports*.py,
-    what the compiled catalogue will hold) in place of the catalogue."""
-    import runpy
-    from pathlib import Path
-
+def english():
+    """English as the report's language, from the catalogue (locale/en/LC_MESSAGES/django.po)."""
     from django.utils import translation
 
-    from apps.core import pdf
-
-    locale = Path(__file__).resolve().parents[2] / "locale"
-    en = {}
-    for name in ("en_reports.py", "en_reports2.py"):
-        en.update(runpy.run_path(str(locale / name))["EN"])
-    monkeypatch.setattr(f, "_", lambda message: en.get(message, message))
-    monkeypatch.setattr(pdf, "_", lambda message: en.get(message, message))
     with translation.override("en"):
         yield
 
