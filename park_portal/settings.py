@@ -55,6 +55,7 @@ SHARED_APPS = [
     "apps.sync",
     "apps.buildcases",
     "apps.reports",
+    "apps.billing",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

@@ -28,6 +28,7 @@ PORTAL_APPS = [
     "sync",
     "buildcases",
     "reports",
+    "billing",
 ]
 
 
