@@ -36,7 +36,9 @@ def run_step(item, actor) -> CaseItem:
     wait_for(lambda: TaskRun.objects.get(pk=run.pk).is_finished, timeout=60)
     run.refresh_from_db()
     assert run.state in (TaskState.SUCCEEDED, TaskState.FAILED)
-    return item
+    # Read the step again: the copy from finished() carries its TaskRun as it was when the step
+    # settled, before the run was finalised (its state could still read 'running').
+    return CaseItem.objects.select_related("task_run").get(pk=item.pk)
 
 
 def test_enterprise_node_case_from_demand_to_promotion(celery_worker, live_server, park_admin):
