@@ -212,6 +212,16 @@ def _guarded(rows: Iterator[tuple]) -> Iterator[tuple]:
         yield row
 
 
+# OOXML writes the control characters XML cannot hold as _xHHHH_ (Excel: a CR pasted into a
+# cell is "_x000D_"); openpyxl hands them over escaped. Only the C0 range is decoded: those are
+# the escapes Excel writes, and any other "_x…_" is more likely text.
+_XML_ESCAPE = re.compile(r"_x00([01][0-9A-Fa-f])_")
+
+
+def _unescape(text: str) -> str:
+    return _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x00" in text else text
+
+
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _C, _V, _IS, _T = _NS + "row", _NS + "c", _NS + "v", _NS + "is", _NS + "t"
 _DIGITS = str.maketrans("", "", "0123456789")
@@ -233,7 +243,7 @@ def _fast_rows(ws) -> Iterator[tuple]:
     from openpyxl.utils.datetime import from_excel
 
     wb = ws.parent
-    strings = ws._shared_strings
+    strings = [_unescape(text) if isinstance(text, str) else text for text in ws._shared_strings]
     date_styles = wb._date_formats
     epoch = wb.epoch
     column_cache: dict[str, int] = {}
@@ -268,6 +278,7 @@ def _fast_rows(ws) -> Iterator[tuple]:
                         value = node[0].text or ""  # one plain <t>: what itertext joins
                     else:
                         value = "".join(node.itertext())
+                    value = _unescape(value) if value else value
                 else:
                     value = cell.findtext(_V) or None
                     if value is not None:

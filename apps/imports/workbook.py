@@ -17,6 +17,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -337,6 +338,16 @@ def export_csv(*, items: list[dict], rows: Iterable[tuple[str, str, dict[str, st
     return count
 
 
+def _reported(value: Any) -> Any:
+    """A cell as the report shows it: a control character a worksheet cannot hold (a CSV cell may
+    have one; it is why the row is reported) is written as its code point, where a person sees it."""
+    if isinstance(value, (list, dict)):
+        return str(value)
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", value)
+    return value
+
+
 def error_report_workbook(
     *,
     header: list[Any],
@@ -354,7 +365,7 @@ def error_report_workbook(
     ws = wb.create_sheet(_("错误报告"))
     ws.freeze_panes = "C2"
     width = len(header)
-    head = [WriteOnlyCell(ws, value=_("原行号")), *(WriteOnlyCell(ws, value=h) for h in header)]
+    head = [WriteOnlyCell(ws, value=_("原行号")), *(WriteOnlyCell(ws, value=_reported(h)) for h in header)]
     head.append(WriteOnlyCell(ws, value=_("错误")))
     for cell in head:
         cell.font = HEADER_FONT
@@ -367,7 +378,7 @@ def error_report_workbook(
             continue  # the report lists the rows to fix, not the whole file
         values = list(values) + [None] * (width - len(values))
         cells = [number, *values[:width], None]
-        out_cells = [WriteOnlyCell(ws, value=v if not isinstance(v, (list, dict)) else str(v)) for v in cells]
+        out_cells = [WriteOnlyCell(ws, value=_reported(v)) for v in cells]
         for error in row_errors:
             index = column_index.get(error["column"])
             if index is not None and index < width:

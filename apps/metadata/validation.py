@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -31,7 +32,13 @@ _FULLWIDTH_ALNUM = {
 }
 _FULLWIDTH_ALNUM[0x3000] = 0x20
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Free text keeps its line breaks and tabs (Alt+Enter in an Excel cell, a quoted newline in a CSV
+# cell, a textarea); every other control, format (zero-width, bidi, BOM) or separator character is
+# invisible or reorders what a person reads, so it is refused, never stored.
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_TEXT_LAYOUT = frozenset("\n\t")
+# Windows and textareas send CRLF, old Mac files a lone CR: stored values use LF only.
+_LINE_END = re.compile(r"\r\n?")
 _DATE_PATTERNS = [
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
@@ -51,6 +58,17 @@ MAX_FILE_REF_LENGTH = 500
 def normalize_text(value: str, *, free_text: bool = False) -> str:
     """Fold full-width characters (a spreadsheet typed with a Chinese IME) and strip whitespace."""
     return value.translate(_FULLWIDTH_ALNUM if free_text else _FULLWIDTH_ALL).strip()
+
+
+def hidden_characters(text: str, *, allow: frozenset[str] = frozenset()) -> list[str]:
+    """The distinct control and invisible characters of ``text`` (other than ``allow``), in order."""
+    if text.isprintable():  # the common case, in C: no Cc/Cf/Cs/Zl/Zp (nor Co/Cn, nor Zs but " ")
+        return []
+    return list(dict.fromkeys(ch for ch in text if ch not in allow and unicodedata.category(ch) in _HIDDEN))
+
+
+def _code_points(chars: list[str]) -> str:
+    return " ".join(f"U+{ord(ch):04X}" for ch in chars)
 
 
 def is_empty(value: Any) -> bool:
@@ -78,10 +96,14 @@ def _as_text(value: Any, *, free_text: bool) -> str:
 
 def _clean_string(item: dict, value: Any) -> str:
     c = item.get("constraints") or {}
-    text = _as_text(value, free_text=True)
+    text = _LINE_END.sub("\n", _as_text(value, free_text=True))
     name = _label(item)
-    if _CONTROL.search(text):
-        raise _Invalid(_("%(name)s不能包含控制字符") % {"name": name})
+    hidden = hidden_characters(text, allow=_TEXT_LAYOUT)
+    if hidden:
+        raise _Invalid(
+            _("%(name)s不能包含控制字符或不可见字符（%(chars)s），换行和制表符除外")
+            % {"name": name, "chars": _code_points(hidden)}
+        )
     min_length, max_length = c.get("min_length"), c.get("max_length")
     if min_length is not None and len(text) < int(min_length):
         raise _Invalid(_("%(name)s至少 %(n)s 个字符") % {"name": name, "n": min_length})
@@ -228,7 +250,7 @@ def _clean_reference(item: dict, value: Any, reference_exists: Callable[[str], b
     c = item.get("constraints") or {}
     text = _as_text(value, free_text=False)
     name = _label(item)
-    if len(text) > MAX_HANDLE_LENGTH or _CONTROL.search(text) or not _HANDLE.match(text):
+    if len(text) > MAX_HANDLE_LENGTH or hidden_characters(text) or not _HANDLE.match(text):
         raise _Invalid(_("%(name)s应为另一个标识，格式为 前缀/后缀，例如 88.101.ABC/B001") % {"name": name})
     ref_prefix = c.get("ref_prefix")
     if ref_prefix and not text.lower().startswith(ref_prefix.lower().rstrip("/") + "/"):

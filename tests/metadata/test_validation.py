@@ -56,6 +56,41 @@ def test_string_refuses_control_characters():
     assert "控制字符" in errors[0]
 
 
+def test_text_keeps_line_breaks_and_tabs_with_one_line_ending():
+    item = it("description", name="对象描述", constraints={"max_length": 9})
+    # Alt+Enter in Excel and a quoted CSV newline give LF; a textarea and Windows give CRLF.
+    assert one(item, "第一行\n第二行") == ("第一行\n第二行", None)
+    assert one(item, "第一行\r\n第二行") == ("第一行\n第二行", None)
+    assert one(item, "第一行\r第二行") == ("第一行\n第二行", None)
+    assert one(item, "名称\t型号") == ("名称\t型号", None)
+    # A CRLF counts as the one character it is stored as.
+    assert one(item, "一二三\r\n四五六\r\n七") == ("一二三\n四五六\n七", None)
+
+
+@pytest.mark.parametrize(
+    ("value", "code_point"),
+    [
+        ("A\u200bB", "U+200B"),  # zero-width space, pasted from a web page
+        ("A\u202eB", "U+202E"),  # right-to-left override
+        ("A\ufeffB", "U+FEFF"),  # byte order mark
+        ("A\x07B", "U+0007"),  # bell
+        ("A\x0bB", "U+000B"),  # vertical tab
+        ("A\u2028B", "U+2028"),  # line separator: only LF is a line break
+    ],
+)
+def test_text_refuses_other_control_and_invisible_characters_naming_them(value, code_point):
+    cleaned, errors = one(it("description", name="对象描述"), value)
+    assert cleaned is None
+    assert errors == [f"「对象描述」不能包含控制字符或不可见字符（{code_point}），换行和制表符除外"]
+
+
+def test_a_reference_is_one_line_without_invisible_characters():
+    item = it("ref", "reference", name="所在建筑")
+    assert one(item, "88.101.ABC/B001")[1] is None
+    for value in ("88.101.ABC/B\n001", "88.101.ABC/B\t001", "88.101.ABC/B\u200b001"):
+        assert one(item, value)[1] == ["「所在建筑」应为另一个标识，格式为 前缀/后缀，例如 88.101.ABC/B001"]
+
+
 # ------------------------------------------------------------------ number
 def test_number_precision_range_unit():
     item = it(
