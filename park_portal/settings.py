@@ -172,6 +172,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "apps.accounts.validators.ComplexityValidator"},
+    # Not a rule: keeps the digest SNMS /identity/token/v1 logins are checked against.
+    {"NAME": "apps.sync.credentials.SnmsPasswordDigestKeeper"},
 ]
 if "PYTEST_VERSION" in os.environ:
     # Tests log in hundreds of times; a slow hash there buys nothing.

@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,16 +20,36 @@ class LockoutModelBackend(ModelBackend):
             username = kwargs.get(User.USERNAME_FIELD)
         if username is None or password is None:
             return None
+        return self.authenticate_with(
+            request,
+            username,
+            check=lambda user: user.check_password(password),
+            # same cost as a real check: no user enumeration by timing
+            unknown=lambda: User().set_password(password),
+        )
+
+    def authenticate_with(
+        self,
+        request,
+        username: str,
+        *,
+        check: Callable[[Any], bool],
+        unknown: Callable[[], Any] = lambda: None,
+    ):
+        """The lockout rule around one credential check: the password here, the documented
+        digest of ``POST /identity/token/v1`` in apps.sync. ``unknown`` runs for a username
+        that does not exist."""
+        User = get_user_model()
         user = User._default_manager.filter(**{f"{User.USERNAME_FIELD}__iexact": username}).first()
         if user is None:
-            User().set_password(password)  # same cost as a real check: no user enumeration by timing
+            unknown()
             return None
         now = timezone.now()
         if user.locked_until and user.locked_until > now:
             if request is not None:
                 request.login_locked_until = user.locked_until
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
+        if check(user) and self.user_can_authenticate(user):
             if user.failed_login_count or user.locked_until:
                 User._default_manager.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
                 user.failed_login_count, user.locked_until = 0, None

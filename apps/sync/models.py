@@ -73,6 +73,27 @@ class ApiToken(models.Model):
         return f"{self.user} → {self.expires_at:%Y-%m-%d %H:%M}"
 
 
+class ApiPasswordDigest(models.Model):
+    """What ``POST /identity/token/v1`` checks against: the sha256 of the user's password, which
+    the documented digest sha256(sha256(password) + "yyyy-MM-dd") is computed from. Our password
+    hashes cannot give it, so it is kept when a password is set (apps.sync.credentials) or sent
+    in clear to ``/identity/token``; encrypted with a key derived from SECRET_KEY, so the row
+    alone gives neither a password-equivalent nor a fast hash to attack."""
+
+    user = models.OneToOneField(
+        "accounts.User", verbose_name=_("用户"), on_delete=models.CASCADE, related_name="snms_password_digest"
+    )
+    digest = models.CharField(_("密码摘要（加密）"), max_length=128)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("接口密码摘要")
+        verbose_name_plural = _("接口密码摘要")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
 class UpstreamLink(models.Model):
     """The one upstream node this park syncs to (enterprise-node mode), and the state of the
     link. Backoff lives here, not on rows: when the upstream is down every row waits, which

@@ -255,6 +255,81 @@ def api_token_issue(*, user) -> str:
     return token
 
 
+def _digest_pad(user_pk: int, nonce: str) -> bytes:
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("apps.sync.api_password_digest", f"{user_pk}:{nonce}", algorithm="sha256").digest()
+
+
+def api_password_digest_keep(*, user, password: str) -> None:
+    """Keep sha256(password), what ``/identity/token/v1`` digests are computed from, encrypted
+    (a one-time pad from SECRET_KEY and a fresh nonce). Called when a password is set and when
+    it is sent in clear to ``/identity/token``."""
+    import hashlib
+    import secrets
+
+    from apps.sync.models import ApiPasswordDigest
+
+    if not getattr(user, "pk", None) or not password:
+        return
+    inner = hashlib.sha256(password.encode()).digest()
+    nonce = secrets.token_hex(16)
+    sealed = bytes(a ^ b for a, b in zip(inner, _digest_pad(user.pk, nonce), strict=True)).hex()
+    ApiPasswordDigest.objects.update_or_create(user_id=user.pk, defaults={"digest": f"{nonce}:{sealed}"})
+
+
+def _password_digest_of(user) -> str | None:
+    from apps.sync.models import ApiPasswordDigest
+
+    stored = ApiPasswordDigest.objects.filter(user_id=user.pk).values_list("digest", flat=True).first()
+    if not stored or ":" not in stored:
+        return None
+    nonce, sealed = stored.split(":", 1)
+    try:
+        raw = bytes.fromhex(sealed)
+    except ValueError:
+        return None
+    pad = _digest_pad(user.pk, nonce)
+    if len(raw) != len(pad):
+        return None
+    return bytes(a ^ b for a, b in zip(raw, pad, strict=True)).hex()
+
+
+def token_v1_dates(now=None) -> list:
+    """The dates a ``/identity/token/v1`` digest may be computed over: the park's date, and
+    within TOKEN_V1_DATE_SKEW of midnight the date on the other side of it too (a client
+    whose clock is a few minutes off)."""
+    now = now or timezone.now()
+    skew = snms.TOKEN_V1_DATE_SKEW
+    return sorted({timezone.localdate(now + delta) for delta in (-skew, timedelta(0), skew)})
+
+
+def token_v1_digest_matches(*, password_digest: str, given: str, now=None) -> bool:
+    """identity-auth.md 密文传输: password = sha256(sha256(password) + "yyyy-MM-dd"), lower-case hex."""
+    import hashlib
+
+    from django.utils.crypto import constant_time_compare
+
+    given = (given or "").strip().lower()
+    matched = False
+    for day in token_v1_dates(now):
+        expected = hashlib.sha256((password_digest + day.strftime("%Y-%m-%d")).encode()).hexdigest()
+        matched |= constant_time_compare(expected, given)
+    return matched
+
+
+def api_token_v1_user(*, request, username: str, digest: str):
+    """The user ``POST /identity/token/v1`` names, when ``digest`` is the documented digest of
+    their password for the date window; the login lockout applies as on ``/identity/token``."""
+    from apps.accounts.backends import LockoutModelBackend
+
+    def check(user) -> bool:
+        inner = _password_digest_of(user)
+        return inner is not None and token_v1_digest_matches(password_digest=inner, given=digest)
+
+    return LockoutModelBackend().authenticate_with(request, username, check=check)
+
+
 def applicant_membership_grant(*, user, enterprise):
     """The account that applied through ``/snms/api/v3/ent/apply`` (the downstream node)
     manages the enterprise's identifiers here once it is approved: the registry lets members

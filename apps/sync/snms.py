@@ -18,10 +18,21 @@ Envelope (every reply)::
 
 Token (identity-auth.md)::
 
-    POST /identity/token          body {"username": <=50, "password": <=64}
+    POST /identity/token          body {"username": <=50, "password": <=64}   (明文传输)
         → data {"token": "..."}   error: status -2 "用户名/密码错误！"
-    POST /identity/token/v1       password = sha256(sha256(password) + "yyyy-MM-dd")
+    POST /identity/token/v1       same body, password = sha256hex(sha256hex(password) + "yyyy-MM-dd")
+                                  (密文传输; lower-case hex; the doc's example: "123456" on
+                                  2019-08-15 → 58e2c92c…7661)
     Later calls send ``Authorization: Bearer <token>``, ``Content-Type: application/json``.
+    Every call but the two token requests answers -1 without a valid token, the detail read too.
+
+    Our reading of /v1 (the page names no window): the date is the park's (TIME_ZONE); within
+    TOKEN_V1_DATE_SKEW (15 minutes) of midnight the date on the other side of it is accepted
+    too, for a client whose clock is a little off; at other times only today's. Both paths
+    refuse alike (unknown user, wrong password or digest, inactive or locked account: the same
+    -2) and their failures count toward the same login lockout. The server checks /v1 against
+    sha256(password), kept encrypted when a password is set (ApiPasswordDigest); an account
+    whose password was set before that existed gets it on its next plain /identity/token.
 
 Templates (template.md), path ``/snms/api/v5/template``::
 
@@ -38,11 +49,28 @@ Templates (template.md), path ``/snms/api/v5/template``::
     DELETE body {prefix, version}                                         → data true
     Items are strings only ("现只支持String"); idIndex starts at 2000.
 
+    Our mapping (apps.sync.template_import): an SNMS template is one of our typed templates; the
+    POST and every PUT publish a new internal version of it, and the SNMS version string keeps
+    naming the latest. A PUT may loosen a rule (a longer maxLength, required → optional, a
+    disabled item enabled again), as the documentation lets an owner edit a template; published
+    versions never change. Identifiers registered under an earlier internal version stay valid
+    and keep it (their values were valid for it; resolution serves them unchanged) until they
+    are written again through the SNMS API (PUT /identityv2/data, batchUpdate), which validates
+    them against the latest one and moves them to it. The detail answers every one of them with
+    the SNMS version string. GET answers the documented fields as they were sent: ``type`` as
+    created or last edited, items' metadata as {type: "string", minLength, maxLength}. DELETE
+    is refused while a live identifier uses any version of the template; once they are all
+    deleted (注销) the name is released (the versions stay, for the deleted identifiers).
+
 Identifiers (handle-operate.md)::
 
-    GET    /identityv2/data/detail?handle=88.709.911/123     (served by apps.resolution)
+    GET    /identityv2/data/detail?handle=88.709.911/123     (token required, as everywhere)
         → data {prefix, handle, templateVersion,
                 value: [{auth, index, type, data: {format: "string", value}}]}
+           templateVersion (and the index-1001 value): the SNMS version string of the
+           identifier's template; for a template not made through the API, our own
+           "<template code>-v<number>", which the API takes back. The values are the public
+           ones plus those the caller may read. Anonymous reads: /api/handles/<h>, /<h>.
     POST   /identityv2/data        body {handle (<=255), templateVersion (<=128),
                                          value: [{auth, index, type, data: {format, value (<=255)}}]}
                                                                           → data true
@@ -52,6 +80,8 @@ Identifiers (handle-operate.md)::
     POST   /identityv2/data/batchCreate   body [<identifier body>, ...]
     PUT    /identityv2/data/batchUpdate   body [<identifier body>, ...]
         → status 1, data [{handle, msg: "success" | <reason, e.g. "标识已存在">}]
+          a handle named twice in one batchCreate: the second answers "标识已存在" (the doc's
+          example) once the first is registered
     DELETE /identityv2/data/batchDelete   body ["88.709.612/cc", ...]
         → status 1, data [{handle, code: 1 | -2, msg: "success" | "标识不存在"}]
     value[i].index may not be 1001 (reserved; the template version); value[i].data.format is
@@ -91,9 +121,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from typing import Any
 
 from apps.metadata.models import FIRST_ITEM_INDEX
+from apps.tenants.upstream import ENT_BASIC_INFO_REQUIRED
 
 STATUS_OK = 1
 STATUS_UNAUTHENTICATED = -1
@@ -104,6 +136,8 @@ STATUS_INTERNAL = -4
 BATCH_MAX = 2000
 BATCH_ADVISED = 1500
 TOKEN_LIFETIME_SECONDS = 24 * 3600
+# /identity/token/v1: how far from midnight (park time) the date on the other side is accepted.
+TOKEN_V1_DATE_SKEW = timedelta(minutes=15)
 
 # SNMS prefix status codes (prefix.md)
 PREFIX_DISABLED = 0
@@ -125,29 +159,7 @@ NOT_FOUND_MARKERS = ("不存在", "没有找到", "not found", "not exist")
 # Enterprise application (openApi/v5/ent.md): the fields marked 必填, by object.
 ENT_APPLY_REQUIRED = {
     "sysUser": ("userName", "password", "email", "mobile"),
-    "entBasicInfo": (
-        "orgName",
-        "orgNature",
-        "orgAddr",
-        "orgAddrProvince",
-        "orgAddrCity",
-        "orgCrtType",
-        "orgCrtCode",
-        "orgCrtImgRid",
-        "industryCategory",
-        "industrySpecific",
-        "contactName",
-        "contactCrtType",
-        "contactCrtNo",
-        "contactEmail",
-        "contactPhone",
-        "legalName",
-        "legalCrtType",
-        "legalCrtNo",
-        "legalCrtBackImgRid",
-        "legalCrtFrontImgRid",
-        "entPrefix",
-    ),
+    "entBasicInfo": ENT_BASIC_INFO_REQUIRED,
     "entRegisterManageInfo": ("entInfoSyses", "servSysBuildType", "servSysOperType"),
 }
 ENT_APPLY_ENUMS = {
