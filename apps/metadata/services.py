@@ -304,13 +304,15 @@ def next_free_index(version: TemplateVersion) -> int:
     return max([start, *(i + 1 for i in used)])
 
 
-def _baseline(version: TemplateVersion, code: str) -> tuple[dict, str] | None:
-    """What an item of ``version`` may only tighten: the inherited item with that code, or the
-    same template's item in its latest published version."""
+def _baseline(version: TemplateVersion, code: str, *, own_history: bool = True) -> tuple[dict, str] | None:
+    """What an item of ``version`` may only tighten: the inherited item with that code, or
+    (``own_history``) the same template's item in its latest published version."""
     if version.parent_version_id:
         for item in effective_items(version.parent_version):
             if item["code"] == code:
                 return item, _("上级模板")
+    if not own_history:
+        return None
     published = (
         TemplateVersion.objects.filter(template=version.template, status=VersionStatus.PUBLISHED)
         .order_by("-number")
@@ -398,9 +400,12 @@ def template_item_add(*, version: TemplateVersion, **data) -> TemplateItem:
 
 
 @transaction.atomic
-def template_item_update(*, item: TemplateItem, **changes) -> TemplateItem:
+def template_item_update(*, item: TemplateItem, may_loosen: bool = False, **changes) -> TemplateItem:
     """Change an item of a draft version. An item already published (here or in a parent)
-    may only be tightened, and keeps its code and index."""
+    may only be tightened, and keeps its code and index. ``may_loosen``: the template's own
+    published versions do not bind the draft (an SNMS template, which its owner edits freely,
+    apps.sync.template_import); a parent's items still do. Either way the published versions
+    stay as they are and the draft is published as a new one."""
     version = item.version
     _require_draft(version)
     unknown = set(changes) - set(ITEM_FIELDS)
@@ -410,7 +415,7 @@ def template_item_update(*, item: TemplateItem, **changes) -> TemplateItem:
     data = dict(before)
     data.update(changes)
     data = _normalise_item(data)
-    found = _baseline(version, item.code)
+    found = _baseline(version, item.code, own_history=not may_loosen)
     if found is not None:
         baseline, against = found
         if data["code"] != item.code or int(data["index"]) != item.index:

@@ -1,8 +1,8 @@
 """Fast lane for anonymous machine reads of the park domain.
 
-``/api/handles/…`` and ``/identityv2/data/detail`` without credentials need none of the
-session, locale, CSRF, auth, messages or membership middleware: this middleware (placed right
-after the tenant middleware) calls the view directly. Requests carrying a session cookie, an
+``/api/handles/…`` without credentials needs none of the session, locale, CSRF, auth, messages
+or membership middleware: this middleware (placed right after the tenant middleware) calls the
+view directly. (The SNMS detail read needs its bearer token: apps.sync.server.) Requests carrying a session cookie, an
 Authorization header or ``auth=true`` take the normal path so authentication works as usual.
 The HTML page (catch-all) always takes the normal path (its templates use the full context).
 """
@@ -14,7 +14,6 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
 HANDLE_API = "/api/handles/"
-SNMS_DETAIL = "/identityv2/data/detail"
 BENCH = os.environ.get("PARK_BENCH_ENDPOINTS") == "1"
 
 
@@ -35,7 +34,7 @@ class ResolutionFastPathMiddleware:
 
     def __call__(self, request):
         path = request.path_info
-        if path.startswith(HANDLE_API) or path == SNMS_DETAIL or (BENCH and path == "/bench/floor"):
+        if path.startswith(HANDLE_API) or (BENCH and path == "/bench/floor"):
             if (
                 "HTTP_AUTHORIZATION" not in request.META
                 and settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -44,8 +43,6 @@ class ResolutionFastPathMiddleware:
                 and getattr(connection, "tenant", None) is not None
                 and connection.tenant.schema_name == self.public
             ):
-                if path == SNMS_DETAIL:
-                    return self.views.snms_detail(request)
                 if path == "/bench/floor":
                     return self.floor(request)
                 return self.views.handle_rest(request, path[len(HANDLE_API) :])

@@ -9,7 +9,6 @@ from apps.resolution import views
 urlpatterns = [
     # The handle keeps its '/' as a path separator: /api/handles/88.101.alpha/obj-1
     path("api/handles/<path:handle>", views.handle_rest, name="handle_rest"),
-    path("identityv2/data/detail", views.snms_detail, name="snms_detail"),
 ]
 
 # Benchmark-only endpoints (tests/perf/bench_resolution.py); never on unless asked for.

@@ -1,4 +1,5 @@
-"""Resolution endpoints: Handle REST read, the human/scanner page, SNMS detail; dashboards.
+"""Resolution endpoints: Handle REST read, the human/scanner page; dashboards. (The SNMS
+detail read, which needs the SNMS token, is apps.sync.server's.)
 
 The protocol views are plain Django functions (no DRF, no session read unless ``auth=true``):
 they are the hot path.
@@ -229,43 +230,6 @@ def handle_page(request, handle: str):
     response["Link"] = link_header
     response["Vary"] = "Accept"
     return _finish(request, response, outcome)
-
-
-# ------------------------------------------------------------------ SNMS v5 detail
-def _snms(status: int, message: str, data, http_status: int = 200) -> HttpResponse:
-    body = json.dumps({"status": status, "message": message, "data": data}, ensure_ascii=False)
-    return HttpResponse(body, content_type=JSON, status=http_status)
-
-
-@csrf_exempt
-def snms_detail(request):
-    """``GET /identityv2/data/detail?handle=`` in the Teleinfo SNMS v5 envelope.
-
-    Errors keep HTTP 200 with ``status: -2`` (how SNMS clients read them), except 429.
-    """
-    if request.method == "OPTIONS":
-        return _preflight(request)
-    handle = request.GET.get("handle", "").strip()
-    if not handle:
-        return _finish(request, _snms(-2, _("缺少必要的请求参数: handle"), None))
-    outcome = resolver.resolve(request, handle)
-    if outcome.http_status == 429:
-        return _finish(request, _snms(-2, outcome.message, None, http_status=429), outcome)
-    if not outcome.ok:
-        return _finish(request, _snms(-2, outcome.message, None), outcome)
-    record = outcome.record
-    values = resolver.handle_values(record)
-    if record.get("kind") == "local" and request.META.get("HTTP_AUTHORIZATION"):
-        user = _authenticated_user(request)
-        if user is not None:
-            values = _values_for_caller(user, record)
-    data = {
-        "prefix": record.get("prefix") or record["handle"].split("/", 1)[0],
-        "handle": record["handle"],
-        "templateVersion": str(record.get("template_version") or ""),
-        "value": [{"auth": "", "index": v["index"], "type": v["type"], "data": v["data"]} for v in values],
-    }
-    return _finish(request, _snms(1, "success", data), outcome)
 
 
 # ------------------------------------------------------------------ dashboards

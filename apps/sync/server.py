@@ -11,13 +11,13 @@ import hashlib
 import json
 import logging
 from functools import wraps
-from importlib import import_module
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.core import request_context
@@ -30,6 +30,7 @@ from apps.sync.models import ApiToken
 
 log = logging.getLogger(__name__)
 
+MSG_BAD_CREDENTIALS = "用户名/密码错误！"  # identity-auth.md's wording, the same for both token paths
 HTTP_OF_STATUS = {snms.STATUS_UNAUTHENTICATED: 401, snms.STATUS_FORBIDDEN: 403, snms.STATUS_INTERNAL: 500}
 
 
@@ -117,16 +118,36 @@ def snms_view(methods: tuple[str, ...], *, auth: bool = True):
 
 
 # ---------------------------------------------------------------- token
+def _credentials(request) -> tuple[str, str]:
+    body = request.snms_body if isinstance(request.snms_body, dict) else {}
+    return str(body.get("username") or "")[:50], str(body.get("password") or "")[:64]
+
+
 @snms_view(("POST",), auth=False)
 def token_view(request):
-    body = request.snms_body or {}
-    username = str(body.get("username") or "")[:50]
-    password = str(body.get("password") or "")[:64]
+    """明文传输: the password itself."""
+    from apps.sync.services import api_password_digest_keep, api_token_issue
+
+    username, password = _credentials(request)
     user = authenticate(request, username=username, password=password) if username and password else None
     if user is None:
-        return fail("用户名/密码错误！")
-    from apps.sync.services import api_token_issue
+        return fail(MSG_BAD_CREDENTIALS)
+    # An account whose password was set before /identity/token/v1 existed gets its digest now.
+    api_password_digest_keep(user=user, password=password)
+    return ok({"token": api_token_issue(user=user)})
 
+
+@snms_view(("POST",), auth=False)
+def token_v1_view(request):
+    """密文传输: password = sha256(sha256(password) + "yyyy-MM-dd"), the park's date."""
+    from apps.sync.services import api_token_issue, api_token_v1_user
+
+    username, digest = _credentials(request)
+    user = (
+        api_token_v1_user(request=request, username=username, digest=digest) if username and digest else None
+    )
+    if user is None:
+        return fail(MSG_BAD_CREDENTIALS)
     return ok({"token": api_token_issue(user=user)})
 
 
@@ -218,14 +239,6 @@ def _binding_version(prefix: Prefix, version: str):
     return None
 
 
-def template_to_snms(template_version, *, prefix: str, version: str) -> dict:
-    from apps.sync.services import template_body
-
-    body = template_body(template_version, prefix=prefix, version=version)
-    body.update({"id": template_version.pk, "name": template_version.template.name, "handle": ""})
-    return body
-
-
 @snms_view(("GET", "POST", "PUT", "DELETE"))
 @_forbidden_guard
 def template_view(request):
@@ -239,7 +252,9 @@ def template_view(request):
         tv = _binding_version(prefix, version)
         if tv is None:
             return fail("模板不存在")
-        return ok(template_to_snms(tv, prefix=prefix.prefix, version=version))
+        from apps.sync.selectors import template_documented
+
+        return ok(template_documented(tv, prefix=prefix.prefix, version=version))
     body = request.snms_body or {}
     if not isinstance(body, dict) or not body.get("prefix") or not body.get("version"):
         return fail("缺少必要的请求参数: prefix, version")
@@ -352,12 +367,14 @@ def _write_many(user, bodies: list, *, create: bool) -> list[dict]:
         )
     }
     groups: dict[tuple[int, int], list] = {}
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # lower-cased handle → the position that registers it
+    repeats: dict[int, int] = {}
     for i, handle, prefix, suffix, tv, values in prepared:
         rec = existing.get(handle.lower())
         found = rec is not None and rec[1] == suffix
         if handle.lower() in seen:
-            results[i] = {"handle": handle, "code": snms.STATUS_BUSINESS, "msg": "同一批中标识重复"}
+            repeats[i] = seen[handle.lower()]
+            results[i] = {"handle": handle, "code": snms.STATUS_BUSINESS, "msg": _("同一批中标识重复")}
         elif create and found:
             results[i] = {"handle": handle, "code": snms.STATUS_BUSINESS, "msg": snms.MSG_EXISTS}
         elif create and rec is not None:
@@ -365,7 +382,7 @@ def _write_many(user, bodies: list, *, create: bool) -> list[dict]:
         elif not create and (not found or rec[2] != IdentifierStatus.ACTIVE):
             results[i] = {"handle": handle, "code": snms.STATUS_BUSINESS, "msg": snms.MSG_NOT_FOUND_SINGLE}
         else:
-            seen.add(handle.lower())
+            seen[handle.lower()] = i
             groups.setdefault((prefix.pk, tv.pk), []).append((i, handle, prefix, suffix, tv, values))
     for members in groups.values():
         prefix, tv = members[0][2], members[0][4]
@@ -404,6 +421,12 @@ def _write_many(user, bodies: list, *, create: bool) -> list[dict]:
         for i, handle, *_rest in todo:
             if results[i] is None:
                 results[i] = {"handle": handle, "code": snms.STATUS_BUSINESS, "msg": "登记服务拒绝了该批数据"}
+    if create:
+        # A handle named again after its registration in this batch: it exists now, and the
+        # documentation's example answers the second one so (handle-operate.md, 批量注册).
+        for i, first in repeats.items():
+            if results[first] and results[first]["code"] == snms.STATUS_OK:
+                results[i]["msg"] = snms.MSG_EXISTS
     return [r for r in results if r is not None]
 
 
@@ -456,27 +479,38 @@ def delete_one(user, handle, cache: dict | None = None, *, not_found: str = snms
     return handle
 
 
-def _detail_view():
-    """The GET detail read is apps.resolution's; reuse it when it exists."""
-    for module_path, name in (("apps.resolution.views", "snms_detail"),):
-        try:
-            module = import_module(module_path)
-        except ModuleNotFoundError:
-            continue
-        func = getattr(module, name, None)
-        if func:
-            return func
-    return None
+def _detail(request) -> JsonResponse:
+    """handle-operate.md 查询标识: the registry's record through resolution (its cache, rate
+    limit and counters) with the values the caller may read, and the ``templateVersion`` the
+    SNMS API knows the identifier's template by."""
+    from apps.resolution import resolver
+    from apps.sync.selectors import identifier_detail
+
+    handle = request.GET.get("handle", "").strip()
+    if not handle:
+        return fail(_("缺少必要的请求参数: handle"))
+    outcome = resolver.resolve(request, handle)
+    if outcome.http_status == 429:
+        response = reply(snms.STATUS_BUSINESS, outcome.message)
+        response.status_code = 429
+        if outcome.retry_after is not None:
+            response["Retry-After"] = str(outcome.retry_after)
+        return response
+    if not outcome.ok:
+        return fail(outcome.message)
+    return ok(identifier_detail(user=request.user, record=outcome.record))
+
+
+@snms_view(("GET",))
+def detail_view(request):
+    return _detail(request)
 
 
 @snms_view(("GET", "POST", "PUT", "DELETE"))
 @_forbidden_guard
 def data_view(request):
     if request.method == "GET":
-        detail = _detail_view()
-        if detail is None:
-            return fail("不支持的请求方式: GET")
-        return detail(request)
+        return _detail(request)
     body = request.snms_body
     if request.method == "DELETE":
         delete_one(

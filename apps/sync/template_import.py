@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_write
 from apps.core.errors import ApplicationError
+from apps.identifiers.choices import IdentifierStatus
+from apps.identifiers.models import Identifier
 from apps.metadata import services as metadata
 from apps.metadata.choices import ItemState, ItemType, ObjectCategory, TemplateLevel
 from apps.metadata.models import FIRST_ITEM_INDEX, MetadataTemplate, TemplateItem, TemplateVersion
@@ -237,7 +239,7 @@ def _add_all(draft: TemplateVersion, items: list) -> None:
             if fields["code"] in taken and taken[fields["code"]].index == index:
                 row = taken[fields["code"]]
                 changes = {k: v for k, v in fields.items() if getattr(row, k) != v}
-                metadata.template_item_update(item=row, state=ItemState.ENABLED, **changes)
+                metadata.template_item_update(item=row, may_loosen=True, state=ItemState.ENABLED, **changes)
                 if state == ItemState.DISABLED:
                     metadata.template_item_disable(item=row)
                 continue
@@ -284,7 +286,7 @@ def _apply_increment(draft: TemplateVersion, items: list) -> None:
                 if state == ItemState.ENABLED and row.state != ItemState.ENABLED:
                     changes["state"] = ItemState.ENABLED
                 if changes:
-                    metadata.template_item_update(item=row, **changes)
+                    metadata.template_item_update(item=row, may_loosen=True, **changes)
                 if state == ItemState.DISABLED and row.state != ItemState.DISABLED:
                     metadata.template_item_disable(item=TemplateItem.objects.get(pk=row.pk))
                 continue
@@ -334,7 +336,13 @@ def snms_template_delete(*, prefix, version: str, actor) -> None:
     if binding is None:
         _refuse(_("模板不存在"), code="not_found")
     template = binding.template_version.template
-    if TemplateVersion.objects.filter(template=template, identifiers__isnull=False).exists():
+    # Withdrawn (deleted) identifiers keep their version, which stays (versions are never
+    # deleted): only live ones hold the name.
+    if (
+        Identifier.objects.filter(template_version__template=template)
+        .exclude(status=IdentifierStatus.WITHDRAWN)
+        .exists()
+    ):
         _refuse(_("模板已被标识使用，不能删除"), code="in_use")
     audit_write(
         action="metadata.snms_template_delete",

@@ -132,23 +132,3 @@ def test_not_found_then_registered_with_invalidation(park_client, enterprise_a):
     ident = builders.identifier(enterprise_a, "later")
     invalidate_handle(ident.handle)
     assert park_client.get("/api/handles/88.101.alpha/later").status_code == 200
-
-
-def test_snms_detail_envelope(park_client, lamp):
-    body = park_client.get("/identityv2/data/detail", {"handle": lamp.handle}).json()
-    assert body["status"] == 1
-    assert body["message"] == "success"
-    data = body["data"]
-    assert data["prefix"] == "88.101.alpha"
-    assert data["handle"] == lamp.handle
-    assert data["templateVersion"] == "1"
-    assert data["value"][0] == {
-        "auth": "",
-        "index": 2000,
-        "type": "name",
-        "data": {"format": "string", "value": "1号路灯"},
-    }
-    missing = park_client.get("/identityv2/data/detail").json()
-    assert missing == {"status": -2, "message": "缺少必要的请求参数: handle", "data": None}
-    unknown = park_client.get("/identityv2/data/detail", {"handle": "88.101.alpha/none"}).json()
-    assert unknown["status"] == -2 and unknown["data"] is None
