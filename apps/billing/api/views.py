@@ -1,0 +1,357 @@
+"""REST API: /api/v1/billing/ on the park domain and on enterprise domains.
+
+Enterprise domain: that enterprise's billing, for its administrators and 财务 members only
+(other members get 403, other enterprises' members are stopped by IsTenantMember). Park domain:
+the park's readers (admin, finance, auditor) see every enterprise; enterprise admin/finance
+users see their own enterprises' issued bills; writes by park admin/finance only, through
+apps.billing.services like every other door.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.billing import selectors, services
+from apps.billing.api.serializers import (
+    BillDetailSerializer,
+    BillingRunCreateSerializer,
+    BillingRunSerializer,
+    BillSerializer,
+    CreditNoteCreateSerializer,
+    InvoiceIssueSerializer,
+    InvoiceRequestCreateSerializer,
+    InvoiceRequestSerializer,
+    PaymentCreateSerializer,
+    PaymentSerializer,
+    PriceListSerializer,
+    RejectSerializer,
+    UsageSerializer,
+)
+from apps.billing.models import Bill, BillingRun, InvoiceRequest, Payment, PriceList
+from apps.billing.periods import parse_period
+from apps.billing.permissions import (
+    can_manage_billing,
+    can_read_enterprise_billing,
+    can_read_park_billing,
+    enterprise_ids_readable_by,
+)
+from apps.tenants.selectors import current_enterprise
+
+
+class BillingPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class BillingAPIMixin:
+    pagination_class = BillingPagination
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        from apps.core.middleware import bind_user
+
+        bind_user(request)
+        tenant = current_enterprise()
+        # On an enterprise domain only its administrators and finance members see billing.
+        if tenant is not None and not can_read_enterprise_billing(request.user, tenant):
+            raise PermissionDenied(_("只有企业管理员或财务可以查看计费信息"))
+        if tenant is None and not (
+            can_read_park_billing(request.user) or enterprise_ids_readable_by(request.user)
+        ):
+            raise PermissionDenied(_("无权查看计费信息"))
+
+    def scope_enterprise(self):
+        """The enterprise of this domain, or None on the park domain."""
+        return current_enterprise()
+
+    def require_manager(self, request):
+        if self.scope_enterprise() is not None or not can_manage_billing(request.user):
+            raise PermissionDenied(_("只有园区管理员或财务人员可以管理计费"))
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_lazy("资费标准列表")), retrieve=extend_schema(summary=_lazy("资费标准详情"))
+)
+class PriceListViewSet(BillingAPIMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = PriceListSerializer
+    queryset = PriceList.objects.none()
+
+    def get_queryset(self):
+        return selectors.price_list_list()
+
+    @extend_schema(summary=_lazy("当前生效的资费标准"), responses=PriceListSerializer)
+    @action(detail=False, methods=["get"])
+    def current(self, request):
+        price_list = selectors.price_list_current()
+        if price_list is None:
+            raise NotFound(_("尚未设置资费标准"))
+        return Response(self.get_serializer(price_list).data)
+
+
+class UsageView(BillingAPIMixin, APIView):
+    @extend_schema(
+        summary=_lazy("企业用量与额度"),
+        parameters=[
+            OpenApiParameter("period", OpenApiTypes.STR, description=_lazy("账期，如 2026-03；默认本月至今")),
+            OpenApiParameter("enterprise", OpenApiTypes.STR, description=_lazy("企业代码（园区域名下必填）")),
+        ],
+        responses=UsageSerializer,
+    )
+    def get(self, request):
+        from apps.tenants.models import Enterprise
+
+        enterprise = self.scope_enterprise()
+        if enterprise is None:
+            code = (request.query_params.get("enterprise") or "").strip()
+            if not code:
+                raise ValidationError({"enterprise": [_("请指定企业代码")]})
+            enterprise = Enterprise.objects.filter(code__iexact=code, is_park_operator=False).first()
+            if enterprise is None or not can_read_enterprise_billing(request.user, enterprise):
+                raise NotFound(_("企业不存在"))
+        period = None
+        if request.query_params.get("period"):
+            period = parse_period(request.query_params["period"])
+            if period is None:
+                raise ValidationError({"period": [_("账期格式应为 YYYY-MM")]})
+        usage = selectors.enterprise_usage(enterprise=enterprise, period=period)
+        data = {
+            "enterprise": enterprise,
+            "period": usage["period"],
+            "as_of": usage["as_of"],
+            "plan": usage["plan"].name if usage["plan"] else None,
+            "rows": usage["rows"],
+        }
+        return Response(UsageSerializer(data).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_lazy("账单列表"),
+        parameters=[
+            OpenApiParameter("period", OpenApiTypes.STR, description=_lazy("账期，如 2026-03")),
+            OpenApiParameter("status", OpenApiTypes.STR, description=_lazy("draft / issued")),
+            OpenApiParameter("kind", OpenApiTypes.STR, description=_lazy("bill / credit_note")),
+            OpenApiParameter(
+                "payment_state", OpenApiTypes.STR, description=_lazy("unpaid / partial / paid / overdue")
+            ),
+            OpenApiParameter("enterprise", OpenApiTypes.STR, description=_lazy("企业代码")),
+            OpenApiParameter("q", OpenApiTypes.STR, description=_lazy("账单编号或企业名称")),
+        ],
+    ),
+    retrieve=extend_schema(summary=_lazy("账单详情（含明细）"), responses=BillDetailSerializer),
+)
+class BillViewSet(BillingAPIMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = BillSerializer
+    queryset = Bill.objects.none()
+
+    def get_serializer_class(self):
+        return BillDetailSerializer if self.action != "list" else BillSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        enterprise = self.scope_enterprise()
+        period = parse_period(params.get("period", "")) if params.get("period") else None
+        bills = selectors.bill_list(
+            user=self.request.user,
+            enterprise=enterprise,
+            period=period,
+            status=params.get("status") or None,
+            kind=params.get("kind") or None,
+            payment_state=params.get("payment_state") or None,
+            q=params.get("q") or None,
+        )
+        if enterprise is not None:
+            # an enterprise domain shows that enterprise's issued bills, whoever else the user is
+            bills = bills.filter(status="issued")
+        elif params.get("enterprise"):
+            bills = bills.filter(enterprise__code__iexact=params["enterprise"])
+        if self.action != "list":
+            bills = bills.prefetch_related("lines", "credit_notes")
+        return bills
+
+    def _bill_for_write(self, request, pk) -> Bill:
+        self.require_manager(request)
+        return get_object_or_404(Bill, pk=pk)
+
+    @extend_schema(summary=_lazy("开出账单"), request=None, responses=BillDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        bill = services.bill_issue(actor=request.user, bill=self._bill_for_write(request, pk))
+        return Response(BillDetailSerializer(selectors.bill_get(user=request.user, pk=bill.pk)).data)
+
+    @extend_schema(summary=_lazy("重新生成草稿账单"), request=None, responses=BillDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def regenerate(self, request, pk=None):
+        bill = services.bill_regenerate(actor=request.user, bill=self._bill_for_write(request, pk))
+        return Response(BillDetailSerializer(selectors.bill_get(user=request.user, pk=bill.pk)).data)
+
+    @extend_schema(
+        summary=_lazy("红冲账单"), request=CreditNoteCreateSerializer, responses={201: BillDetailSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="credit-note")
+    def credit_note(self, request, pk=None):
+        bill = self._bill_for_write(request, pk)
+        data = CreditNoteCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = services.credit_note_create(
+            actor=request.user,
+            bill=bill,
+            reason=data.validated_data["reason"],
+            lines=data.validated_data.get("lines"),
+        )
+        return Response(
+            BillDetailSerializer(selectors.bill_get(user=request.user, pk=note.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_lazy("计费批次列表")), retrieve=extend_schema(summary=_lazy("计费批次"))
+)
+class BillingRunViewSet(BillingAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = BillingRunSerializer
+    queryset = BillingRun.objects.none()
+
+    def get_queryset(self):
+        if self.scope_enterprise() is not None or not can_read_park_billing(self.request.user):
+            return BillingRun.objects.none()
+        return selectors.billing_run_list()
+
+    @extend_schema(
+        summary=_lazy("按月计费（后台任务）"),
+        request=BillingRunCreateSerializer,
+        responses={202: BillingRunSerializer},
+    )
+    def create(self, request):
+        self.require_manager(request)
+        data = BillingRunCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = services.billing_run_start(
+            actor=request.user, period=parse_period(data.validated_data["period"])
+        )
+        return Response(BillingRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_lazy("收款记录")), retrieve=extend_schema(summary=_lazy("收款详情"))
+)
+class PaymentViewSet(BillingAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = PaymentSerializer
+    queryset = Payment.objects.none()
+
+    def get_queryset(self):
+        return selectors.payment_list(
+            user=self.request.user, enterprise=self.scope_enterprise(), q=self.request.query_params.get("q")
+        )
+
+    @extend_schema(
+        summary=_lazy("登记收款（园区财务）"),
+        request=PaymentCreateSerializer,
+        responses={201: PaymentSerializer},
+    )
+    def create(self, request):
+        from apps.tenants.models import Enterprise
+
+        self.require_manager(request)
+        data = PaymentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        enterprise = Enterprise.objects.filter(
+            code__iexact=values["enterprise"], is_park_operator=False
+        ).first()
+        if enterprise is None:
+            raise ValidationError({"enterprise": [_("企业不存在")]})
+        bills = None
+        if values.get("bills"):
+            bills = list(Bill.objects.filter(pk__in=values["bills"]))
+            if len(bills) != len(set(values["bills"])):
+                raise ValidationError({"bills": [_("账单不存在")]})
+        payment = services.payment_record(
+            actor=request.user,
+            enterprise=enterprise,
+            reference=values["reference"],
+            amount=values["amount"],
+            received_on=values["received_on"],
+            bills=bills,
+            payer_name=values.get("payer_name", ""),
+            note=values.get("note", ""),
+        )
+        return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_lazy("开票申请列表")), retrieve=extend_schema(summary=_lazy("开票申请详情"))
+)
+class InvoiceRequestViewSet(BillingAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = InvoiceRequestSerializer
+    queryset = InvoiceRequest.objects.none()
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return selectors.invoice_request_list(
+            user=self.request.user,
+            enterprise=self.scope_enterprise(),
+            status=self.request.query_params.get("status") or None,
+        )
+
+    @extend_schema(
+        summary=_lazy("申请开票（企业管理员或财务）"),
+        request=InvoiceRequestCreateSerializer,
+        responses={201: InvoiceRequestSerializer},
+    )
+    def create(self, request):
+        data = InvoiceRequestCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        bills = selectors.bills_visible_to(request.user).filter(kind="bill")
+        enterprise = self.scope_enterprise()
+        if enterprise is not None:
+            bills = bills.filter(enterprise=enterprise)
+        bill = bills.filter(pk=values.pop("bill")).select_related("enterprise").first()
+        if bill is None:
+            raise ValidationError({"bill": [_("账单不存在")]})
+        invoice_request = services.invoice_request_create(actor=request.user, bill=bill, **values)
+        return Response(InvoiceRequestSerializer(invoice_request).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_lazy("登记已开具的发票（园区财务）"),
+        request={"multipart/form-data": InvoiceIssueSerializer},
+        responses=InvoiceRequestSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        self.require_manager(request)
+        invoice_request = get_object_or_404(InvoiceRequest, pk=pk)
+        data = InvoiceIssueSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invoice_request = services.invoice_request_issue(
+            actor=request.user, invoice_request=invoice_request, **data.validated_data
+        )
+        return Response(InvoiceRequestSerializer(invoice_request).data)
+
+    @extend_schema(
+        summary=_lazy("驳回开票申请（园区财务）"),
+        request=RejectSerializer,
+        responses=InvoiceRequestSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        self.require_manager(request)
+        invoice_request = get_object_or_404(InvoiceRequest, pk=pk)
+        data = RejectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invoice_request = services.invoice_request_reject(
+            actor=request.user, invoice_request=invoice_request, reason=data.validated_data["reason"]
+        )
+        return Response(InvoiceRequestSerializer(invoice_request).data)
