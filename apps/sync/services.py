@@ -30,6 +30,8 @@ from apps.sync.client import AuthError, BusinessError, TransientError
 from apps.sync.models import OutboxEntry, OutboxOperation, OutboxStatus, PushedTemplate
 from apps.tasks.choices import TaskState
 from apps.tasks.models import TaskRun
+from apps.tenants.upstream import ent_basic_info, ent_basic_info_missing
+from apps.tenants.upstream import is_blank as _blank
 
 DRAIN_LOCK_KEY = 0x5EC0_0006
 # Identifiers of these prefixes wait (the upstream does not know the prefix, or not yet):
@@ -775,79 +777,6 @@ def sync_kick() -> None:
 
 
 # ---------------------------------------------------------------- prefixes
-def _division_of(credit_code: str) -> tuple[str, str]:
-    """Province and city (GB/T 2260) of a unified social credit code: characters 3–8 are the
-    registering authority's division code (91320594… → 320000, 320500)."""
-    division = (credit_code or "")[2:8]
-    if len(division) == 6 and division.isdigit():
-        return division[:2] + "0000", division[:4] + "00"
-    return "", ""
-
-
-# entBasicInfo fields (openApi/v5/ent.md) and the Enterprise field each comes from: a missing
-# one is named to the park by that field's label. ent_basic_info copies the plain ones.
-ENT_BASIC_INFO_SOURCE = {
-    "orgName": "name",
-    "orgNature": "org_nature",
-    "orgAddr": "address",
-    "orgAddrProvince": "credit_code",
-    "orgAddrCity": "credit_code",
-    "orgCrtCode": "credit_code",
-    "orgCrtImgRid": "licence_image_rid",
-    "industryCategory": "industry_code",
-    "industrySpecific": "industry_code",
-    "contactName": "contact_name",
-    "contactCrtType": "contact_id_type",
-    "contactCrtNo": "contact_id_number",
-    "contactEmail": "contact_email",
-    "contactPhone": "contact_phone",
-    "legalName": "legal_name",
-    "legalCrtType": "legal_id_type",
-    "legalCrtNo": "legal_id_number",
-    "legalCrtBackImgRid": "legal_id_back_rid",
-    "legalCrtFrontImgRid": "legal_id_front_rid",
-}
-# Documented Integer/Long fields among them.
-ENT_BASIC_INFO_INTEGERS = ("orgCrtImgRid", "contactCrtType", "legalCrtBackImgRid", "legalCrtFrontImgRid")
-
-
-def _as_int(value: str):
-    """Documented Integer/Long fields go as numbers; a blank stays blank (and is reported)."""
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else value
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def ent_basic_info(enterprise) -> dict:
-    """The entBasicInfo fields the enterprise record holds (all but entPrefix)."""
-    info = {key: getattr(enterprise, field) for key, field in ENT_BASIC_INFO_SOURCE.items()}
-    for key in ENT_BASIC_INFO_INTEGERS:
-        info[key] = _as_int(info[key])
-    industry = (enterprise.industry_code or "").strip()
-    info["orgAddrProvince"], info["orgAddrCity"] = _division_of(enterprise.credit_code)
-    info["industryCategory"], info["industrySpecific"] = industry[:1], industry[1:3]
-    info["orgCrtType"] = 1
-    return info
-
-
-def ent_basic_info_missing(info: dict) -> list[str]:
-    """Labels (in the active language) of the enterprise fields whose documented required
-    entBasicInfo values are blank in ``info``, each once, in the documentation's order."""
-    from apps.tenants.models import Enterprise
-
-    labels: list[str] = []
-    for key in snms.ENT_APPLY_REQUIRED["entBasicInfo"]:
-        if _blank(info.get(key)):
-            source = ENT_BASIC_INFO_SOURCE.get(key)
-            label = str(Enterprise._meta.get_field(source).verbose_name) if source else key
-            if label not in labels:
-                labels.append(label)
-    return labels
-
-
 def upstream_info_waiting_message(missing: list[str]) -> str:
     return _("等待补充上级节点前缀申请资料，缺少：%(fields)s。园区管理员在企业详情页补充后将自动提交") % {
         "fields": "、".join(missing)

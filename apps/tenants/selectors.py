@@ -4,6 +4,7 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
 from apps.tenants.models import Enterprise, Park
+from apps.tenants.upstream import ent_basic_info, ent_basic_info_missing
 
 
 def park_get() -> Park | None:
@@ -64,6 +65,4 @@ def membership_get(*, enterprise: Enterprise, pk: int):
 def enterprise_upstream_missing(*, enterprise: Enterprise) -> list[str]:
     """Labels of the 上级节点前缀申请资料 the upstream's enterprise application requires and the
     record lacks (empty when complete)."""
-    from apps.sync.services import ent_basic_info, ent_basic_info_missing
-
     return ent_basic_info_missing({**ent_basic_info(enterprise), "entPrefix": "-"})

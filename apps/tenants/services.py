@@ -25,7 +25,7 @@ from apps.tenants.models import Domain, Enterprise
 log = logging.getLogger(__name__)
 
 # 上级节点前缀申请资料: the fields the upstream's enterprise application needs beyond the
-# application's own (openApi/v5/ent.md entBasicInfo; see apps.sync.services.ENT_BASIC_INFO_SOURCE).
+# application's own (openApi/v5/ent.md entBasicInfo; see apps.tenants.upstream.ENT_BASIC_INFO_SOURCE).
 UPSTREAM_INFO_FIELDS = (
     "org_nature",
     "licence_image_rid",
