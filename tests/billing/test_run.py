@@ -144,3 +144,36 @@ def test_plan_changes_take_effect_from_the_next_period(frozen_clock, park_financ
     assert AuditEntry.objects.filter(action="billing.plan_assign").exists()
     assert plan_for(enterprise_a) is None  # still March
     assert plan_for(enterprise_a, assignment.effective_from) == plan
+
+
+def test_beat_bills_the_previous_month_on_the_first_and_checks_overdue_daily(frozen_clock, park_finance):
+    from apps.billing.tasks import billing_monthly_task, billing_overdue_task
+    from apps.tasks.models import TaskRun
+    from park_portal.celery import _collect_beat_schedule
+
+    schedule = _collect_beat_schedule()
+    assert schedule["billing-monthly-run"]["task"] == "billing.monthly"
+    assert schedule["billing-monthly-run"]["schedule"].day_of_month == {1}
+    assert schedule["billing-overdue-policy"]["task"] == "billing.overdue_policy"
+    result = billing_monthly_task()
+    run = BillingRun.objects.get(pk=result["billing_run"])
+    assert run.period == FEBRUARY and run.started_by is None
+    assert TaskRun.objects.get(pk=run.task_run_id).task_name == "billing.run"
+    assert billing_overdue_task() == {"reminded_before": 0, "reminded_after": 0, "suspended": 0, "lifted": 0}
+
+
+def test_usage_is_read_in_a_fixed_number_of_queries(february, enterprise_b):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.billing.usage import usage_for_period
+
+    with CaptureQueriesContext(connection) as captured:
+        usage = usage_for_period(FEBRUARY)
+    # registry, stats, prefixes, schemas, storage (2), whatever the number of enterprises
+    # (django-tenants' SET search_path before each cursor is not a query of ours)
+    assert len([q for q in captured.captured_queries if not q["sql"].startswith("SET search_path")]) == 6
+    assert usage[february.pk].registrations == 12500 and usage[february.pk].resolutions == 75005
+    assert usage[february.pk].prefix_anniversaries == 1
+    assert usage[february.pk].storage_bytes > 0 and usage[enterprise_b.pk].storage_bytes > 0
+    assert usage[enterprise_b.pk].registrations == 0
