@@ -132,7 +132,8 @@ def enterprise_usage(*, enterprise, period: dt.date | None = None) -> dict[str, 
     period = period or current_period()
     now = timezone.now()
     usage = usage_for_period(period, enterprise_ids=[enterprise.pk], until=now)[enterprise.pk]
-    prices = {p.kind: p for p in (price_list_for(period).prices.all() if price_list_for(period) else [])}
+    price_list = price_list_for(period)
+    prices = {p.kind: p for p in price_list.prices.all()} if price_list else {}
     plan = plan_for(enterprise, period)
     rows = []
     for kind in (ChargeKind.REGISTRATION, ChargeKind.RESOLUTION, ChargeKind.STORAGE, ChargeKind.TERMINAL):
@@ -333,14 +334,20 @@ def revenue_by_kind(*, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
 
 def collection_figures(*, on: dt.date | None = None) -> dict[str, Decimal]:
     """Billed (net of credit notes), collected, open and overdue amounts of the issued bills, and
-    the collection rate (collected / billed), in one query."""
+    the collection rate (collected / billed, %), in one query."""
     on = on or today()
-    bills = with_payment_state(_issued_bills().filter(kind=BillKind.BILL), on)
-    figures = bills.aggregate(
-        billed=Coalesce(Sum(F("total") - F("credited_amount")), Value(ZERO), output_field=MONEY_FIELD),
-        collected=Coalesce(Sum("paid_amount"), Value(ZERO), output_field=MONEY_FIELD),
-        open=Coalesce(Sum("open"), Value(ZERO), output_field=MONEY_FIELD),
-        overdue=Coalesce(Sum("open", filter=Q(due_date__lt=on)), Value(ZERO), output_field=MONEY_FIELD),
+    open_amount = Greatest(F("total") - F("credited_amount") - F("paid_amount"), Value(ZERO))
+    figures = (
+        _issued_bills()
+        .filter(kind=BillKind.BILL)
+        .aggregate(
+            billed=Coalesce(Sum(F("total") - F("credited_amount")), Value(ZERO), output_field=MONEY_FIELD),
+            collected=Coalesce(Sum("paid_amount"), Value(ZERO), output_field=MONEY_FIELD),
+            open=Coalesce(Sum(open_amount), Value(ZERO), output_field=MONEY_FIELD),
+            overdue=Coalesce(
+                Sum(open_amount, filter=Q(due_date__lt=on)), Value(ZERO), output_field=MONEY_FIELD
+            ),
+        )
     )
     billed = figures["billed"]
     figures["collection_rate"] = (
