@@ -744,6 +744,37 @@ def _totals(bill: Bill, lines: list[BillLine], vat_rate: Decimal) -> None:
     bill.total_in_words = amount_in_words(bill.total)
 
 
+def _bill_row_locked(enterprise, period: dt.date) -> Bill:
+    """The enterprise's bill row for ``period``, inserted if missing, locked for this transaction,
+    in one statement: INSERT ... ON CONFLICT (the partial unique index) DO UPDATE (a no-op that
+    takes the row lock) RETURNING the row. A concurrent run waits here for the other's commit."""
+    fields = [f for f in Bill._meta.concrete_fields if not f.primary_key]
+    new = Bill(
+        number=bill_number(enterprise, period), enterprise=enterprise, period=period, kind=BillKind.BILL
+    )
+    values = [f.get_db_prep_save(f.pre_save(new, True), connection) for f in fields]
+    table = connection.ops.quote_name(Bill._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    returned = [Bill._meta.pk, *fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "
+            # the predicate is written out: PostgreSQL infers the partial index from it
+            f"ON CONFLICT (enterprise_id, period) WHERE kind = '{BillKind.BILL.value}' "
+            f"DO UPDATE SET updated_at = {table}.updated_at "
+            f"RETURNING {', '.join(connection.ops.quote_name(f.column) for f in returned)}",
+            values,
+        )
+        row = cursor.fetchone()
+    row = [
+        f.from_db_value(value, None, connection)
+        if hasattr(f, "from_db_value") and value is not None
+        else value
+        for f, value in zip(returned, row, strict=True)
+    ]
+    return Bill.from_db(connection.alias, [f.attname for f in returned], row)
+
+
 @transaction.atomic
 def bill_generate(
     *,
@@ -757,24 +788,14 @@ def bill_generate(
     issued bill is left as it is. Returns (bill, "created" | "regenerated" | "kept")."""
     period = month_start(period)
     ctx = ctx or BillingContext.load(period, [enterprise.pk])
-    Bill.objects.bulk_create(
-        [
-            Bill(
-                number=bill_number(enterprise, period),
-                enterprise=enterprise,
-                period=period,
-                kind=BillKind.BILL,
-            )
-        ],
-        ignore_conflicts=True,  # ON CONFLICT DO NOTHING: a concurrent run's row wins
-    )
-    bill = Bill.objects.select_for_update().get(enterprise=enterprise, period=period, kind=BillKind.BILL)
+    bill = _bill_row_locked(enterprise, period)
     if bill.status != BillStatus.DRAFT:
         return bill, "kept"
     created = bill.generated_at is None
     before = None if created else {"subtotal": str(bill.subtotal), "total": str(bill.total)}
     lines = compute_lines(enterprise.pk, ctx)
-    bill.lines.all().delete()
+    if not created:
+        bill.lines.all().delete()
     for line in lines:
         line.bill = bill
     BillLine.objects.bulk_create(lines)
@@ -790,6 +811,7 @@ def bill_generate(
         PriceList.objects.filter(pk=ctx.price_list.pk, locked_at__isnull=True).update(
             locked_at=timezone.now()
         )
+        ctx.price_list.locked_at = timezone.now()  # once per run, not once per bill
     _audit(
         "billing.bill_generate" if created else "billing.bill_regenerate",
         bill,
