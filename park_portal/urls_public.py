@@ -21,3 +21,5 @@ urlpatterns = [
     # Last: any path whose first segment is a prefix resolves as a handle (GET /88.101.x/obj).
     *_patterns("apps.resolution.protocol_urls", "catchall_urlpatterns"),
 ]
+
+handler404 = "apps.core.views.page_not_found"

@@ -8,3 +8,5 @@ urlpatterns = [
     *app_urls("enterprise_urlpatterns"),
     *media_urls(),
 ]
+
+handler404 = "apps.core.views.page_not_found"

@@ -7,6 +7,7 @@ from apps.core import request_context
 from apps.core.clients import client_ip
 
 LANGUAGE_COOKIE = "django_language"
+API_PREFIX = "/api/v1/"
 
 
 class RequestContextMiddleware:
@@ -48,7 +49,8 @@ class ParkLocaleMiddleware:
     """Simplified Chinese unless the user asked for another language (cookie or ?lang=).
 
     Unlike Django's LocaleMiddleware we ignore Accept-Language: the portal speaks Chinese by
-    default whatever the browser says, and English on request.
+    default whatever the browser says, and English on request. The REST API (/api/v1/) is the
+    exception: a program asks for its language with Accept-Language.
     """
 
     def __init__(self, get_response):
@@ -56,7 +58,10 @@ class ParkLocaleMiddleware:
         self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        lang = request.GET.get("lang") or request.COOKIES.get(LANGUAGE_COOKIE) or settings.LANGUAGE_CODE
+        lang = request.GET.get("lang") or request.COOKIES.get(LANGUAGE_COOKIE)
+        if not lang and request.path.startswith(API_PREFIX) and request.META.get("HTTP_ACCEPT_LANGUAGE"):
+            lang = translation.get_language_from_request(request)
+        lang = lang or settings.LANGUAGE_CODE
         if lang not in self.supported:
             lang = settings.LANGUAGE_CODE
         translation.activate(lang)

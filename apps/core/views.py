@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 from apps.tenants.selectors import current_enterprise
 
@@ -26,3 +28,14 @@ def home(request):
 @login_required
 def enterprise_home(request, enterprise):
     return render(request, "core/enterprise_dashboard.html", {"enterprise": enterprise})
+
+
+def page_not_found(request, exception):
+    """The 404 of both URL confs: the REST API answers an address it does not have (an id
+    that is not a number, a path with a dot) in its error shape, like every other API error."""
+    from apps.core.middleware import API_PREFIX
+
+    if request.path.startswith(API_PREFIX):
+        body = {"code": "not_found", "message": _("API 中没有这个地址"), "errors": {}}
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)

@@ -228,3 +228,23 @@ def test_openapi_schema_and_docs_without_cdn(park_client):
     docs = park_client.get("/api/docs/").content.decode()
     assert "swagger" in docs.lower()
     assert "cdn" not in docs.lower() and "unpkg" not in docs and "jsdelivr" not in docs
+
+
+def test_bodies_are_checked_against_the_schema(api_a, register_product):
+    ident = register_product(1)
+    # registering names a template (the schema says so); values are text, not numbers
+    response = api_a.post(URL, {"values": product(2)}, content_type="application/json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["template"]
+    response = api_a.post(
+        URL, {"template": "PARK-MFG", "values": {"rated_capacity": 630}}, content_type="application/json"
+    )
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["values.rated_capacity"]
+    for body in ([], {"values": []}, {"values": {"model": 5}}, {}):
+        response = api_a.patch(f"{URL}{ident.pk}/", body, content_type="application/json")
+        assert response.status_code == 400, body
+        assert set(response.json()) == {"code", "message", "errors"}
+    for body in ([], {"reason": ["x"]}):
+        response = api_a.post(f"{URL}{ident.pk}/withdraw/", body, content_type="application/json")
+        assert response.status_code == 400, body  # was a 500 for [] and accepted for a list
+    ident.refresh_from_db()
+    assert ident.status == "active"

@@ -98,3 +98,25 @@ def test_list_shows_each_templates_current_version_without_a_query_per_row(templ
         or q["sql"].startswith('SELECT "metadata_templateversion"')
     ]
     assert len(version_reads) == 1
+
+
+def test_parent_is_null_for_a_template_without_one_as_the_schema_says(
+    templates, enterprise_a, admin_a, park_client
+):
+    client = api("alpha.park.localhost", admin_a)
+    core = templates["CN-CORE"]
+    rows = {row["code"]: row for row in client.get(URL, {"page_size": 100}).json()["results"]}
+    assert rows["CN-CORE"]["parent"] is None and rows["PARK-MFG"]["parent"]
+    assert client.get(f"{URL}{core.pk}/").json()["parent"] is None
+    schemas = park_client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    assert schemas["Template"]["properties"]["parent"]["nullable"] is True
+    assert schemas["TemplateDetail"]["properties"]["parent"]["nullable"] is True
+
+
+def test_version_must_be_a_positive_number(templates, enterprise_a, admin_a):
+    client = api("alpha.park.localhost", admin_a)
+    mfg = templates["PARK-MFG"]
+    for bad in ("0", "-1", "x", ""):
+        response = client.get(f"{URL}{mfg.pk}/", {"version": bad})
+        assert response.status_code == 400 and list(response.json()["errors"]) == ["version"]
+    assert client.get(f"{URL}{mfg.pk}/schema/", {"version": "99"}).status_code == 404

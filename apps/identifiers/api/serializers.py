@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.api import TextField
 from apps.identifiers.models import Identifier
 
 
@@ -70,18 +71,31 @@ class IdentifierSerializer(serializers.ModelSerializer):
         return resolution_url(obj.handle)
 
 
-class IdentifierWriteSerializer(serializers.Serializer):
-    template = serializers.CharField(
-        required=False,
-        help_text=_lazy("模板编码或 ID（登记时必填；修改时可省略，填写则升级到该模板的最新版本）"),
+class IdentifierCreateSerializer(serializers.Serializer):
+    template = TextField(help_text=_lazy("模板编码或 ID"))
+    object_code = TextField(required=False, allow_blank=True, help_text=_lazy("对象代码；留空自动生成"))
+    values = serializers.DictField(
+        child=TextField(allow_blank=True),
+        help_text=_lazy(
+            "{数据项英文编码: 值}；各项的要求见该模板的 JSON Schema（/api/v1/metadata/templates/{id}/schema/）"
+        ),
     )
-    object_code = serializers.CharField(
-        required=False, allow_blank=True, help_text=_lazy("对象代码；留空自动生成")
+
+
+class IdentifierUpdateSerializer(serializers.Serializer):
+    template = TextField(
+        required=False, help_text=_lazy("模板编码或 ID；填写则升级到该模板的最新版本（只能是同一模板）")
     )
     values = serializers.DictField(
-        child=serializers.CharField(allow_blank=True), help_text=_lazy("{数据项英文编码: 值}")
+        child=TextField(allow_blank=True), help_text=_lazy("{数据项英文编码: 值}，整体替换")
+    )
+
+
+class IdentifierValuesSerializer(serializers.Serializer):
+    values = serializers.DictField(
+        child=TextField(allow_blank=True), help_text=_lazy("{数据项英文编码: 值}，只改这些数据项")
     )
 
 
 class WithdrawSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True)
+    reason = TextField(required=False, allow_blank=True, help_text=_lazy("注销原因"))

@@ -13,18 +13,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
 from django_tenants.utils import get_public_schema_name
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from apps.core.api import FilterSet
 from apps.core.errors import ApplicationError
 from apps.identifiers import selectors, services
 from apps.identifiers.api.serializers import (
+    IdentifierCreateSerializer,
     IdentifierSerializer,
-    IdentifierWriteSerializer,
+    IdentifierUpdateSerializer,
+    IdentifierValuesSerializer,
     WithdrawSerializer,
 )
 from apps.identifiers.choices import IdentifierStatus
@@ -39,7 +41,7 @@ def _operator():
     return Enterprise.objects.filter(schema_name=get_public_schema_name()).first()
 
 
-class IdentifierFilter(filters.FilterSet):
+class IdentifierFilter(FilterSet):
     q = filters.CharFilter(method="filter_q", label=_lazy("标识、名称或对象代码"))
     handle = filters.CharFilter(method="filter_handle", label=_lazy("完整标识（前缀不区分大小写）"))
     code = filters.CharFilter(field_name="object_code", lookup_expr="icontains", label=_lazy("对象代码"))
@@ -73,19 +75,28 @@ class IdentifierFilter(filters.FilterSet):
         return qs.filter(template_version__template__code__iexact=value)
 
 
-class IdentifierPagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 500
+def _date_parameter(name: str, description: str) -> OpenApiParameter:
+    # format date allows year 0000, which no Python date (and so no filter) can hold
+    return OpenApiParameter(
+        name,
+        {"type": "string", "format": "date", "pattern": "^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+        description=description,
+    )
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_lazy("标识列表")),
+    list=extend_schema(
+        summary=_lazy("标识列表"),
+        parameters=[
+            _date_parameter("date_from", _lazy("登记日期起（含），YYYY-MM-DD")),
+            _date_parameter("date_to", _lazy("登记日期止（含），YYYY-MM-DD")),
+        ],
+    ),
     retrieve=extend_schema(summary=_lazy("标识详情")),
 )
 class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = IdentifierSerializer
     filterset_class = IdentifierFilter
-    pagination_class = IdentifierPagination
     queryset = Identifier.objects.none()
 
     def initial(self, request, *args, **kwargs):
@@ -138,11 +149,11 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return version
 
     @extend_schema(
-        summary=_lazy("登记标识"), request=IdentifierWriteSerializer, responses={201: IdentifierSerializer}
+        summary=_lazy("登记标识"), request=IdentifierCreateSerializer, responses={201: IdentifierSerializer}
     )
     def create(self, request):
         enterprise = self._writer_enterprise()
-        data = IdentifierWriteSerializer(data=request.data)
+        data = IdentifierCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = self._template_version(enterprise, data.validated_data.get("template"), required=True)
         ident = services.identifier_register(
@@ -156,13 +167,13 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(
         summary=_lazy("修改标识（整体替换数据项的值）"),
-        request=IdentifierWriteSerializer,
+        request=IdentifierUpdateSerializer,
         responses=IdentifierSerializer,
     )
     def update(self, request, pk=None):
         ident = self.get_object()
         self._writer_enterprise(ident)
-        data = IdentifierWriteSerializer(data=request.data)
+        data = IdentifierUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = self._template_version(
             ident.enterprise, data.validated_data.get("template"), required=False
@@ -178,18 +189,19 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(self.get_serializer(ident).data)
 
     @extend_schema(
-        summary=_lazy("修改部分数据项的值"), request=IdentifierWriteSerializer, responses=IdentifierSerializer
+        summary=_lazy("修改部分数据项的值"),
+        request=IdentifierValuesSerializer,
+        responses=IdentifierSerializer,
     )
     def partial_update(self, request, pk=None):
         ident = self.get_object()
         self._writer_enterprise(ident)
-        changes = request.data.get("values") or {}
-        if not isinstance(changes, dict):
-            raise ValidationError({"values": [_("values 必须是对象")]})
+        data = IdentifierValuesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         current = services.values_as_dict(
             selectors.identifier_values_for(user=request.user, identifier=ident)
         )
-        current.update({k: ("" if v is None else str(v)) for k, v in changes.items()})
+        current.update(data.validated_data["values"])
         ident = services.identifier_update(actor=request.user, identifier=ident, values=current)
         return Response(self.get_serializer(ident).data)
 
@@ -198,8 +210,10 @@ class IdentifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def withdraw(self, request, pk=None):
         ident = self.get_object()
         self._writer_enterprise(ident)
+        data = WithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         ident = services.identifier_withdraw(
-            actor=request.user, identifier=ident, reason=str(request.data.get("reason") or "")
+            actor=request.user, identifier=ident, reason=data.validated_data.get("reason", "")
         )
         return Response(self.get_serializer(ident).data)
 

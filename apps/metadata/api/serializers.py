@@ -27,7 +27,9 @@ class TemplateItemSerializer(serializers.Serializer):
 class TemplateSerializer(serializers.ModelSerializer):
     level_label = serializers.CharField(source="get_level_display", read_only=True)
     category_label = serializers.CharField(source="get_category_display", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text=_lazy("上级模板的编码；国家模板为 null")
+    )
     owner = serializers.SerializerMethodField()
     version = serializers.SerializerMethodField()
 

@@ -17,20 +17,21 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from apps.core.api import FilterSet
 from apps.metadata.api.serializers import TemplateDetailSerializer, TemplateSerializer
 from apps.metadata.choices import ObjectCategory, TemplateLevel, VersionStatus
 from apps.metadata.models import MetadataTemplate, TemplateVersion
 from apps.tenants.selectors import current_enterprise
 
 VERSION_PARAM = OpenApiParameter(
-    "version", OpenApiTypes.INT, description=_lazy("已发布的版本号；省略则为当前版本")
+    "version", {"type": "integer", "minimum": 1}, description=_lazy("已发布的版本号；省略则为当前版本")
 )
 
 
-class TemplateFilter(filters.FilterSet):
+class TemplateFilter(FilterSet):
     q = filters.CharFilter(method="filter_q", label=_lazy("编码或名称"))
     level = filters.ChoiceFilter(choices=TemplateLevel.choices, label=_lazy("层级"))
     category = filters.ChoiceFilter(choices=ObjectCategory.choices, label=_lazy("对象类别"))
@@ -70,16 +71,14 @@ class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
         if self.action == "list":
             return self._current_versions.get(template.pk)
-        number = self.request.query_params.get("version", "").strip()
-        if not number:
+        number = self.request.query_params.get("version")
+        if number is None:
             return template_current_version(template)
-        version = (
-            TemplateVersion.objects.filter(
-                template=template, number=int(number), status=VersionStatus.PUBLISHED
-            ).first()
-            if number.isdigit()
-            else None
-        )
+        if not (number.isascii() and number.isdigit() and int(number) >= 1):
+            raise ValidationError({"version": [_("应为不小于 1 的整数")]})
+        version = TemplateVersion.objects.filter(
+            template=template, number=int(number), status=VersionStatus.PUBLISHED
+        ).first()
         if version is None:
             raise NotFound(
                 _("模板 %(code)s 没有已发布的版本 %(number)s") % {"code": template.code, "number": number}
