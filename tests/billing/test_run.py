@@ -177,3 +177,32 @@ def test_usage_is_read_in_a_fixed_number_of_queries(february, enterprise_b):
     assert usage[february.pk].prefix_anniversaries == 1
     assert usage[february.pk].storage_bytes > 0 and usage[enterprise_b.pk].storage_bytes > 0
     assert usage[enterprise_b.pk].registrations == 0
+
+
+def test_a_run_that_fails_half_way_leaves_whole_bills_and_the_rerun_completes_it(
+    frozen_clock, park_finance, enterprise_a, enterprise_b
+):
+    """Each enterprise's bill is one transaction: a fault on beta's bill (an amount too large for
+    its column) rolls back only beta's, alpha's stays whole; the rerun completes the month."""
+    builders.price_list(park_finance)
+    builders.resolutions(enterprise_a, 300000, hour=local(2026, 2, 3, 10))
+    charge = services.manual_charge_add(
+        actor=park_finance,
+        enterprise=enterprise_b,
+        period=FEBRUARY,
+        description="录入错误",
+        reason="测试",
+        unit_price="9999999999",
+        quantity="1000000",
+    )
+    run = services.billing_run_start(actor=park_finance, period=FEBRUARY)
+    with pytest.raises(Exception):  # noqa: B017 - whatever the database says about the overflow
+        services.billing_run_execute(run_id=run.pk)
+    assert BillingRun.objects.get(pk=run.pk).state == "failed"
+    alpha = Bill.objects.get(enterprise=enterprise_a, period=FEBRUARY)
+    assert alpha.total == Decimal("106.00") and alpha.lines.count() == 2
+    assert not Bill.objects.filter(enterprise=enterprise_b).exists()
+    services.manual_charge_delete(actor=park_finance, charge=charge)
+    result = _run(park_finance)
+    assert (result["created"], result["regenerated"]) == (1, 1)
+    assert Bill.objects.filter(period=FEBRUARY).count() == 2
