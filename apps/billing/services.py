@@ -61,6 +61,7 @@ from apps.core.errors import ApplicationError, PermissionDenied
 log = logging.getLogger(__name__)
 
 _LOCK_CLASS = 0x42494C4C  # "BILL": advisory locks per enterprise
+MAX_LINE_AMOUNT = Decimal("9999999999.99")  # keeps a bill's sums inside its 14-digit columns
 
 
 def _actor_kwargs(actor) -> dict:
@@ -533,6 +534,8 @@ def manual_charge_add(
     count = _decimal(quantity, "quantity", label=_("数量"))
     if count <= 0:
         _refuse("quantity", _("数量：应大于 0"))
+    if line_amount(count, price) > MAX_LINE_AMOUNT:
+        _refuse("unit_price", _("金额过大：一项费用不能超过 ¥%(max)s") % {"max": MAX_LINE_AMOUNT})
     _lock_enterprise(enterprise.pk)
     if Bill.objects.filter(
         enterprise=enterprise, period=period, kind=BillKind.BILL, status=BillStatus.ISSUED

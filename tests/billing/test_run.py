@@ -186,15 +186,26 @@ def test_a_run_that_fails_half_way_leaves_whole_bills_and_the_rerun_completes_it
     its column) rolls back only beta's, alpha's stays whole; the rerun completes the month."""
     builders.price_list(park_finance)
     builders.resolutions(enterprise_a, 300000, hour=local(2026, 2, 3, 10))
-    charge = services.manual_charge_add(
-        actor=park_finance,
+    # a charge the service would refuse, as if it got in another way (the admin, a restore)
+    charge = ManualCharge.objects.create(
         enterprise=enterprise_b,
         period=FEBRUARY,
         description="录入错误",
         reason="测试",
-        unit_price="9999999999",
-        quantity="1000000",
+        unit_price=Decimal("9999999999"),
+        quantity=Decimal("1000000"),
     )
+    with pytest.raises(ApplicationError) as caught:
+        services.manual_charge_add(
+            actor=park_finance,
+            enterprise=enterprise_b,
+            period=FEBRUARY,
+            description="录入错误",
+            reason="测试",
+            unit_price="9999999999",
+            quantity="1000000",
+        )
+    assert caught.value.errors.keys() == {"unit_price"}
     run = services.billing_run_start(actor=park_finance, period=FEBRUARY)
     with pytest.raises(Exception):  # noqa: B017 - whatever the database says about the overflow
         services.billing_run_execute(run_id=run.pk)
