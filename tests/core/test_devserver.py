@@ -27,8 +27,8 @@ def _listening(port: int) -> bool:
         return False
 
 
-def test_ctrl_c_stops_the_portal_and_the_embedded_servers_it_started(tmp_path):
-    var = tmp_path / "var"
+def test_ctrl_c_stops_the_portal_and_the_embedded_servers_it_started(embedded_dir):
+    var = embedded_dir / "var"
     env = {
         k: v
         for k, v in os.environ.items()
@@ -63,7 +63,7 @@ def test_ctrl_c_stops_the_portal_and_the_embedded_servers_it_started(tmp_path):
         assert pid_alive(pg_pid) and _listening(redis_port)
 
         port = free_port()
-        log = tmp_path / "devserver.log"
+        log = embedded_dir / "devserver.log"
         server = subprocess.Popen(
             [sys.executable, "-m", "park_portal.devserver", "--port", str(port)],
             cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True,

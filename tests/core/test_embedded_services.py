@@ -25,8 +25,8 @@ def _get(url: str, host: str) -> tuple[int, str]:
         return response.status, response.read().decode()
 
 
-def test_embedded_services_start_migrate_and_serve(tmp_path):
-    var = tmp_path / "var"
+def test_embedded_services_start_migrate_and_serve(embedded_dir):
+    var = embedded_dir / "var"
     env = {
         k: v
         for k, v in os.environ.items()
@@ -56,7 +56,7 @@ def test_embedded_services_start_migrate_and_serve(tmp_path):
         assert "park portal database ready" in boot.stdout
 
         port = free_port()
-        log = open(tmp_path / "runserver.log", "w")
+        log = open(embedded_dir / "runserver.log", "w")
         server = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=ROOT,
@@ -69,7 +69,7 @@ def test_embedded_services_start_migrate_and_serve(tmp_path):
             try:
                 return _get(f"http://127.0.0.1:{port}/healthz", "127.0.0.1")[0] == 200
             except OSError:
-                assert server.poll() is None, (tmp_path / "runserver.log").read_text()
+                assert server.poll() is None, (embedded_dir / "runserver.log").read_text()
                 return False
 
         wait_for(healthy, timeout=60)
