@@ -281,6 +281,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("kind", "status") get names of their own instead of
+    # drf-spectacular's hashed ones (KindE1cEnum), which `check --deploy` warns about.
+    "ENUM_NAME_OVERRIDES": {
+        "ChargeKindEnum": "apps.billing.choices.ChargeKind",
+        "BillKindEnum": "apps.billing.choices.BillKind",
+        "BillStatusEnum": "apps.billing.choices.BillStatus",
+    },
 }
 
 # ---------------------------------------------------------------- park / identifiers
