@@ -222,3 +222,22 @@ def test_the_schema_documents_the_billing_api(park_admin):
         "/api/v1/billing/invoice-requests/",
     ):
         assert path in text
+
+
+def test_a_billing_runs_task_progress_is_not_an_enterprise_door(
+    frozen_clock, park_finance, finance_a, admin_b
+):
+    from django.test import Client
+
+    from tests import factories
+
+    run = services.billing_run_start(actor=park_finance, period=FEBRUARY)
+    path = f"/tasks/{run.task_run_id}/status/"
+    for host, user in ((ALPHA, finance_a), (PARK, finance_a), (BETA, admin_b)):
+        client = Client(HTTP_HOST=host)
+        client.login(username=user.username, password=factories.PASSWORD)
+        assert client.get(path).status_code == 404, host
+    assert Client(HTTP_HOST=PARK).get(path).status_code == 302  # anonymous: to the login page
+    finance = Client(HTTP_HOST=PARK)
+    finance.login(username=park_finance.username, password=factories.PASSWORD)
+    assert finance.get(path).json()["task"] == "billing.run"
