@@ -53,6 +53,8 @@ from typing import Any
 import redis
 from django.conf import settings
 
+from apps.core.redis import redis_client
+
 logger = logging.getLogger(__name__)
 
 # Found records: Redis keeps them long (invalidation is explicit); local copies are dropped by
@@ -68,22 +70,6 @@ ACK_TIMEOUT = 2.0
 _MISSING = object()
 _NOT_FOUND = {"__nf__": True}
 ALL = "*"  # the key list of an ``invalidate_all`` message (a handle always contains "/")
-
-_client_lock = threading.Lock()
-_client: redis.Redis | None = None
-_client_pid: int | None = None
-
-
-def redis_client() -> redis.Redis:
-    """One connection pool per process (re-created after fork)."""
-    global _client, _client_pid
-    pid = os.getpid()
-    if _client is None or _client_pid != pid:
-        with _client_lock:
-            if _client is None or _client_pid != pid:
-                _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2)
-                _client_pid = pid
-    return _client
 
 
 def namespace() -> str:

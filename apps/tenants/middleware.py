@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
+from apps.core.redis import redis_client
 from apps.tenants.choices import EnterpriseStatus
 
 log = logging.getLogger(__name__)
@@ -24,8 +25,6 @@ def _version_key() -> str:
 
 
 def _redis():
-    from apps.resolution.cache import redis_client
-
     return redis_client()
 
 
