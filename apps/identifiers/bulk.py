@@ -27,6 +27,7 @@ from apps.identifiers import handles
 from apps.identifiers.choices import IdentifierStatus
 from apps.identifiers.models import INDEX_TEMPLATE_ID, INDEX_TEMPLATE_VERSION, Identifier, Prefix
 from apps.identifiers.services import _audit_changes, _name_of, enterprise_prefix, item_is_public
+from apps.identifiers.signals import handles_changed, identifiers_written
 from apps.metadata.choices import Grade, ItemState, ItemType, ObjectCategory
 from apps.metadata.selectors import effective_items
 from apps.metadata.validation import clean_value, is_empty, normalize_text
@@ -690,7 +691,6 @@ def _apply(
     """Every write streams: identifiers, restricted values, audit entries and outbox rows each
     go in one COPY fed by a generator, so no second copy of the rows is held in memory."""
     from apps.audit.services import AuditRecord, audit_write_many
-    from apps.sync.outbox import OutboxOperation, outbox_record_many
 
     now = timezone.now()
     actor_id = getattr(actor, "pk", None)
@@ -780,7 +780,7 @@ def _apply(
                 )
 
         def outbox_rows() -> Iterator[tuple]:
-            create, update = OutboxOperation.CREATE, OutboxOperation.UPDATE
+            create, update = "create", "update"
             for pk, (_code, _c, _n, suffix) in zip(ids, creates, strict=True):
                 yield (create, handle_of(suffix), pk, None)
             for rec, _p, _r, _n in updates:
@@ -789,7 +789,7 @@ def _apply(
         audit_write_many(audit_records())
         if progress:
             progress(90, _("已写入审计日志"))
-        outbox_record_many(outbox_rows())
+        identifiers_written.send(sender=Identifier, entries=outbox_rows())
         # New handles too: a "not found" cached before the import must not outlive it.
         changed_handles = [handle_of(c[3]) for c in creates]
         changed_handles += [rec[1] for rec, _p, _r, _n in updates]
@@ -829,10 +829,8 @@ def _update_from_copy(rows: list[tuple]) -> None:
 
 
 def _invalidate(handles: list[str]) -> None:
-    from apps.resolution.cache import invalidate_handles
-
     for chunk in _chunks(handles, LOOKUP_CHUNK):
-        invalidate_handles(chunk)
+        handles_changed.send(sender=Identifier, handles=chunk)
 
 
 __all__ = ["BulkResult", "BulkRow", "RowError", "enterprise_prefix", "identifier_bulk_upsert"]

@@ -35,6 +35,7 @@ from apps.identifiers.models import (
     Identifier,
     Prefix,
 )
+from apps.identifiers.signals import handles_changed, identifier_written
 from apps.metadata.choices import Grade, ItemType
 
 OBJECT_TYPE = "identifiers.Identifier"
@@ -286,11 +287,9 @@ def _name_of(public: dict[str, str], object_code: str) -> str:
 
 
 def _outbox(operation: str, identifier: Identifier) -> None:
-    from apps.sync.outbox import outbox_record
-
-    outbox_record(
+    identifier_written.send(
+        sender=Identifier,
         operation=operation,
-        handle=identifier.handle,
         identifier=identifier,
         # public values only: the outbox is a public table and restricted values never leave the park
         payload={"values": identifier.values},
@@ -298,14 +297,7 @@ def _outbox(operation: str, identifier: Identifier) -> None:
 
 
 def _invalidate_on_commit(handle: str) -> None:
-    def invalidate():
-        try:
-            from apps.resolution.cache import invalidate_handle
-        except ImportError:
-            return
-        invalidate_handle(handle)
-
-    transaction.on_commit(invalidate)
+    transaction.on_commit(lambda: handles_changed.send(sender=Identifier, handles=[handle]))
 
 
 def _audit_changes(before_public: dict, after_public: dict, before_r: dict, after_r: dict) -> dict:

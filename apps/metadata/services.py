@@ -40,6 +40,7 @@ from apps.metadata.selectors import (
     template_draft_version,
     template_latest_version,
 )
+from apps.metadata.signals import template_changed
 
 PARENT_LEVEL = {
     TemplateLevel.NATIONAL: None,
@@ -235,9 +236,7 @@ def template_update(*, template: MetadataTemplate, **fields) -> MetadataTemplate
     template.save()
     if (before["name"], before["default_link"]) != (template.name, template.default_link):
         # both are part of every cached resolution record of the template's identifiers
-        from apps.resolution.cache import invalidate_all
-
-        transaction.on_commit(invalidate_all)
+        transaction.on_commit(lambda: template_changed.send(sender=MetadataTemplate, template=template))
     audit_write(
         action="metadata.template.update",
         object_type="metadata.MetadataTemplate",

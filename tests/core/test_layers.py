@@ -59,11 +59,6 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
         "could pass them in"
     ),
     ("metadata/exchange.py", "identifiers"): "a template's SNMS prefix is its owner's prefix",
-    ("metadata/services.py", "resolution"): "a template edit invalidates cached resolutions",
-    ("identifiers/bulk.py", "resolution"): "registration invalidates cached resolutions",
-    ("identifiers/bulk.py", "sync"): "registration writes the outbox row in its transaction",
-    ("identifiers/services.py", "resolution"): "registration invalidates cached resolutions",
-    ("identifiers/services.py", "sync"): "registration writes the outbox row in its transaction",
     ("sync/adapters.py", "reports"): "the national filing is built by reports and sent by sync",
     ("sync/selectors.py", "reports"): "the filing page reads the stored report",
     ("sync/views.py", "reports"): "the filing page builds the national filing",
