@@ -19,9 +19,3 @@ def is_enterprise_admin(*, user: User, enterprise) -> bool:
     if not is_member(user=user, enterprise=enterprise):
         return False
     return user.__dict__["_membership_cache"][enterprise.pk] == EnterpriseRole.ENTERPRISE_ADMIN
-
-
-def enterprises_of(*, user: User):
-    from apps.tenants.models import Enterprise
-
-    return Enterprise.objects.filter(memberships__user=user).order_by("name")

@@ -44,7 +44,6 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ("core/context_processors.py", "tenants"): "the page header's park and enterprise",
     ("core/navigation.py", "accounts"): "the menu reads the user's roles",
     ("core/views.py", "tenants"): "the home page picks park or enterprise portal",
-    ("accounts/selectors.py", "tenants"): "enterprises_of: Membership and Enterprise refer to each other",
     ("audit/selectors.py", "tenants"): "the audit log's tenant filter lists enterprises by name",
     ("audit/tasks.py", "tasks"): "the audit chain's periodic check runs as a tracked task",
     (
