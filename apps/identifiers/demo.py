@@ -244,6 +244,12 @@ def load(stdout=None) -> None:
         say(f"identifiers: 演示标识 {handle}")
 
 
+def info(base: str) -> list[str]:
+    """demo_info's lines: the demo identifier to try, resolved on the park portal at ``base``."""
+    handle = demo_handle()
+    return ["", f"Demo identifier  {handle}   →  {base}/{handle}"] if handle else []
+
+
 def demo_handle() -> str:
     """One public demo identifier to try (a street lamp of the park operator)."""
     qs = Identifier.objects.filter(status=IdentifierStatus.ACTIVE)

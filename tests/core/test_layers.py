@@ -52,7 +52,6 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ): "approving, suspending, resuming an enterprise acts on its prefixes",
     ("tenants/services.py", "sync"): "approval queues the prefix application; upstream data completes it",
     ("tenants/views.py", "identifiers"): "the enterprise page's prefix actions",
-    ("tenants/management/commands/demo_info.py", "identifiers"): "the demo's sample handle",
     ("enterprise_data/bulk.py", "identifiers"): (
         "restricted_values_store looks up handles and forms Handle values itself; the registry "
         "could pass them in"

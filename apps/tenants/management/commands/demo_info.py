@@ -7,6 +7,7 @@ from apps.accounts.models import Membership, User
 from apps.tenants import demo_data
 from apps.tenants.models import Enterprise
 from apps.tenants.selectors import park_get
+from park_portal.urls_common import PORTAL_APPS
 
 
 class Command(BaseCommand):
@@ -49,18 +50,17 @@ class Command(BaseCommand):
                 else:
                     continue
                 out(f"  {user.username:<16} {role:<8} {where}/")
-        handle = self._demo_handle()
-        if handle:
-            out("")
-            out(f"Demo identifier  {handle}   →  {base}/{handle}")
+        # Then what each app's own demo data offers to try, found as load_demo finds the loaders.
+        for app in PORTAL_APPS:
+            module_name = f"apps.{app}.demo"
+            try:
+                module = import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name and module_name.startswith(exc.name):
+                    continue
+                raise
+            info = getattr(module, "info", None)
+            if info is not None:
+                for line in info(base):
+                    out(line)
         out("")
-
-    def _demo_handle(self) -> str:
-        try:
-            module = import_module("apps.identifiers.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name and "apps.identifiers.demo".startswith(exc.name):
-                return ""
-            raise
-        getter = getattr(module, "demo_handle", None)
-        return str(getter() or "") if getter else ""
