@@ -37,20 +37,14 @@ def restricted_values_for(*, enterprise, identifier_ids: list[int]) -> dict[int,
     return out
 
 
-def restricted_values_store(
-    *, enterprise, values_by_identifier: dict[int, dict[str, str]], items: dict[str, dict]
-) -> None:
-    """Replace the restricted values of each identifier (empty dict → row removed)."""
-    from apps.identifiers.models import Identifier
-    from apps.identifiers.services import restricted_handle_values
-
+def restricted_values_store(*, enterprise, values_by_identifier: dict[int, tuple[str, list[dict]]]) -> None:
+    """Replace the restricted values of each identifier: id → (handle, values in Handle form, as
+    the registry forms them); an empty list removes the row."""
     if not values_by_identifier:
         return
-    ids = list(values_by_identifier)
-    handles = dict(Identifier.objects.filter(pk__in=ids).values_list("pk", "handle"))
-    keep = {pk: v for pk, v in values_by_identifier.items() if v}
+    keep = {pk: pair for pk, pair in values_by_identifier.items() if pair[1]}
     with restricted_context(enterprise):
-        empty = [pk for pk, v in values_by_identifier.items() if not v]
+        empty = [pk for pk, (_handle, values) in values_by_identifier.items() if not values]
         if empty:
             RestrictedValues.objects.filter(identifier_id__in=empty).delete()
         existing = set(
@@ -59,10 +53,8 @@ def restricted_values_store(
             )
         )
         new_rows, changed = [], []
-        for pk, values in keep.items():
-            row = RestrictedValues(
-                identifier_id=pk, handle=handles.get(pk, ""), values=restricted_handle_values(items, values)
-            )
+        for pk, (handle, values) in keep.items():
+            row = RestrictedValues(identifier_id=pk, handle=handle, values=values)
             (changed if pk in existing else new_rows).append(row)
         RestrictedValues.objects.bulk_create(new_rows, batch_size=2000)
         if changed:

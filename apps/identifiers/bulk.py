@@ -26,7 +26,13 @@ from apps.core.db import copy_rows
 from apps.identifiers import handles
 from apps.identifiers.choices import IdentifierStatus
 from apps.identifiers.models import INDEX_TEMPLATE_ID, INDEX_TEMPLATE_VERSION, Identifier, Prefix
-from apps.identifiers.services import _audit_changes, _name_of, enterprise_prefix, item_is_public
+from apps.identifiers.services import (
+    _audit_changes,
+    _name_of,
+    enterprise_prefix,
+    item_is_public,
+    restricted_handle_values,
+)
 from apps.identifiers.signals import handles_changed, identifiers_written
 from apps.metadata.choices import Grade, ItemState, ItemType, ObjectCategory
 from apps.metadata.selectors import effective_items
@@ -308,7 +314,14 @@ def _restricted_store(enterprise, rows: dict[int, dict[str, str]], items_by_code
         return
     from apps.enterprise_data.bulk import restricted_values_store
 
-    restricted_values_store(enterprise=enterprise, values_by_identifier=rows, items=items_by_code)
+    handle_of = dict(Identifier.objects.filter(pk__in=list(rows)).values_list("pk", "handle"))
+    restricted_values_store(
+        enterprise=enterprise,
+        values_by_identifier={
+            pk: (handle_of.get(pk, ""), restricted_handle_values(items_by_code, values) if values else [])
+            for pk, values in rows.items()
+        },
+    )
 
 
 def _object_code(raw: Any) -> str:

@@ -52,10 +52,6 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ): "approving, suspending, resuming an enterprise acts on its prefixes",
     ("tenants/services.py", "sync"): "approval queues the prefix application; upstream data completes it",
     ("tenants/views.py", "identifiers"): "the enterprise page's prefix actions",
-    ("enterprise_data/bulk.py", "identifiers"): (
-        "restricted_values_store looks up handles and forms Handle values itself; the registry "
-        "could pass them in"
-    ),
     ("metadata/exchange.py", "identifiers"): "a template's SNMS prefix is its owner's prefix",
     ("sync/adapters.py", "reports"): "the national filing is built by reports and sent by sync",
     ("sync/selectors.py", "reports"): "the filing page reads the stored report",
