@@ -241,3 +241,22 @@ def test_a_billing_runs_task_progress_is_not_an_enterprise_door(
     finance = Client(HTTP_HOST=PARK)
     finance.login(username=park_finance.username, password=factories.PASSWORD)
     assert finance.get(path).json()["task"] == "billing.run"
+
+
+def test_a_filter_that_is_sent_filters_and_a_bad_one_is_refused(bills, park_auditor, finance_a):
+    client = api(PARK, park_auditor)
+    assert client.get(URL + "bills/", {"period": "2026-02"}).json()["count"] == 2
+    assert client.get(URL + "bills/", {"period": "2026-01"}).json()["count"] == 0
+    assert client.get(URL + "bills/", {"payment_state": "unpaid", "enterprise": "ALPHA"}).json()["count"] == 1
+    for name, value in (
+        ("period", "2026-13"),
+        ("period", ""),
+        ("status", "paid"),
+        ("kind", ""),
+        ("payment_state", "x"),
+    ):
+        response = client.get(URL + "bills/", {name: value})
+        assert response.status_code == 400 and list(response.json()["errors"]) == [name], (name, value)
+    assert api(ALPHA, finance_a).get(URL + "invoice-requests/", {"status": "nope"}).status_code == 400
+    response = api(PARK, park_auditor).get(URL + "usage/", {"enterprise": "ALPHA", "period": "March"})
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["period"]

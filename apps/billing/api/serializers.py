@@ -15,6 +15,7 @@ from apps.billing.models import (
     PriceList,
     PriceTier,
 )
+from apps.core.api import TextField
 
 
 class EnterpriseRefField(serializers.Serializer):
@@ -120,12 +121,12 @@ class BillDetailSerializer(BillSerializer):
 
 
 class CreditLineSerializer(serializers.Serializer):
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = TextField(required=False, allow_blank=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text=_lazy("不含税红冲金额"))
 
 
 class CreditNoteCreateSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text=_lazy("红冲原因"))
+    reason = TextField(help_text=_lazy("红冲原因"))
     lines = CreditLineSerializer(many=True, required=False, help_text=_lazy("省略则全额红冲"))
 
 
@@ -199,8 +200,8 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 
 class PaymentCreateSerializer(serializers.Serializer):
-    enterprise = serializers.CharField(help_text=_lazy("企业代码"))
-    reference = serializers.CharField(max_length=64, help_text=_lazy("银行流水号"))
+    enterprise = TextField(help_text=_lazy("企业代码"))
+    reference = TextField(max_length=64, help_text=_lazy("银行流水号"))
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     received_on = serializers.DateField()
     bills = serializers.ListField(
@@ -208,8 +209,8 @@ class PaymentCreateSerializer(serializers.Serializer):
         required=False,
         help_text=_lazy("核销的账单 ID；省略则按到期日先后核销未结清账单"),
     )
-    payer_name = serializers.CharField(required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True)
+    payer_name = TextField(required=False, allow_blank=True)
+    note = TextField(required=False, allow_blank=True)
 
 
 class InvoiceRequestSerializer(serializers.ModelSerializer):
@@ -252,19 +253,19 @@ class InvoiceRequestSerializer(serializers.ModelSerializer):
 class InvoiceRequestCreateSerializer(serializers.Serializer):
     bill = serializers.IntegerField(help_text=_lazy("账单 ID"))
     invoice_type = serializers.ChoiceField(choices=InvoiceType.choices)
-    title = serializers.CharField(max_length=200)
-    taxpayer_number = serializers.CharField(max_length=18)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
-    bank_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    bank_account = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    title = TextField(max_length=200)
+    taxpayer_number = TextField(max_length=18)
+    address = TextField(required=False, allow_blank=True, max_length=200)
+    phone = TextField(required=False, allow_blank=True, max_length=30)
+    bank_name = TextField(required=False, allow_blank=True, max_length=200)
+    bank_account = TextField(required=False, allow_blank=True, max_length=64)
 
 
 class InvoiceIssueSerializer(serializers.Serializer):
-    invoice_number = serializers.CharField(max_length=32)
+    invoice_number = TextField(max_length=32)
     invoice_date = serializers.DateField()
     invoice_file = serializers.FileField()
 
 
 class RejectSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = TextField()

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -38,6 +38,7 @@ from apps.billing.api.serializers import (
     RejectSerializer,
     UsageSerializer,
 )
+from apps.billing.choices import BillKind, BillStatus, InvoiceRequestStatus, PaymentState
 from apps.billing.models import Bill, BillingRun, InvoiceRequest, Payment, PriceList
 from apps.billing.periods import parse_period
 from apps.billing.permissions import (
@@ -46,7 +47,31 @@ from apps.billing.permissions import (
     can_read_park_billing,
     enterprise_ids_readable_by,
 )
+from apps.core.api import ERROR_RESPONSES, ErrorSerializer
 from apps.tenants.selectors import current_enterprise
+
+
+def _refused(code: str):
+    return OpenApiResponse(response=ErrorSerializer, description=ERROR_RESPONSES[code])
+
+
+def _choice_param(params, name: str, choices) -> str | None:
+    """A filter that is sent filters: an empty or unknown value is refused (400), not ignored."""
+    if name not in params:
+        return None
+    value = params.get(name)
+    if value not in choices:
+        raise ValidationError({name: [_("可选值：%(values)s") % {"values": ", ".join(choices)}]})
+    return value
+
+
+def _period_param(params) -> object | None:
+    if "period" not in params:
+        return None
+    period = parse_period(params.get("period", ""))
+    if period is None:
+        raise ValidationError({"period": [_("账期格式应为 YYYY-MM")]})
+    return period
 
 
 class BillingPagination(PageNumberPagination):
@@ -90,7 +115,9 @@ class PriceListViewSet(BillingAPIMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.price_list_list()
 
-    @extend_schema(summary=_lazy("当前生效的资费标准"), responses=PriceListSerializer)
+    @extend_schema(
+        summary=_lazy("当前生效的资费标准"), responses={200: PriceListSerializer, 404: _refused("404")}
+    )
     @action(detail=False, methods=["get"])
     def current(self, request):
         price_list = selectors.price_list_current()
@@ -106,7 +133,7 @@ class UsageView(BillingAPIMixin, APIView):
             OpenApiParameter("period", OpenApiTypes.STR, description=_lazy("账期，如 2026-03；默认本月至今")),
             OpenApiParameter("enterprise", OpenApiTypes.STR, description=_lazy("企业代码（园区域名下必填）")),
         ],
-        responses=UsageSerializer,
+        responses={200: UsageSerializer, 404: _refused("404")},
     )
     def get(self, request):
         from apps.tenants.models import Enterprise
@@ -119,11 +146,7 @@ class UsageView(BillingAPIMixin, APIView):
             enterprise = Enterprise.objects.filter(code__iexact=code, is_park_operator=False).first()
             if enterprise is None or not can_read_enterprise_billing(request.user, enterprise):
                 raise NotFound(_("企业不存在"))
-        period = None
-        if request.query_params.get("period"):
-            period = parse_period(request.query_params["period"])
-            if period is None:
-                raise ValidationError({"period": [_("账期格式应为 YYYY-MM")]})
+        period = _period_param(request.query_params)
         usage = selectors.enterprise_usage(enterprise=enterprise, period=period)
         data = {
             "enterprise": enterprise,
@@ -140,10 +163,10 @@ class UsageView(BillingAPIMixin, APIView):
         summary=_lazy("账单列表"),
         parameters=[
             OpenApiParameter("period", OpenApiTypes.STR, description=_lazy("账期，如 2026-03")),
-            OpenApiParameter("status", OpenApiTypes.STR, description=_lazy("draft / issued")),
-            OpenApiParameter("kind", OpenApiTypes.STR, description=_lazy("bill / credit_note")),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=BillStatus.values, description=_lazy("状态")),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=BillKind.values, description=_lazy("类型")),
             OpenApiParameter(
-                "payment_state", OpenApiTypes.STR, description=_lazy("unpaid / partial / paid / overdue")
+                "payment_state", OpenApiTypes.STR, enum=PaymentState.values, description=_lazy("付款状态")
             ),
             OpenApiParameter("enterprise", OpenApiTypes.STR, description=_lazy("企业代码")),
             OpenApiParameter("q", OpenApiTypes.STR, description=_lazy("账单编号或企业名称")),
@@ -161,14 +184,13 @@ class BillViewSet(BillingAPIMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         params = self.request.query_params
         enterprise = self.scope_enterprise()
-        period = parse_period(params.get("period", "")) if params.get("period") else None
         bills = selectors.bill_list(
             user=self.request.user,
             enterprise=enterprise,
-            period=period,
-            status=params.get("status") or None,
-            kind=params.get("kind") or None,
-            payment_state=params.get("payment_state") or None,
+            period=_period_param(params),
+            status=_choice_param(params, "status", BillStatus.values),
+            kind=_choice_param(params, "kind", BillKind.values),
+            payment_state=_choice_param(params, "payment_state", PaymentState.values),
             q=params.get("q") or None,
         )
         if enterprise is not None:
@@ -184,13 +206,19 @@ class BillViewSet(BillingAPIMixin, viewsets.ReadOnlyModelViewSet):
         self.require_manager(request)
         return get_object_or_404(Bill, pk=pk)
 
-    @extend_schema(summary=_lazy("开出账单"), request=None, responses=BillDetailSerializer)
+    @extend_schema(
+        summary=_lazy("开出账单"), request=None, responses={200: BillDetailSerializer, 400: _refused("400")}
+    )
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
         bill = services.bill_issue(actor=request.user, bill=self._bill_for_write(request, pk))
         return Response(BillDetailSerializer(selectors.bill_get(user=request.user, pk=bill.pk)).data)
 
-    @extend_schema(summary=_lazy("重新生成草稿账单"), request=None, responses=BillDetailSerializer)
+    @extend_schema(
+        summary=_lazy("重新生成草稿账单"),
+        request=None,
+        responses={200: BillDetailSerializer, 400: _refused("400")},
+    )
     @action(detail=True, methods=["post"])
     def regenerate(self, request, pk=None):
         bill = services.bill_regenerate(actor=request.user, bill=self._bill_for_write(request, pk))
@@ -244,7 +272,11 @@ class BillingRunViewSet(BillingAPIMixin, mixins.CreateModelMixin, viewsets.ReadO
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_lazy("收款记录")), retrieve=extend_schema(summary=_lazy("收款详情"))
+    list=extend_schema(
+        summary=_lazy("收款记录"),
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR, description=_lazy("流水号或企业名称"))],
+    ),
+    retrieve=extend_schema(summary=_lazy("收款详情")),
 )
 class PaymentViewSet(BillingAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PaymentSerializer
@@ -291,7 +323,15 @@ class PaymentViewSet(BillingAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnly
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_lazy("开票申请列表")), retrieve=extend_schema(summary=_lazy("开票申请详情"))
+    list=extend_schema(
+        summary=_lazy("开票申请列表"),
+        parameters=[
+            OpenApiParameter(
+                "status", OpenApiTypes.STR, enum=InvoiceRequestStatus.values, description=_lazy("状态")
+            )
+        ],
+    ),
+    retrieve=extend_schema(summary=_lazy("开票申请详情")),
 )
 class InvoiceRequestViewSet(BillingAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = InvoiceRequestSerializer
@@ -302,7 +342,7 @@ class InvoiceRequestViewSet(BillingAPIMixin, mixins.CreateModelMixin, viewsets.R
         return selectors.invoice_request_list(
             user=self.request.user,
             enterprise=self.scope_enterprise(),
-            status=self.request.query_params.get("status") or None,
+            status=_choice_param(self.request.query_params, "status", InvoiceRequestStatus.values),
         )
 
     @extend_schema(
