@@ -5,7 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import connection
 from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name, schema_context
 
+from apps.audit.services import audit_chain_verify, audit_write
 from apps.core.errors import ApplicationError
 from apps.tasks.base import TrackedTask
 
@@ -37,3 +39,27 @@ def tenant_diagnostics(self, expected_schema: str = "") -> dict:
                 _("已统计 %(n)s / %(total)s 张表") % {"n": index, "total": len(tables)},
             )
     return {"schema": schema, "tables": len(tables), "rows": counts}
+
+
+@shared_task(base=TrackedTask, bind=True, name="audit.verify_chain")
+def audit_verify_chain(self) -> dict:
+    """Recompute the hash chain and record the outcome in the log itself: the entry's
+    head hash and count are a checkpoint a later ``audit_verify --expect-head`` compares. The
+    entry's actor is this task, and the user who started it."""
+    with schema_context(get_public_schema_name()):
+        check = audit_chain_verify()
+        result = {
+            "ok": check.ok,
+            "checked": check.checked,
+            "head": check.head,
+            "count": check.count,
+            "bad_id": check.bad.pk if check.bad else None,
+        }
+        audit_write(
+            action="audit.verify",
+            object_type="audit.AuditEntry",
+            object_id=result["bad_id"] or "",
+            changes={key: [None, value] for key, value in result.items()},
+            tenant_schema=get_public_schema_name(),
+        )
+    return result

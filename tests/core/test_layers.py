@@ -45,7 +45,6 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ("core/navigation.py", "accounts"): "the menu reads the user's roles",
     ("core/views.py", "tenants"): "the home page picks park or enterprise portal",
     ("audit/selectors.py", "tenants"): "the audit log's tenant filter lists enterprises by name",
-    ("audit/tasks.py", "tasks"): "the audit chain's periodic check runs as a tracked task",
     (
         "tenants/services.py",
         "identifiers",

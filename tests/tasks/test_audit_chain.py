@@ -3,10 +3,10 @@
 import pytest
 
 from apps.audit.models import AuditEntry
-from apps.audit.tasks import audit_verify_chain
 from apps.tasks.base import start_tracked
 from apps.tasks.choices import TaskState
 from apps.tasks.models import TaskRun
+from apps.tasks.tasks import audit_verify_chain
 from tests.conftest import wait_for
 
 
