@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from apps.tenants.selectors import current_enterprise
+from apps.core.tenancy import current_tenant
 
 
 def healthz(request):
@@ -17,7 +17,7 @@ def healthz(request):
 def home(request):
     """Park domain: the landing page (public) or the park dashboard (staff).
     Enterprise domain: the enterprise dashboard."""
-    enterprise = current_enterprise()
+    enterprise = current_tenant()
     if enterprise is not None:
         return enterprise_home(request, enterprise)
     if request.user.is_authenticated and request.user.is_park_staff:

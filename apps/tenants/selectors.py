@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
+from apps.core.tenancy import current_tenant
 from apps.tenants.models import Enterprise, Park
 from apps.tenants.upstream import ent_basic_info, ent_basic_info_missing
 
@@ -14,10 +15,7 @@ def park_get() -> Park | None:
 
 def current_enterprise() -> Enterprise | None:
     """The tenant the current connection is switched to, or None on the park domain."""
-    tenant = getattr(connection, "tenant", None)
-    if tenant is None or tenant.schema_name == get_public_schema_name():
-        return None
-    return tenant
+    return current_tenant()
 
 
 def is_park_domain() -> bool:

@@ -43,7 +43,6 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ("core/context_processors.py", "accounts"): "the page header's memberships (project-level glue)",
     ("core/context_processors.py", "tenants"): "the page header's park and enterprise",
     ("core/navigation.py", "accounts"): "the menu reads the user's roles",
-    ("core/views.py", "tenants"): "the home page picks park or enterprise portal",
     ("audit/selectors.py", "tenants"): "the audit log's tenant filter lists enterprises by name",
     (
         "tenants/services.py",
