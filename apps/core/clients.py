@@ -45,11 +45,16 @@ def _is_trusted(address: str, exact: frozenset[str], networks: tuple) -> bool:
 
 def client_address(request) -> str | None:
     """REMOTE_ADDR, or behind a trusted proxy the right-most untrusted X-Forwarded-For hop."""
-    remote = request.META.get("REMOTE_ADDR")
+    return forwarded_client(request.META.get("REMOTE_ADDR"), request.META.get("HTTP_X_FORWARDED_FOR", ""))
+
+
+def forwarded_client(remote: str | None, forwarded_for: str) -> str | None:
+    """``client_address`` from the connecting address and the X-Forwarded-For header alone
+    (servers that have no Django request: apps.resolution.server)."""
     exact, networks = _trusted_proxies()
     if not remote or not _is_trusted(remote, exact, networks):
         return remote
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop.strip() for hop in forwarded_for.split(",")]
     hops = [hop for hop in hops if hop]
     for hop in reversed(hops):
         if not _is_trusted(hop, exact, networks):

@@ -88,6 +88,11 @@ def error(code: int, handle: str, message: str) -> Outcome:
 
 
 def resolve(request, raw: str) -> Outcome:
+    return resolve_for(client_id(request), raw)
+
+
+def resolve_for(client: str, raw: str) -> Outcome:
+    """``resolve`` for a caller known by its rate-limit bucket (no Django request needed)."""
     started = time.perf_counter()
     parts = split_handle(raw)
     if parts is None:
@@ -96,7 +101,7 @@ def resolve(request, raw: str) -> Outcome:
     prefix_ci = prefix.lower()
     handle_ci = raw.lower()
 
-    limited, retry_after = counters.rate_limit_hit(client_id(request))
+    limited, retry_after = counters.rate_limit_hit(client)
     if limited:
         outcome = error(RC_ERROR, raw, _("请求过于频繁，请稍后再试"))
         outcome.http_status = 429

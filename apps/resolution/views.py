@@ -7,13 +7,10 @@ they are the hot path.
 
 from __future__ import annotations
 
-import json
-import urllib.parse
-
 import segno
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -21,37 +18,32 @@ from django.views.decorators.csrf import csrf_exempt
 
 from apps.accounts.decorators import park_role_required
 from apps.core.charts import bar_chart, hbar_chart, line_chart
-from apps.resolution import resolver, selectors
-from apps.resolution.resolver import RC_AUTH_NEEDED, Outcome
+from apps.resolution import pipeline, resolver, selectors
 
-JSON = "application/json"
-LINKSET = "application/linkset+json"
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "Link, Location, Retry-After",
-}
+# ASGI scope key under which the resolution server passes its answer for the HTML form.
+PAGE_SCOPE_KEY = "park.resolution_page"
 
 
-def _finish(request, response: HttpResponse, outcome: Outcome | None = None) -> HttpResponse:
-    for name, value in CORS_HEADERS.items():
+def resolution_request(request) -> pipeline.ResolutionRequest:
+    """The pipeline's view of a Django request."""
+    return pipeline.ResolutionRequest(
+        method=request.method,
+        query=request.META.get("QUERY_STRING", ""),
+        headers={
+            "accept": request.META.get("HTTP_ACCEPT", ""),
+            "authorization": request.META.get("HTTP_AUTHORIZATION", ""),
+        },
+        client=resolver.client_id(request),
+        scheme=request.scheme,
+        host=request.get_host(),
+    )
+
+
+def _response(reply: pipeline.Reply) -> HttpResponse:
+    response = HttpResponse(reply.body, status=reply.status, content_type=reply.content_type)
+    for name, value in reply.headers:
         response[name] = value
-    if outcome is not None and outcome.retry_after is not None:
-        response["Retry-After"] = str(outcome.retry_after)
-    if request.method == "HEAD":
-        length = len(response.content)
-        response.content = b""
-        response["Content-Length"] = str(length)
     return response
-
-
-def _preflight(request) -> HttpResponse:
-    response = HttpResponse(status=204)
-    response["Allow"] = ", ".join(SAFE_METHODS)
-    response["Access-Control-Allow-Methods"] = ", ".join(SAFE_METHODS)
-    response["Access-Control-Allow-Headers"] = "Accept, Authorization, Content-Type"
-    response["Access-Control-Max-Age"] = "86400"
-    return _finish(request, response)
 
 
 # ------------------------------------------------------------------ authentication for auth=true
@@ -88,148 +80,49 @@ def _values_for_caller(user, record: dict) -> list[dict]:
     return resolver.handle_values(record, identifier_values_for(user=user, identifier=identifier))
 
 
-def _wants_auth(request) -> bool:
-    return (
-        request.GET.get("auth", "").lower() == "true" or request.GET.get("publicOnly", "").lower() == "false"
-    )
-
-
 # ------------------------------------------------------------------ GET /api/handles/<handle>
 @csrf_exempt
 def handle_rest(request, handle: str):
-    if request.method == "OPTIONS":
-        return _preflight(request)
-    if request.method not in SAFE_METHODS:
-        return _finish(request, HttpResponseNotAllowed(SAFE_METHODS))
-    outcome = resolver.resolve(request, handle)
-    values = None
-    if outcome.ok:
-        if _wants_auth(request) and outcome.record.get("kind") == "local":
-            user = _authenticated_user(request)
-            if user is None:
-                outcome = resolver.error(RC_AUTH_NEEDED, outcome.handle, _("需要身份认证才能读取受限标识值"))
-            else:
-                values = _values_for_caller(user, outcome.record)
-        indexes, types = request.GET.getlist("index"), request.GET.getlist("type")
-        if outcome.ok and (indexes or types):
-            base = values if values is not None else resolver.handle_values(outcome.record)
-            values = resolver.filter_values(base, indexes, types)
-    response = HttpResponse(
-        resolver.rest_body(outcome, values), content_type=JSON, status=outcome.http_status
-    )
-    if outcome.code == RC_AUTH_NEEDED:
-        response["WWW-Authenticate"] = 'Token realm="handle"'
-    return _finish(request, response, outcome)
+    def values_for(record: dict) -> list[dict] | None:
+        user = _authenticated_user(request)
+        return None if user is None else _values_for_caller(user, record)
+
+    return _response(pipeline.handle_rest(resolution_request(request), handle, values_for=values_for))
 
 
 # ------------------------------------------------------------------ GET /<handle>
-def _negotiate(request) -> str:
-    if request.GET.get("linkType", "").lower() == "linkset":
-        return "linkset"
-    accept = request.META.get("HTTP_ACCEPT", "")
-    if LINKSET in accept:
-        return "linkset"
-    if JSON in accept and "text/html" not in accept:
-        return "json"
-    return "html"
-
-
-def _page_url(request, handle: str) -> str:
-    return request.build_absolute_uri("/" + urllib.parse.quote(handle, safe="/"))
-
-
-def _default_link(record: dict) -> str:
-    template = record.get("default_link") or ""
-    if not template:
-        return ""
-    return (
-        template.replace("{handle}", record["handle"])
-        .replace("{prefix}", record.get("prefix", ""))
-        .replace("{suffix}", record.get("suffix", ""))
-    )
-
-
-def linkset(request, record: dict) -> dict:
-    page = _page_url(request, record["handle"])
-    api = request.build_absolute_uri("/api/handles/" + urllib.parse.quote(record["handle"], safe="/"))
-    context = {
-        "anchor": page,
-        "describedby": [{"href": api, "type": JSON, "title": _("Handle REST 标识记录")}],
-        "alternate": [
-            {"href": page, "type": "text/html", "hreflang": ["zh-CN"], "title": record.get("name") or ""}
-        ],
-    }
-    link = _default_link(record)
-    if link:
-        context["related"] = [{"href": link, "title": _("默认跳转链接")}]
-    return {"linkset": [context]}
-
-
-def _json_body(record: dict) -> dict:
-    return {
-        "responseCode": resolver.RC_SUCCESS,
-        "handle": record["handle"],
-        "name": record.get("name", ""),
-        "category": record.get("category", ""),
-        "enterprise": record.get("enterprise", ""),
-        "templateVersion": record.get("template_version"),
-        "values": resolver.handle_values(record),
-    }
-
-
 def _qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=4, border=2)
 
 
 @csrf_exempt
 def handle_page(request, handle: str):
-    if request.method == "OPTIONS":
-        return _preflight(request)
-    if request.method not in SAFE_METHODS:
-        return _finish(request, HttpResponseNotAllowed(SAFE_METHODS))
-    outcome = resolver.resolve(request, handle)
-    fmt = _negotiate(request)
-    linkset_url = _page_url(request, outcome.handle) + "?linkType=linkset"
-    link_header = f'<{linkset_url}>; rel="linkset"; type="{LINKSET}"'
-
+    req = resolution_request(request)
+    # The resolution server resolved this request already and hands it on for its HTML form
+    # (apps.resolution.server): render that answer, do not count or rate-limit it twice.
+    page = getattr(request, "scope", {}).get(PAGE_SCOPE_KEY) or pipeline.handle_page(req, handle)
+    if isinstance(page, pipeline.Reply):
+        return _response(page)
+    outcome = page.outcome
     if not outcome.ok:
-        if fmt == "html":
-            body = render_to_string(
-                "resolution/not_found.html", {"outcome": outcome, "handle": handle}, request=request
-            )
-            response = HttpResponse(body, status=outcome.http_status)
-        else:
-            response = HttpResponse(
-                resolver.rest_body(outcome), content_type=JSON, status=outcome.http_status
-            )
-        return _finish(request, response, outcome)
-
-    record = outcome.record
-    if fmt == "linkset":
-        response = HttpResponse(
-            json.dumps(linkset(request, record), ensure_ascii=False), content_type=LINKSET
+        body = render_to_string(
+            "resolution/not_found.html", {"outcome": outcome, "handle": handle}, request=request
         )
-    elif fmt == "json":
-        response = HttpResponse(json.dumps(_json_body(record), ensure_ascii=False), content_type=JSON)
     else:
-        link = _default_link(record)
-        if link and request.GET.get("redirect") != "0":
-            query = request.META.get("QUERY_STRING", "")
-            if query:
-                link += ("&" if "?" in link else "?") + query
-            response = HttpResponse(status=307)
-            response["Location"] = link
-        else:
-            page = _page_url(request, record["handle"])
-            body = render_to_string(
-                "resolution/handle.html",
-                {"record": record, "qr_svg": _qr_svg(page), "page_url": page, "default_link": link},
-                request=request,
-            )
-            response = HttpResponse(body)
-    response["Link"] = link_header
-    response["Vary"] = "Accept"
-    return _finish(request, response, outcome)
+        record = outcome.record
+        url = pipeline.page_url(req, record["handle"])
+        body = render_to_string(
+            "resolution/handle.html",
+            {
+                "record": record,
+                "qr_svg": _qr_svg(url),
+                "page_url": url,
+                "default_link": pipeline.default_link(record),
+            },
+            request=request,
+        )
+    reply = pipeline.Reply(outcome.http_status, pipeline.page_headers(req, page), body.encode())
+    return _response(pipeline.finish(req, reply, outcome))
 
 
 # ------------------------------------------------------------------ dashboards
