@@ -79,9 +79,9 @@ class BillSerializer(serializers.ModelSerializer):
     enterprise = EnterpriseRefField(read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    credits = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    credits = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     open_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
-    payment_state = serializers.CharField(read_only=True, default=None)
+    payment_state = serializers.CharField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Bill

@@ -17,7 +17,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -74,14 +73,7 @@ def _period_param(params) -> object | None:
     return period
 
 
-class BillingPagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-
 class BillingAPIMixin:
-    pagination_class = BillingPagination
-
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         from apps.core.middleware import bind_user
