@@ -102,3 +102,49 @@ def node_env(database: str, *, key_prefix: str, **extra: str) -> dict:
     env.pop("PYTEST_VERSION", None)
     env.update(extra)
     return env
+
+
+class ResolutionServer(Server):
+    """The resolution server (apps.resolution.server) under granian with ``env``: the same
+    helpers as ``Server``; it hands /healthz and everything it does not serve to Django."""
+
+    def start(self, timeout: float = 60) -> None:
+        import time
+
+        import requests
+
+        log = open(self.log_path, "a")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1",
+                "--port", str(self.port), "--workers", str(self.workers), "apps.resolution.server:app",
+            ],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"resolution server exited at start; log: {self.log_path}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).status_code < 500:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"resolution server did not start; log: {self.log_path}")
+
+    def request(self, method: str, path: str, headers: dict | None = None):
+        request = urllib.request.Request(
+            self.url + path, method=method, headers={"Host": self.host, **(headers or {})}
+        )
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            with opener.open(request, timeout=10) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers, exc.read()

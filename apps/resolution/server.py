@@ -1,0 +1,197 @@
+"""The resolution server: an ASGI application for granian that answers the read-only resolution
+endpoints itself, through the same pipeline as the Django views (apps.resolution.pipeline).
+
+    granian --interface asgi --workers 2 apps.resolution.server:app
+
+Served here, for the park domain (the public tenant): ``GET/HEAD/OPTIONS /api/handles/<handle>``
+with every filter and response code, and the JSON, 307 redirect and linkset forms of
+``/<handle>``, with CORS, HEAD, the rate limit (429 + Retry-After), the trusted-proxy client
+address and ``X-Request-ID``. A warm answer is computed on the event loop (the record, the
+counters and the rate limit are in this process's memory); a miss runs the same pipeline on a
+thread (Redis and PostgreSQL with Django's connection, one per thread, and its prepared lookup).
+
+Everything else goes to Django's own ASGI application in this process (no HTTP hop), under the
+same conditions as Django's fast path (``ResolutionFastPathMiddleware``): requests with
+credentials or ``auth=true`` (token or session user), another tenant's domain, an unknown Host,
+``?lang=``, the HTML page (rendered from this server's answer, not resolved twice:
+``views.PAGE_SCOPE_KEY``), ``/identityv2/data/detail`` (the SNMS bearer token is the sync app's),
+and any other path. In production nginx routes only the resolution paths here
+(deploy/nginx/park-portal.conf); ``make run`` serves the whole portal through this application.
+
+Cache invalidation arrives over the Redis channel every web process subscribes to
+(apps.resolution.cache), counters are added up in process and pushed in batches
+(apps.resolution.counters): both already work per process, so nothing here re-implements them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "park_portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.asgi import get_asgi_application  # noqa: E402
+from django.http.request import split_domain_port, validate_host  # noqa: E402
+from django.utils import translation  # noqa: E402
+from django_tenants.utils import get_public_schema_name, remove_www  # noqa: E402
+
+from apps.core.clients import forwarded_client  # noqa: E402
+from apps.core.middleware import LANGUAGE_COOKIE  # noqa: E402
+from apps.resolution import cache, pipeline, resolver, selectors, views  # noqa: E402
+
+django_app = get_asgi_application()
+
+HANDLE_API = "/api/handles/"
+HANDLE_PAGE = re.compile(r"^/[0-9][^/]*\.[^/]*(?:/.*)?$")  # protocol_urls' catch-all, with its '/'
+HOST_CACHE_SECONDS = 30
+SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+_misses = ThreadPoolExecutor(
+    max_workers=int(os.environ.get("RESOLUTION_MISS_THREADS", "8")), thread_name_prefix="resolution-miss"
+)
+_hosts: dict[str, tuple[float, bool]] = {}  # host → (expires at, the park's own domain?)
+
+
+def _is_public_host(hostname: str) -> bool:
+    """Does ``hostname`` belong to the public tenant (the park domain)? Blocking: a thread's."""
+    from apps.tenants.models import Domain
+
+    schema = Domain.objects.filter(domain=hostname).values_list("tenant__schema_name", flat=True).first()
+    return schema == get_public_schema_name()
+
+
+async def _public_host(host: str) -> bool:
+    domain, _port = split_domain_port(host)
+    if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
+        return False  # Django answers 400 for it
+    hostname = remove_www(domain)
+    hit = _hosts.get(hostname)
+    now = time.monotonic()
+    if hit is None or hit[0] < now:
+        public = await asyncio.get_running_loop().run_in_executor(_misses, _is_public_host, hostname)
+        hit = _hosts[hostname] = (now + HOST_CACHE_SECONDS, public)
+    return hit[1]
+
+
+def _warm(handle: str) -> bool:
+    """Will the pipeline answer ``handle`` from this process's memory (no Redis, no database)?"""
+    parts = resolver.split_handle(handle)
+    if parts is None:
+        return True
+    if selectors._park_cache[0] <= time.monotonic():
+        return False  # the park's prefix root is read again (a query)
+    prefix_ci = parts[0].lower()
+    return selectors.is_local_prefix(prefix_ci) and cache.local.get(handle.lower()) is not cache._MISSING
+
+
+def _scheme(scope: dict, headers: dict[str, str]) -> str:
+    """``request.scheme`` as Django computes it behind ``SECURE_PROXY_SSL_HEADER``."""
+    header, secure = settings.SECURE_PROXY_SSL_HEADER or (None, None)
+    if header:
+        value = headers.get(header.removeprefix("HTTP_").replace("_", "-").lower())
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure else "http"
+    return scope.get("scheme") or "http"
+
+
+def _cookies(headers: dict[str, str]) -> dict[str, str]:
+    out = {}
+    for part in headers.get("cookie", "").split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep:
+            out[name] = value
+    return out
+
+
+async def _send(send, reply: pipeline.Reply, request_id: str, extra: list[tuple[str, str]]) -> None:
+    headers = [(b"content-type", reply.content_type.encode())]
+    headers += [(name.lower().encode(), value.encode("latin-1")) for name, value in reply.headers + extra]
+    headers.append((b"x-request-id", request_id.encode("latin-1")))
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.body", "body": reply.body})
+
+
+async def _lifespan(receive, send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            cache.subscriber.ensure()  # subscribe before the first request
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            _misses.shutdown(wait=False)
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+async def app(scope, receive, send):
+    kind = scope["type"]
+    if kind == "lifespan":
+        return await _lifespan(receive, send)
+    if kind != "http":
+        return await django_app(scope, receive, send)
+    path = scope["path"]
+    if path.startswith(HANDLE_API):
+        handle, rest = path[len(HANDLE_API) :], True
+    elif HANDLE_PAGE.match(path):
+        handle, rest = path[1:], False
+    else:
+        return await django_app(scope, receive, send)
+
+    headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
+    query = scope.get("query_string", b"").decode("latin-1")
+    cookies = _cookies(headers)
+    host = headers.get("host", "")
+    request = pipeline.ResolutionRequest(
+        method=scope["method"],
+        query=query,
+        headers=headers,
+        client=forwarded_client(
+            scope["client"][0] if scope.get("client") else None, headers.get("x-forwarded-for", "")
+        )
+        or "unknown",
+        scheme=_scheme(scope, headers),
+        host=host,
+    )
+    # Django's fast path conditions (apps.resolution.middleware), and Django's locale choice
+    if (
+        "authorization" in headers
+        or settings.SESSION_COOKIE_NAME in cookies
+        or pipeline.wants_auth(request)
+        or (not rest and request.param("lang"))
+        or not await _public_host(host)
+    ):
+        return await django_app(scope, receive, send)
+    request_id = headers.get("x-request-id") or uuid.uuid4().hex
+
+    if rest:
+        call, extra = (lambda: pipeline.handle_rest(request, handle)), []
+    else:
+        lang = cookies.get(LANGUAGE_COOKIE) or settings.LANGUAGE_CODE
+        lang = lang if lang in SUPPORTED_LANGUAGES else settings.LANGUAGE_CODE
+
+        def call():
+            with translation.override(lang):
+                return pipeline.handle_page(request, handle)
+
+        extra = [("Content-Language", lang)]
+    if _warm(handle):
+        reply = call()
+    else:
+        reply = await asyncio.get_running_loop().run_in_executor(_misses, call)
+    if isinstance(reply, pipeline.Page):  # the HTML form: Django renders this very answer
+        return await django_app({**scope, views.PAGE_SCOPE_KEY: reply}, receive, send)
+    if not rest:
+        # Django's full middleware stack reads the session for the page: it varies on Cookie
+        # (and the language cookie does change the answer)
+        vary = [value for name, value in reply.headers if name == "Vary"]
+        reply.headers = [(name, value) for name, value in reply.headers if name != "Vary"]
+        reply.headers.append(("Vary", ", ".join([*vary, "Cookie"])))
+    await _send(send, reply, request_id, extra)
