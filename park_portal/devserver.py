@@ -1,6 +1,12 @@
 """``make run``: the portal, a Celery worker and Celery beat together; Ctrl-C stops all three,
 and the embedded PostgreSQL and Redis too when this run's ``make services`` started them (with
-DATABASE_URL / REDIS_URL unset); servers that were already running are left running."""
+DATABASE_URL / REDIS_URL unset); servers that were already running are left running.
+
+The web process is the resolution server (apps.resolution.server) under granian on the one
+public port: it answers the resolution paths itself and hands every other request to Django's
+ASGI application in the same process, so the two-command set-up keeps one URL and exercises
+the same resolution server as production (where nginx does the routing, deploy/nginx).
+"""
 
 from __future__ import annotations
 
@@ -23,7 +29,20 @@ def main(argv: list[str] | None = None) -> int:
     VAR_DIR.mkdir(exist_ok=True)
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     commands = {
-        "web": [py, "manage.py", "runserver", f"0.0.0.0:{args.port}", "--noreload"],
+        "web": [
+            py,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(args.port),
+            "--workers",
+            "1",
+            "apps.resolution.server:app",
+        ],  # fmt: skip
         "worker": [
             py,
             "-m",
