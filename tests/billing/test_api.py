@@ -260,3 +260,29 @@ def test_a_filter_that_is_sent_filters_and_a_bad_one_is_refused(bills, park_audi
     assert api(ALPHA, finance_a).get(URL + "invoice-requests/", {"status": "nope"}).status_code == 400
     response = api(PARK, park_auditor).get(URL + "usage/", {"enterprise": "ALPHA", "period": "March"})
     assert response.status_code == 400 and list(response.json()["errors"]) == ["period"]
+
+
+def test_balance_of_an_enterprise(bills, park_finance, finance_a, admin_b, park_auditor):
+    services.payment_record(
+        actor=park_finance,
+        enterprise=bills["ALPHA"].enterprise,
+        reference="TX-OVER",
+        amount="150.00",
+        received_on=dt.date(2026, 3, 10),
+    )
+    body = api(ALPHA, finance_a).get(URL + "balance/").json()
+    assert body["balance"] == "44.00" and body["enterprise"]["code"] == "ALPHA"
+    assert body["entries"] == [
+        {
+            "kind": "overpayment",
+            "kind_label": "多付转预存款",
+            "amount": "44.00",
+            "bill": None,
+            "payment": "TX-OVER",
+            "created_at": body["entries"][0]["created_at"],
+        }
+    ]
+    assert api(BETA, admin_b).get(URL + "balance/").json()["balance"] == "0.00"
+    assert api(PARK, admin_b).get(URL + "balance/", {"enterprise": "ALPHA"}).status_code == 404
+    assert api(PARK, park_auditor).get(URL + "balance/", {"enterprise": "ALPHA"}).json()["balance"] == "44.00"
+    assert api(ALPHA).get(URL + "balance/").status_code in (401, 403)

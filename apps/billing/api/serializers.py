@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from apps.billing.choices import InvoiceType
 from apps.billing.models import (
+    BalanceEntry,
     Bill,
     BillingRun,
     BillLine,
@@ -169,6 +170,23 @@ class UsageSerializer(serializers.Serializer):
     as_of = serializers.DateTimeField()
     plan = serializers.CharField(allow_null=True)
     rows = UsageRowSerializer(many=True)
+
+
+class BalanceEntrySerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    bill = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    payment = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+
+    class Meta:
+        model = BalanceEntry
+        fields = ["kind", "kind_label", "amount", "bill", "payment", "created_at"]
+        read_only_fields = fields
+
+
+class BalanceSerializer(serializers.Serializer):
+    enterprise = EnterpriseRefField()
+    balance = serializers.DecimalField(max_digits=14, decimal_places=2)
+    entries = BalanceEntrySerializer(many=True)
 
 
 class AllocationSerializer(serializers.ModelSerializer):

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from apps.billing.api.views import (
+    BalanceView,
     BillingRunViewSet,
     BillViewSet,
     InvoiceRequestViewSet,
@@ -17,5 +18,9 @@ router.register("runs", BillingRunViewSet, basename="run")
 router.register("payments", PaymentViewSet, basename="payment")
 router.register("invoice-requests", InvoiceRequestViewSet, basename="invoice-request")
 
-urlpatterns = [path("usage/", UsageView.as_view(), name="usage"), *router.urls]
+urlpatterns = [
+    path("usage/", UsageView.as_view(), name="usage"),
+    path("balance/", BalanceView.as_view(), name="balance"),
+    *router.urls,
+]
 enterprise_urlpatterns = urlpatterns

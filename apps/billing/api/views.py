@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from apps.billing import selectors, services
 from apps.billing.api.serializers import (
+    BalanceSerializer,
     BillDetailSerializer,
     BillingRunCreateSerializer,
     BillingRunSerializer,
@@ -118,6 +119,41 @@ class PriceListViewSet(BillingAPIMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(price_list).data)
 
 
+def _enterprise_param(request, view):
+    """The enterprise the request is about: this domain's, or ``?enterprise=<code>`` on the park
+    domain (one the caller may read; any other is 404, as if it did not exist)."""
+    from apps.tenants.models import Enterprise
+
+    enterprise = view.scope_enterprise()
+    if enterprise is not None:
+        return enterprise
+    code = (request.query_params.get("enterprise") or "").strip()
+    if not code:
+        raise ValidationError({"enterprise": [_("请指定企业代码")]})
+    enterprise = Enterprise.objects.filter(code__iexact=code, is_park_operator=False).first()
+    if enterprise is None or not can_read_enterprise_billing(request.user, enterprise):
+        raise NotFound(_("企业不存在"))
+    return enterprise
+
+
+class BalanceView(BillingAPIMixin, APIView):
+    @extend_schema(
+        summary=_lazy("企业预存款余额与明细"),
+        parameters=[
+            OpenApiParameter("enterprise", OpenApiTypes.STR, description=_lazy("企业代码（园区域名下必填）"))
+        ],
+        responses={200: BalanceSerializer, 404: _refused("404")},
+    )
+    def get(self, request):
+        enterprise = _enterprise_param(request, self)
+        data = {
+            "enterprise": enterprise,
+            "balance": selectors.enterprise_balance(enterprise),
+            "entries": selectors.balance_entries(enterprise=enterprise)[:100],
+        }
+        return Response(BalanceSerializer(data).data)
+
+
 class UsageView(BillingAPIMixin, APIView):
     @extend_schema(
         summary=_lazy("企业用量与额度"),
@@ -128,16 +164,7 @@ class UsageView(BillingAPIMixin, APIView):
         responses={200: UsageSerializer, 404: _refused("404")},
     )
     def get(self, request):
-        from apps.tenants.models import Enterprise
-
-        enterprise = self.scope_enterprise()
-        if enterprise is None:
-            code = (request.query_params.get("enterprise") or "").strip()
-            if not code:
-                raise ValidationError({"enterprise": [_("请指定企业代码")]})
-            enterprise = Enterprise.objects.filter(code__iexact=code, is_park_operator=False).first()
-            if enterprise is None or not can_read_enterprise_billing(request.user, enterprise):
-                raise NotFound(_("企业不存在"))
+        enterprise = _enterprise_param(request, self)
         period = _period_param(request.query_params)
         usage = selectors.enterprise_usage(enterprise=enterprise, period=period)
         data = {
