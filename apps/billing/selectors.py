@@ -364,8 +364,9 @@ def top_enterprises_by_usage(
     from apps.tenants.models import Enterprise
 
     usage = usage_for_period(period)
+    operator = set(Enterprise.objects.filter(is_park_operator=True).values_list("pk", flat=True))
     ranked = sorted(
-        ((pk, u.quantity(kind)) for pk, u in usage.items() if u.quantity(kind)),
+        ((pk, u.quantity(kind)) for pk, u in usage.items() if u.quantity(kind) and pk not in operator),
         key=lambda r: r[1],
         reverse=True,
     )[:limit]

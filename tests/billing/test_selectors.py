@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from apps.billing import selectors, services
+from apps.tenants.models import Enterprise
 from tests.billing import builders
 from tests.billing.builders import FEBRUARY, local
 
@@ -61,7 +62,9 @@ def test_revenue_and_top_usage(issued, park_finance):
     ]
     by_kind = {row["kind"]: row["amount"] for row in selectors.revenue_by_kind(start=FEBRUARY, end=FEBRUARY)}
     assert by_kind["resolution"] == Decimal("150.00") and by_kind["manual"] == Decimal("-10.00")
-    top = selectors.top_enterprises_by_usage(period=FEBRUARY)
+    operator = Enterprise.objects.get(is_park_operator=True)
+    builders.resolutions(operator, 900000, hour=local(2026, 2, 3, 10))
+    top = selectors.top_enterprises_by_usage(period=FEBRUARY)  # the park operator is not ranked
     assert [(row["name"], row["quantity"]) for row in top] == [
         ("Alpha 测试科技有限公司", Decimal(300000)),
         ("Beta 测试科技有限公司", Decimal(200000)),
