@@ -12,7 +12,12 @@ TLS); without it the output says the figures are gunicorn only.
   (b) warm: GET /api/handles/<h> over 1,000 handles already in cache;
   (c) cold: GET /api/handles/<h>, uniform random with replacement across every identifier,
       caches flushed and the server restarted first;
-  (d) DRF: a plain DRF RetrieveAPIView over the same table (same 1,000 handles).
+  (d) DRF: a plain DRF RetrieveAPIView over the same table (same 1,000 handles);
+  (g) the resolution server (apps.resolution.server under granian, one process per core), warm,
+      same 1,000 handles; (gc) the same server cold, uniform over every identifier, fresh server;
+  (n) nginx serving the warm answer's very body from a file (the machine's floor for this
+      response; only with nginx installed). Printed: g/n, g/b (resolution server vs today's
+      Django path, both warm), g/d, gc/n, per round and their median.
 
 10,000 vs 1,000,000 identifiers, like for like: two databases, one per size, both bulk loaded,
 VACUUM ANALYZEd and CHECKPOINTed (a database whose row count is already right is reused), so
@@ -276,6 +281,71 @@ def start_server(
     log = open(log_path, "w")  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     wait_for_port(proc, port, log_path)
+    return proc, port
+
+
+def start_granian(
+    workdir: str, url: str, prefix: str, extra_env: dict | None = None
+) -> tuple[subprocess.Popen, int]:
+    """The resolution server as deploy/systemd/park-portal-resolution.service runs it."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CACHE_KEY_PREFIX": prefix,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECURE_SSL": "0",
+        "RESOLUTION_RATE_LIMIT": "1000000000/m",
+        "LOG_LEVEL": "WARNING",
+        **(extra_env or {}),
+    }
+    env.pop("PYTEST_VERSION", None)
+    cmd = [
+        sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(os.cpu_count() or 1), "--backlog", "2048", "--no-access-log",
+        "apps.resolution.server:app",
+    ]  # fmt: skip
+    log_path = Path(workdir) / f"granian-{prefix}.log"
+    log = open(log_path, "w")  # noqa: SIM115
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    wait_for_port(proc, port, log_path)
+    return proc, port
+
+
+def static_nginx_config(workdir: str, listen: int) -> str:
+    """(n): nginx answering every request with ``workdir``/body.json, as JSON."""
+    temp = "\n".join(
+        f"    {kind}_temp_path {workdir}/nginx-{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""daemon off;
+worker_processes auto;
+pid {workdir}/nginx-static.pid;
+error_log {workdir}/nginx-static-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+{temp}
+server {{
+    listen 127.0.0.1:{listen};
+    server_name _;
+    root {workdir};
+    location / {{ default_type application/json; try_files /body.json =404; }}
+}}
+}}
+"""
+
+
+def start_static_nginx(workdir: str, body: bytes) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    Path(workdir, "body.json").write_bytes(body)
+    conf = Path(workdir) / "nginx-static.conf"
+    conf.write_text(static_nginx_config(workdir, port))
+    log = Path(workdir) / "nginx-static-error.log"
+    cmd = [shutil.which("nginx"), "-p", workdir, "-e", str(log), "-c", str(conf)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    log.touch()
+    wait_for_port(proc, port, log)
     return proc, port
 
 
@@ -587,13 +657,16 @@ def main() -> int:
     fresh_prefix = {TOTAL: f"{CACHE_PREFIX}-big", SMALL: f"{CACHE_PREFIX}-small"}
     fresh_url = {TOTAL: big_url, SMALL: small_url}
 
-    def timed(population: int, run, extra_env: dict | None = None) -> dict:
+    def timed(population: int, run, extra_env: dict | None = None, starter=None) -> dict:
         """A fresh server on the database of that size: its Redis keys flushed, every worker's
-        in-process cache empty, workers warmed up on the floor view first."""
+        in-process cache empty, workers warmed up on the floor view first (gunicorn) or on
+        /healthz (granian: it hands that to Django, which warms the Django side it also runs)."""
         flush_cache(fresh_prefix[population])
-        proc, port_ = start_server(tmp, fresh_url[population], fresh_prefix[population], extra_env)
+        proc, port_ = (starter or start_server)(
+            tmp, fresh_url[population], fresh_prefix[population], extra_env
+        )
         try:
-            wrk(port_, path=f"/bench/floor?size={size}", seconds=warmup)
+            wrk(port_, path="/healthz" if starter else f"/bench/floor?size={size}", seconds=warmup)
             return run(port_, (proc, port_))
         finally:
             stop(proc)
@@ -609,14 +682,14 @@ def main() -> int:
             extra_env,
         )
 
-    def uniform(population: int, seed: int) -> dict:
+    def uniform(population: int, seed: int, starter=None) -> dict:
         script = uniform_lua(tmp, population, seed)
-        return timed(population, lambda p, backend: wrk(p, script=script, backend=backend))
+        return timed(population, lambda p, backend: wrk(p, script=script, backend=backend), starter=starter)
 
     samples: dict[str, list[dict]] = {}
     redone: dict[str, int] = {}  # samples redone because one worker held every connection
     stuck: dict[str, int] = {}  # ... and still so after TRIES attempts (kept, counted)
-    server = proxy = None
+    server = proxy = granian = static = None
     try:
         flush_cache(steady_prefix)
         server, port = start_server(tmp, big_url, steady_prefix)
@@ -640,11 +713,20 @@ def main() -> int:
             wrk(proxy_port, script=hot_lua, seconds=warmup)  # nginx's upstream keep-alive pool
 
         steady = (server, port)
+        granian_steady_prefix = f"{CACHE_PREFIX}-granian"
+        flush_cache(granian_steady_prefix)
+        granian, granian_port = start_granian(tmp, big_url, granian_steady_prefix)
+        g_status, g_body = fetch(granian_port, f"/api/handles/{handle_of(1)}")
+        assert (g_status, g_body) == (status, body), (g_status, g_body[:300])
+        granian_steady = (granian, granian_port)
+        wrk(granian_port, script=hot_lua, seconds=3)
+        if nginx:
+            static, static_port = start_static_nginx(tmp, body)
 
-        def warm(port_: int) -> dict:
+        def warm(port_: int, backend=None) -> dict:
             # A round lasts longer than the in-process cache's LOCAL_TTL: refill it (untimed)
             wrk(port_, script=hot_lua, seconds=2)
-            return wrk(port_, script=hot_lua, backend=steady)
+            return wrk(port_, script=hot_lua, backend=backend or steady)
 
         # One round: every configuration once, back to back (name, sample).
         # (a redone sample draws other handles: seeds depend on the attempt too)
@@ -662,7 +744,11 @@ def main() -> int:
                     ),
                     ("warm_nginx", lambda t: warm(proxy_port)),
                 ]
+            steps += [("granian", lambda t: warm(granian_port, granian_steady))]
+            if nginx:
+                steps += [("static_nginx", lambda t: wrk(static_port, path="/x"))]
             steps += [
+                ("granian_cold", lambda t: uniform(TOTAL, seed=200 + rnd + 1000 * t, starter=start_granian)),
                 ("cold", lambda t: uniform(TOTAL, seed=200 + rnd + 1000 * t)),
                 ("uniform_small", lambda t: uniform(SMALL, seed=200 + rnd + 1000 * t)),
                 ("miss_small", lambda t: all_miss(SMALL, seed=100 + rnd + 1000 * t)),
@@ -695,6 +781,10 @@ def main() -> int:
                 flush=True,
             )
     finally:
+        for extra in (static, granian):
+            if extra is not None:
+                stop(extra)
+        flush_cache(f"{CACHE_PREFIX}-granian")
         if proxy is not None:
             stop(proxy)
         if server is not None:
@@ -714,6 +804,9 @@ def main() -> int:
         "miss_big": f"all-miss, {TOTAL:,} identifiers",
         "miss_unshared": f"all-miss, {TOTAL:,}, no Redis copy",
         "uniform_small": f"uniform random over {SMALL:,}",
+        "granian": "(g) resolution server, warm",
+        "granian_cold": f"(gc) resolution server, cold {TOTAL:,}",
+        "static_nginx": "(n) nginx, the body from a file",
     }
     print(
         f"\nresponse body: {size} bytes; all-miss samples time {MISS_REQUESTS:,} distinct handles each; "
@@ -751,6 +844,10 @@ def main() -> int:
             (f"uniform {TOTAL:,} vs {SMALL:,}", "cold", "uniform_small", f"the {SMALL:,} run warms up"),
             ("all-miss no Redis copy vs copy", "miss_unshared", "miss_big", ""),
             ("(b)/(a) through nginx", "warm_nginx", "floor_nginx", ""),
+            ("g/n resolution server vs nginx", "granian", "static_nginx", "issue 14: >= 0.25"),
+            ("g/b resolution server vs Django", "granian", "warm", "issue 14: >= 4"),
+            ("g/d resolution server vs DRF", "granian", "drf", ""),
+            ("gc/n cold vs nginx", "granian_cold", "static_nginx", "issue 14: >= 0.10"),
         ],
     )
     print(
