@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-APT_PACKAGES := fonts-noto-cjk chromium wrk poppler-utils gettext
+APT_PACKAGES := fonts-noto-cjk chromium wrk poppler-utils gettext nginx
 PORT ?= 8000
 
 .PHONY: run test bench install services system-packages migrate demo messages lint stop clean
@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP) system-packages
 
 # Debian packages the project needs (CJK font for PDFs, chromium for browser tests, wrk for
-# benchmarks, poppler for PDF checks). Installed only when missing and we are root.
+# benchmarks, nginx for the benchmark's floor and the routing config's check, poppler for PDF
+# checks). Installed only when missing and we are root.
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
