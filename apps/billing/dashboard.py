@@ -7,8 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import DecimalField, QuerySet
 from django.utils.translation import gettext as _
 
 from apps.billing import selectors
@@ -40,7 +39,7 @@ def dashboard(*, on: dt.date | None = None) -> dict[str, Any]:
     by_month = {row["period"]: row for row in selectors.revenue_by_month(start=months[0], end=end)}
     revenue = [(f"{m:%Y-%m}", float(by_month[m]["total"]) if m in by_month else 0.0) for m in months]
     by_kind = selectors.revenue_by_kind(start=months[0], end=end)
-    figures = collection_figures(on=on)
+    figures = selectors.collection_figures(on=on)
     usage_period = current_period()
     top_resolution = selectors.top_enterprises_by_usage(period=usage_period, kind=ChargeKind.RESOLUTION)
     top_registration = selectors.top_enterprises_by_usage(period=usage_period, kind=ChargeKind.REGISTRATION)
@@ -76,24 +75,6 @@ def dashboard(*, on: dt.date | None = None) -> dict[str, Any]:
             ),
         },
     }
-
-
-def collection_figures(*, on: dt.date) -> dict[str, Decimal]:
-    """Billed (net of credit notes), collected, open and overdue amounts of the issued bills and
-    the collection rate (collected / billed, %), in one query. (selectors.collection_figures
-    sums an annotation Django refuses to aggregate; this one sums the expression itself.)"""
-    open_amount = Greatest(F("total") - F("credited_amount") - F("paid_amount"), Value(ZERO))
-    figures = Bill.objects.filter(status=BillStatus.ISSUED, kind=BillKind.BILL).aggregate(
-        billed=Coalesce(Sum(F("total") - F("credited_amount")), Value(ZERO), output_field=MONEY),
-        collected=Coalesce(Sum("paid_amount"), Value(ZERO), output_field=MONEY),
-        open=Coalesce(Sum(open_amount), Value(ZERO), output_field=MONEY),
-        overdue=Coalesce(Sum(open_amount, filter=Q(due_date__lt=on)), Value(ZERO), output_field=MONEY),
-    )
-    billed = figures["billed"]
-    figures["collection_rate"] = (
-        (figures["collected"] / billed * 100).quantize(Decimal("0.1")) if billed else ZERO
-    )
-    return figures
 
 
 def manual_charge_list(*, enterprise) -> QuerySet[ManualCharge]:
