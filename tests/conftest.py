@@ -61,20 +61,30 @@ def park_schemas(django_db_setup, django_db_blocker):
     yield
 
 
+def _made_when_the_session_made_them(make):
+    """``make()`` with the clock at FIXTURES_CREATED_AT: after a transactional test flushed the
+    tables, the park and enterprises it re-creates joined when the session's did, not at a test's
+    frozen now (an enterprise made in March is not billed for February)."""
+    import time_machine
+
+    with time_machine.travel(FIXTURES_CREATED_AT, tick=False):
+        return make()
+
+
 @pytest.fixture
 def park(db):
     """The park (public tenant + Park row)."""
-    return factories.ensure_test_park()
+    return _made_when_the_session_made_them(factories.ensure_test_park)
 
 
 @pytest.fixture
 def enterprise_a(park):
-    return factories.ensure_enterprise("alpha")
+    return _made_when_the_session_made_them(lambda: factories.ensure_enterprise("alpha"))
 
 
 @pytest.fixture
 def enterprise_b(park):
-    return factories.ensure_enterprise("beta")
+    return _made_when_the_session_made_them(lambda: factories.ensure_enterprise("beta"))
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ from apps.billing import services
 from apps.billing.choices import RunState
 from apps.billing.models import Bill, BillingRun
 from apps.tasks.models import TaskRun
-from apps.tenants.models import Enterprise
 from tests.billing import builders
 from tests.billing.builders import FEBRUARY, local
-from tests.conftest import FIXTURES_CREATED_AT, wait_for
+from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -18,11 +17,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 def test_two_runs_at_once_make_one_bill_per_enterprise(
     celery_worker, frozen_clock, park_finance, enterprise_a, enterprise_b
 ):
-    # After another transactional test flushed the tables, the fixtures re-create the enterprises
-    # at the frozen now (March); they joined before February, as the session's did.
-    Enterprise.objects.filter(pk__in=[enterprise_a.pk, enterprise_b.pk]).update(
-        created_at=FIXTURES_CREATED_AT
-    )
     builders.price_list(park_finance)
     builders.resolutions(enterprise_a, 300000, hour=local(2026, 2, 3, 10))
     first = services.billing_run_start(actor=park_finance, period=FEBRUARY)
