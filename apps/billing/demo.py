@@ -15,7 +15,6 @@ from django.db import transaction
 
 from apps.accounts.choices import EnterpriseRole, ParkRole
 from apps.accounts.models import Membership, User
-from apps.audit.services import audit_write
 from apps.billing import services
 from apps.billing.choices import BillKind, BillStatus, InvoiceType
 from apps.billing.models import (
@@ -29,6 +28,7 @@ from apps.billing.models import (
     PriceList,
 )
 from apps.billing.periods import current_period, next_month, previous_month, today
+from apps.tenants import demo_data
 from apps.tenants.models import Enterprise
 
 PRICE_LIST_NAME = "园区标识服务资费标准（演示）"
@@ -59,31 +59,42 @@ PLANS = [
 ]
 
 
-def _user(username: str, display_name: str, **fields) -> tuple[User, bool]:
-    from apps.tenants import demo_data
-
-    user = User.objects.filter(username=username).first()
-    if user is not None:
-        return user, False
-    user = User(username=username, display_name=display_name, **fields)
-    user.set_password(demo_data.DEMO_PASSWORD)
-    user.save()
-    audit_write(
-        action="user.create",
-        object_type="accounts.User",
-        object_id=user.pk,
-        object_repr=username,
-        after={"username": username, "park_role": user.park_role},
-        tenant_schema="public",
-        actor="demo",
-    )
-    return user, True
-
-
 def _months_back(period: dt.date, count: int) -> dt.date:
     for _i in range(count):
         period = previous_month(period)
     return period
+
+
+def info(base: str) -> list[str]:
+    """demo_info's lines: the finance logins and where each one's billing pages are (the park's
+    on ``base``, the enterprise's on its own domain with the same port)."""
+    from urllib.parse import urlsplit
+
+    users = {
+        user.username: user
+        for user in User.objects.filter(username__in=[PARK_FINANCE[0], ENTERPRISE_FINANCE[0]])
+    }
+    if not users:
+        return []
+    parts = urlsplit(base)
+    port = f":{parts.port}" if parts.port else ""
+    lines = ["", f"Billing (计费与账单) logins (password: {demo_data.DEMO_PASSWORD})"]
+    park_finance = users.get(PARK_FINANCE[0])
+    if park_finance is not None:
+        role = park_finance.get_park_role_display()
+        lines.append(f"  {park_finance.username:<16} {role:<8} {base}/billing/")
+    membership = (
+        Membership.objects.filter(user__username=ENTERPRISE_FINANCE[0])
+        .select_related("user", "enterprise")
+        .first()
+    )
+    if membership is not None:
+        domain = (
+            membership.enterprise.domains.filter(is_primary=True).values_list("domain", flat=True).first()
+        )
+        where = f"{parts.scheme}://{domain}{port}" if domain else base
+        lines.append(f"  {membership.user.username:<16} {membership.get_role_display():<8} {where}/billing/")
+    return lines
 
 
 def load(stdout) -> None:
@@ -93,11 +104,11 @@ def load(stdout) -> None:
         return
     done = []
     with transaction.atomic():
-        finance, new = _user(*PARK_FINANCE, park_role=ParkRole.PARK_FINANCE, is_staff=True)
+        finance, new = demo_data.ensure_user(*PARK_FINANCE, park_role=ParkRole.PARK_FINANCE, is_staff=True)
         if new:
             done.append("park finance user")
         username, display_name, code = ENTERPRISE_FINANCE
-        member, new = _user(username, display_name)
+        member, new = demo_data.ensure_user(username, display_name)
         _m, new_membership = Membership.objects.get_or_create(
             user=member, enterprise=enterprises[code], defaults={"role": EnterpriseRole.ENTERPRISE_FINANCE}
         )

@@ -45,3 +45,41 @@ PARK_USERS = [(row["username"], row["display_name"], row["park_role"]) for row i
 # The first enterprise's administrator is the one approval creates (``zljm_admin``); its member:
 _MEMBER = _DATA["enterprise_member"]
 ENTERPRISE_MEMBER = (_MEMBER["username"], _MEMBER["display_name"], _MEMBER["enterprise_code"])
+
+
+def ensure_user(username: str, display_name: str, **fields):
+    """The demo user ``username`` (created with the demo password, audited as the demo) and
+    whether this call created or changed it; every app's demo loader makes its users here."""
+    from apps.accounts.models import User
+    from apps.audit.services import audit_write
+
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        if fields.get("is_staff") and not user.is_staff:
+            # a demo loaded before every park role had is_staff
+            User.objects.filter(pk=user.pk).update(is_staff=True)
+            user.is_staff = True
+            audit_write(
+                action="user.update",
+                object_type="accounts.User",
+                object_id=user.pk,
+                object_repr=username,
+                changes={"is_staff": [False, True]},
+                tenant_schema="public",
+                actor="demo",
+            )
+            return user, True
+        return user, False
+    user = User(username=username, display_name=display_name, **fields)
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    audit_write(
+        action="user.create",
+        object_type="accounts.User",
+        object_id=user.pk,
+        object_repr=username,
+        after={"username": username, "park_role": user.park_role},
+        tenant_schema="public",
+        actor="demo",
+    )
+    return user, True

@@ -40,3 +40,14 @@ def test_billing_demo_loads_once(park):
     demo.load(out)
     assert snapshot() == before
     assert "nothing changed" in out.getvalue()
+
+
+def test_demo_info_prints_the_finance_logins(park):
+    call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("demo_info", port=8000, stdout=out)
+    text = out.getvalue()
+    assert "Billing (计费与账单) logins" in text
+    lines = {line.split()[0]: line for line in text.splitlines() if line.strip().endswith("/billing/")}
+    assert lines["park_finance"].endswith(":8000/billing/") and "zljm" not in lines["park_finance"]
+    assert "zljm." in lines["zljm_finance"] and lines["zljm_finance"].endswith(":8000/billing/")

@@ -5,47 +5,13 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from apps.accounts.choices import EnterpriseRole
-from apps.accounts.models import Membership, User
-from apps.audit.services import audit_write
+from apps.accounts.models import Membership
 from apps.tenants import demo_data
 from apps.tenants.choices import EnterpriseStatus
 from apps.tenants.models import Enterprise
 from apps.tenants.provisioning import ensure_public_tenant
 from apps.tenants.services import enterprise_apply, enterprise_approve, enterprise_upstream_info_update
 from park_portal.urls_common import PORTAL_APPS
-
-
-def _ensure_user(username: str, display_name: str, **fields) -> tuple[User, bool]:
-    user = User.objects.filter(username=username).first()
-    if user is not None:
-        if fields.get("is_staff") and not user.is_staff:
-            # a demo loaded before every park role had is_staff
-            User.objects.filter(pk=user.pk).update(is_staff=True)
-            user.is_staff = True
-            audit_write(
-                action="user.update",
-                object_type="accounts.User",
-                object_id=user.pk,
-                object_repr=username,
-                changes={"is_staff": [False, True]},
-                tenant_schema="public",
-                actor="demo",
-            )
-            return user, True
-        return user, False
-    user = User(username=username, display_name=display_name, **fields)
-    user.set_password(demo_data.DEMO_PASSWORD)
-    user.save()
-    audit_write(
-        action="user.create",
-        object_type="accounts.User",
-        object_id=user.pk,
-        object_repr=username,
-        after={"username": username, "park_role": user.park_role},
-        tenant_schema="public",
-        actor="demo",
-    )
-    return user, True
 
 
 class Command(BaseCommand):
@@ -67,7 +33,7 @@ class Command(BaseCommand):
             park_admin = None
             for username, display_name, role in demo_data.PARK_USERS:
                 # Every park role uses the Django admin (its rights there follow the park role).
-                user, new = _ensure_user(username, display_name, park_role=role, is_staff=True)
+                user, new = demo_data.ensure_user(username, display_name, park_role=role, is_staff=True)
                 created += new
                 if role == "park_admin":
                     park_admin = user
@@ -103,7 +69,7 @@ class Command(BaseCommand):
                             f"  approved {name} → {result.enterprise.schema_name}, prefix {result.prefix.prefix}"
                         )
             username, display_name, code = demo_data.ENTERPRISE_MEMBER
-            member, new = _ensure_user(username, display_name)
+            member, new = demo_data.ensure_user(username, display_name)
             created += new
             enterprise = Enterprise.objects.get(code__iexact=code)
             _m, new = Membership.objects.get_or_create(
