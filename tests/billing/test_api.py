@@ -286,3 +286,35 @@ def test_balance_of_an_enterprise(bills, park_finance, finance_a, admin_b, park_
     assert api(PARK, admin_b).get(URL + "balance/", {"enterprise": "ALPHA"}).status_code == 404
     assert api(PARK, park_auditor).get(URL + "balance/", {"enterprise": "ALPHA"}).json()["balance"] == "44.00"
     assert api(ALPHA).get(URL + "balance/").status_code in (401, 403)
+
+
+def test_bill_pdf_through_the_api(bills, finance_a, admin_b, park_auditor, park_finance, enterprise_a):
+    alpha = bills["ALPHA"]
+    path = f"{URL}bills/{alpha.pk}/pdf/"
+    for host in (ALPHA, PARK):
+        response = api(host, finance_a).get(path, HTTP_ACCEPT="application/pdf")
+        assert response.status_code == 200, host
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF-")
+        assert f'filename="{alpha.number}.pdf"' in response["Content-Disposition"]
+    assert api(PARK, park_auditor).get(path).status_code == 200
+    # anonymous, another enterprise (on its own domain, on alpha's, on the park's): nothing
+    for host in (PARK, ALPHA):
+        response = api(host).get(path)
+        assert response.status_code in (401, 403) and response["Content-Type"] == "application/json"
+    assert api(BETA, admin_b).get(path).status_code == 404
+    assert api(ALPHA, admin_b).get(path).status_code == 403
+    refused = api(PARK, admin_b).get(path, HTTP_ACCEPT="application/pdf")
+    assert refused.status_code == 404 and set(refused.json()) == {"code", "message", "errors"}
+    # a draft is the park's to review, not the enterprise's to download
+    draft, _outcome = services.bill_generate(enterprise=enterprise_a, period=dt.date(2026, 3, 1))
+    assert draft.status == "draft"
+    assert api(ALPHA, finance_a).get(f"{URL}bills/{draft.pk}/pdf/").status_code == 404
+    assert api(PARK, finance_a).get(f"{URL}bills/{draft.pk}/pdf/").status_code == 404
+    assert api(PARK, park_finance).get(f"{URL}bills/{draft.pk}/pdf/").status_code == 200
+
+
+def test_the_schema_documents_the_bill_pdf(park_admin):
+    schema = api(PARK, park_admin).get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/billing/bills/{id}/pdf/"]["get"]
+    assert list(operation["responses"]["200"]["content"]) == ["application/pdf"]

@@ -9,6 +9,7 @@ apps.billing.services like every other door.
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -18,10 +19,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.billing import selectors, services
+from apps.billing import rendering, selectors, services
 from apps.billing.api.serializers import (
     BalanceSerializer,
     BillDetailSerializer,
@@ -177,6 +179,18 @@ class UsageView(BillingAPIMixin, APIView):
         return Response(UsageSerializer(data).data)
 
 
+class PdfRenderer(BaseRenderer):
+    """Lets a client ask for ``Accept: application/pdf``; the PDF itself is an HttpResponse."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_lazy("账单列表"),
@@ -220,6 +234,35 @@ class BillViewSet(BillingAPIMixin, viewsets.ReadOnlyModelViewSet):
         if self.action != "list":
             bills = bills.prefetch_related("lines", "credit_notes")
         return bills
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # an error asked for as PDF still answers in the one error shape, as JSON
+        if isinstance(response, Response) and isinstance(
+            getattr(request, "accepted_renderer", None), PdfRenderer
+        ):
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @extend_schema(
+        summary=_lazy("下载账单 PDF"),
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description=_lazy("账单 PDF")),
+            404: _refused("404"),
+            503: OpenApiResponse(ErrorSerializer, description=_lazy("未安装中文字体，无法生成 PDF")),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[JSONRenderer, PdfRenderer],
+    )
+    def pdf(self, request, pk=None):
+        """The bill as the page downloads it: the same PDF, the same bills visible (an
+        enterprise never sees a draft or another enterprise's bill)."""
+        bill = self.get_object()
+        response = HttpResponse(rendering.bill_pdf(bill), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{rendering.bill_pdf_filename(bill)}"'
+        return response
 
     def _bill_for_write(self, request, pk) -> Bill:
         self.require_manager(request)
