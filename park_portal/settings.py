@@ -310,6 +310,9 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 # (apps/resolution/cache.py says when; tests/perf/bench_resolution.py times an all-miss run
 # both ways).
 RESOLUTION_SHARED_CACHE = env_bool("RESOLUTION_SHARED_CACHE", True)
+# Records each process keeps in memory (an LRU; tests/perf/bench_resolution.py prints the memory
+# per process with 1,000,000 of them).
+RESOLUTION_LOCAL_MAX = env_int("RESOLUTION_LOCAL_MAX", 20_000)
 UPSTREAM_RESOLVER_URL = os.environ.get("UPSTREAM_RESOLVER_URL", "")
 # A slow upstream must not hold server threads: short timeout, then fail fast for a while.
 UPSTREAM_RESOLVER_TIMEOUT = float(os.environ.get("UPSTREAM_RESOLVER_TIMEOUT", "1.5"))

@@ -47,7 +47,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import redis
@@ -61,7 +61,6 @@ logger = logging.getLogger(__name__)
 # invalidation messages, the TTL only bounds memory and the Redis-flush case.
 REDIS_TTL = 3600
 LOCAL_TTL = 60
-LOCAL_MAX = 20_000
 # Not-found answers are cached briefly; registration invalidates the handle on create anyway.
 NOT_FOUND_TTL = 10
 # How long a writer waits for every subscribed process to confirm an invalidation.
@@ -104,7 +103,7 @@ def ack_key(message_id: str) -> str:
 class LocalLRU:
     """Thread-safe LRU of (expires_at, record), trusted only while ``live`` (subscribed)."""
 
-    def __init__(self, max_items: int = LOCAL_MAX):
+    def __init__(self, max_items: int):
         self.max_items = max_items
         self._data: OrderedDict[str, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
@@ -155,7 +154,7 @@ class LocalLRU:
         return len(self._data)
 
 
-local = LocalLRU()
+local = LocalLRU(settings.RESOLUTION_LOCAL_MAX)
 
 
 class _Subscriber:
@@ -296,14 +295,78 @@ def fetch(
     epoch = local.epoch
     if not shared:
         record = loader(handle_ci)
-        if record is None:
-            local.put_if(epoch, handle_ci, _NOT_FOUND, min(LOCAL_TTL, not_found_ttl))
-        else:
-            local.put_if(epoch, handle_ci, record, LOCAL_TTL)
+        _keep_local(epoch, handle_ci, record, not_found_ttl)
         return record
 
     client = redis_client()
-    generation, version, raw = client.mget(generation_key(), version_key(handle_ci), record_key(handle_ci))
+    version, found, value = _shared_copy(
+        epoch,
+        handle_ci,
+        client.mget(generation_key(), version_key(handle_ci), record_key(handle_ci)),
+        not_found_ttl,
+    )
+    if found:
+        return value
+    record = loader(handle_ci)
+    _keep(epoch, handle_ci, version, record, ttl, not_found_ttl, None if defer_fill else client)
+    return record
+
+
+async def afetch(
+    handle_ci: str,
+    loader: Callable[[str], Awaitable[dict | None]],
+    *,
+    not_found_ttl: int = NOT_FOUND_TTL,
+    shared: bool = True,
+) -> dict | None:
+    """``fetch`` for an event loop: ``loader`` is a coroutine function and the shared copy is
+    read with the asyncio Redis client. The same rules (the local epoch, the versioned Redis
+    copy, the deferred fill), in the same helpers; for local registry records (``REDIS_TTL``,
+    deferred fills)."""
+    subscriber.ensure()
+    value = local.get(handle_ci)
+    if value is not _MISSING:
+        return None if value is _NOT_FOUND else value
+    epoch = local.epoch
+    if not shared:
+        record = await loader(handle_ci)
+        _keep_local(epoch, handle_ci, record, not_found_ttl)
+        return record
+    reply = await async_redis_client().mget(generation_key(), version_key(handle_ci), record_key(handle_ci))
+    version, found, value = _shared_copy(epoch, handle_ci, reply, not_found_ttl)
+    if found:
+        return value
+    record = await loader(handle_ci)
+    _keep(epoch, handle_ci, version, record, REDIS_TTL, not_found_ttl, None)
+    return record
+
+
+_async_client: tuple[int, Any] | None = None
+
+
+def async_redis_client():
+    """The asyncio Redis client of this process's event loop (one per process, after fork)."""
+    global _async_client
+    if _async_client is None or _async_client[0] != os.getpid():
+        from redis import asyncio as aioredis
+
+        _async_client = (
+            os.getpid(),
+            aioredis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2),
+        )
+    return _async_client[1]
+
+
+def _keep_local(epoch: int, handle_ci: str, record: dict | None, not_found_ttl: int) -> None:
+    if record is None:
+        local.put_if(epoch, handle_ci, _NOT_FOUND, min(LOCAL_TTL, not_found_ttl))
+    else:
+        local.put_if(epoch, handle_ci, record, LOCAL_TTL)
+
+
+def _shared_copy(epoch: int, handle_ci: str, reply: list, not_found_ttl: int) -> tuple[bytes, bool, Any]:
+    """From the MGET of generation, version and copy: (the version tag now, a valid copy?, it)."""
+    generation, version, raw = reply
     version = (generation or b"0") + b"." + (version or b"0")
     if raw is not None:
         tag, _, body = raw.partition(b"|")
@@ -311,11 +374,15 @@ def fetch(
             value = json.loads(body)
             if value == _NOT_FOUND:
                 local.put_if(epoch, handle_ci, _NOT_FOUND, min(LOCAL_TTL, not_found_ttl))
-                return None
+                return version, True, None
             local.put_if(epoch, handle_ci, value, LOCAL_TTL)
-            return value
+            return version, True, value
+    return version, False, None
 
-    record = loader(handle_ci)
+
+def _keep(epoch, handle_ci, version, record, ttl, not_found_ttl, write_now: redis.Redis | None) -> None:
+    """Keep what the loader read: locally, and as the Redis copy tagged with ``version`` (written
+    inline through ``write_now``, or queued for the background pusher)."""
     stored = record if record is not None else _NOT_FOUND
     if record is None:
         expiry = not_found_ttl
@@ -323,12 +390,11 @@ def fetch(
         expiry = ttl(record) if callable(ttl) else ttl
     if expiry > 0:
         payload = version + b"|" + json.dumps(stored, ensure_ascii=False).encode()
-        if defer_fill:
+        if write_now is None:
             queue_fill(record_key(handle_ci), payload, expiry)
         else:
-            client.set(record_key(handle_ci), payload, ex=expiry)
+            write_now.set(record_key(handle_ci), payload, ex=expiry)
         local.put_if(epoch, handle_ci, stored, min(LOCAL_TTL, expiry))
-    return record
 
 
 # ------------------------------------------------------------------ deferred cache fills

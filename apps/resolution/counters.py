@@ -207,6 +207,10 @@ class _Limiter:
             self.windows[key] = window
             return self.known.get(key, 0) + self.inflight.get(key, 0) + n
 
+    def total(self, key: str) -> int:
+        with self.lock:
+            return self.known.get(key, 0) + self.inflight.get(key, 0) + self.pending.get(key, 0)
+
     def take(self) -> list[tuple[str, int, int]]:
         with self.lock:
             taken = [(key, n, self.windows.get(key, 60)) for key, n in self.pending.items()]
@@ -246,17 +250,33 @@ class _Limiter:
 _limiter = _Limiter()
 
 
-def rate_limit_hit(client_id: str) -> tuple[bool, int]:
-    """Count one request of ``client_id``. Returns (over the limit?, seconds to window end)."""
+def _rate_window(client_id: str) -> tuple[str, int, int, int] | None:
+    """(counter key, limit, window, seconds to window end) of ``client_id`` now; None: no limit."""
     parsed = parse_rate(settings.RESOLUTION_RATE_LIMIT)
     if parsed is None:
-        return False, 0
+        return None
     limit, window = parsed
     now = int(time.time())
     start = now - now % window
-    total = _limiter.hit(f"{namespace()}:rl:{client_id}:{start}", window)
+    return f"{namespace()}:rl:{client_id}:{start}", limit, window, start + window - now
+
+
+def rate_limit_hit(client_id: str) -> tuple[bool, int]:
+    """Count one request of ``client_id``. Returns (over the limit?, seconds to window end)."""
+    current = _rate_window(client_id)
+    if current is None:
+        return False, 0
+    key, limit, window, retry_after = current
+    total = _limiter.hit(key, window)
     ensure_flusher()
-    return total > limit, start + window - now
+    return total > limit, retry_after
+
+
+def rate_limit_spent(client_id: str) -> bool:
+    """Will ``client_id``'s next request be refused? Counts nothing (a server that reads a miss
+    before the pipeline runs asks first, so a refused client costs no database read)."""
+    current = _rate_window(client_id)
+    return current is not None and _limiter.total(current[0]) >= current[1]
 
 
 def reset_local() -> None:

@@ -80,7 +80,8 @@ _record_sql: str | None = None
 _category_labels: dict[str, str] | None = None
 
 
-def _local_record_sql() -> str:
+def local_record_sql() -> str:
+    """The registry lookup of one handle (``%s``: its ``handle_ci``), schema-qualified."""
     global _record_sql
     if _record_sql is None:
         from apps.identifiers.models import Identifier, Prefix
@@ -120,16 +121,23 @@ def load_local_record(handle_ci: str) -> dict | None:
     and PostgreSQL neither parses nor plans the five-table join again (planning cost more than
     executing it). Prepared statements live on the connection, which persists per thread
     (``CONN_MAX_AGE``); a connection pooler in front of PostgreSQL must support protocol-level
-    prepared statements (PgBouncer >= 1.21 with ``max_prepared_statements``)."""
+    prepared statements (PgBouncer >= 1.21 with ``max_prepared_statements``). The resolution
+    server reads the same row with the same statement over its async pool
+    (``apps.resolution.server``): both build the record with ``local_record_from_row``."""
     from django.db import connection
     from psycopg import Cursor
 
-    sql = _local_record_sql()
+    sql = local_record_sql()
     with connection.wrap_database_errors:  # a broken connection is closed at request end
         connection.ensure_connection()
         with Cursor(connection.connection) as cursor:  # server-side binding (Django's is client-side)
             cursor.execute(sql, (handle_ci,), prepare=True)
-            row = cursor.fetchone()
+            return local_record_from_row(cursor.fetchone())
+
+
+def local_record_from_row(row: tuple | None) -> dict | None:
+    """The cached record of a registry row as ``local_record_sql`` selects it (None: no row).
+    JSON columns come as text (Django's connection) or decoded (a plain psycopg connection)."""
     if row is None:
         return None
     (pk, handle, suffix, status, name, category, enterprise_id, values, updated_at, prefix, enterprise,

@@ -6,9 +6,16 @@ endpoints itself, through the same pipeline as the Django views (apps.resolution
 Served here, for the park domain (the public tenant): ``GET/HEAD/OPTIONS /api/handles/<handle>``
 with every filter and response code, and the JSON, 307 redirect and linkset forms of
 ``/<handle>``, with CORS, HEAD, the rate limit (429 + Retry-After), the trusted-proxy client
-address and ``X-Request-ID``. A warm answer is computed on the event loop (the record, the
-counters and the rate limit are in this process's memory); a miss runs the same pipeline on a
-thread (Redis and PostgreSQL with Django's connection, one per thread, and its prepared lookup).
+address and ``X-Request-ID``. Every answer is computed on the event loop by the pipeline, from
+this process's memory (the record, the counters and the rate limit). A miss of a local registry
+record is first read without blocking: the Redis copy with the asyncio client, then the registry
+row over psycopg's ``AsyncConnectionPool`` with the prepared statement the Django selector uses
+(``selectors.local_record_sql``), built into the record by the same function
+(``selectors.local_record_from_row``) and kept by the same cache rules (``cache.afetch``); the
+pipeline then finds it warm. What still runs on a thread (``_blocking``, Django's connection): the
+park's prefix root when its 30 s copy expires, a Host not seen for 30 s, handles of other prefixes
+(the upstream resolver is asked with urllib, with its circuit breaker) and the rare miss whose
+read was overtaken by an invalidation.
 
 Everything else goes to Django's own ASGI application in this process (no HTTP hop), under the
 same conditions as Django's fast path (``ResolutionFastPathMiddleware``): requests with
@@ -26,11 +33,14 @@ Cache invalidation arrives over the Redis channel every web process subscribes t
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+
+from psycopg_pool import AsyncConnectionPool
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "park_portal.settings")
 
@@ -46,17 +56,21 @@ from django_tenants.utils import get_public_schema_name, remove_www  # noqa: E40
 
 from apps.core.clients import forwarded_client  # noqa: E402
 from apps.core.middleware import LANGUAGE_COOKIE  # noqa: E402
-from apps.resolution import cache, pipeline, resolver, selectors, views  # noqa: E402
+from apps.resolution import cache, counters, pipeline, resolver, selectors, views  # noqa: E402
 
 django_app = get_asgi_application()
+logger = logging.getLogger(__name__)
 
 HANDLE_API = "/api/handles/"
 HANDLE_PAGE = re.compile(r"^/[0-9][^/]*\.[^/]*(?:/.*)?$")  # protocol_urls' catch-all, with its '/'
 HOST_CACHE_SECONDS = 30
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
-_misses = ThreadPoolExecutor(
-    max_workers=int(os.environ.get("RESOLUTION_MISS_THREADS", "8")), thread_name_prefix="resolution-miss"
+_blocking = ThreadPoolExecutor(
+    max_workers=int(os.environ.get("RESOLUTION_MISS_THREADS", "4")), thread_name_prefix="resolution-blocking"
 )
+DB_POOL_SIZE = int(os.environ.get("RESOLUTION_DB_POOL", "8"))
+_pool: AsyncConnectionPool | None = None
+POOL_APPLICATION_NAME = "park-portal-resolution"
 _hosts: dict[str, tuple[float, bool]] = {}  # host → (expires at, the park's own domain?)
 
 
@@ -76,7 +90,7 @@ async def _public_host(host: str) -> bool:
     hit = _hosts.get(hostname)
     now = time.monotonic()
     if hit is None or hit[0] < now:
-        public = await asyncio.get_running_loop().run_in_executor(_misses, _is_public_host, hostname)
+        public = await asyncio.get_running_loop().run_in_executor(_blocking, _is_public_host, hostname)
         hit = _hosts[hostname] = (now + HOST_CACHE_SECONDS, public)
     return hit[1]
 
@@ -90,6 +104,46 @@ def _warm(handle: str) -> bool:
         return False  # the park's prefix root is read again (a query)
     prefix_ci = parts[0].lower()
     return selectors.is_local_prefix(prefix_ci) and cache.local.get(handle.lower()) is not cache._MISSING
+
+
+def _db_pool() -> AsyncConnectionPool:
+    """The registry's async pool, with Django's connection settings (not opened yet)."""
+    from django.db import connection
+
+    params = {
+        name: value
+        for name, value in connection.get_connection_params().items()
+        if name not in ("cursor_factory", "context")  # Django's own (client-side binding, adapters)
+    }
+    params["autocommit"] = True  # one statement: no BEGIN/COMMIT round trips
+    params["application_name"] = POOL_APPLICATION_NAME  # its sessions, told apart in pg_stat_activity
+    return AsyncConnectionPool(min_size=1, max_size=DB_POOL_SIZE, kwargs=params, open=False)
+
+
+async def _load_local_record(handle_ci: str) -> dict | None:
+    async with _pool.connection() as conn:
+        cursor = await conn.execute(selectors.local_record_sql(), (handle_ci,), prepare=True)
+        return selectors.local_record_from_row(await cursor.fetchone())
+
+
+async def _without_blocking(handle: str, client: str) -> bool:
+    """Can the pipeline answer ``handle`` on the event loop? Reads a local registry record it
+    misses first (Redis copy, then the registry over the async pool) into this process's cache."""
+    if _warm(handle):
+        return True
+    parts = resolver.split_handle(handle)
+    if counters.rate_limit_spent(client):
+        return True  # refused before any record is read
+    if _pool is None or parts is None or selectors._park_cache[0] <= time.monotonic():
+        return False
+    if not selectors.is_local_prefix(parts[0].lower()):
+        return False  # the upstream resolver's (urllib, on a thread)
+    try:
+        await cache.afetch(handle.lower(), _load_local_record, shared=settings.RESOLUTION_SHARED_CACHE)
+    except Exception:  # the thread path reads it again and fails as the Django view does
+        logger.warning("async read of %s failed; retried on a thread", handle, exc_info=True)
+        return False
+    return _warm(handle)  # False: an invalidation overtook the read (not kept), read it again
 
 
 def _scheme(scope: dict, headers: dict[str, str]) -> str:
@@ -120,13 +174,18 @@ async def _send(send, reply: pipeline.Reply, request_id: str, extra: list[tuple[
 
 
 async def _lifespan(receive, send) -> None:
+    global _pool
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
             cache.subscriber.ensure()  # subscribe before the first request
+            _pool = _db_pool()
+            await _pool.open()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
-            _misses.shutdown(wait=False)
+            _blocking.shutdown(wait=False)
+            if _pool is not None:
+                await _pool.close()
             await send({"type": "lifespan.shutdown.complete"})
             return
 
@@ -182,10 +241,10 @@ async def app(scope, receive, send):
                 return pipeline.handle_page(request, handle)
 
         extra = [("Content-Language", lang)]
-    if _warm(handle):
+    if await _without_blocking(handle, request.client):
         reply = call()
     else:
-        reply = await asyncio.get_running_loop().run_in_executor(_misses, call)
+        reply = await asyncio.get_running_loop().run_in_executor(_blocking, call)
     if isinstance(reply, pipeline.Page):  # the HTML form: Django renders this very answer
         return await django_app({**scope, views.PAGE_SCOPE_KEY: reply}, receive, send)
     if not rest:

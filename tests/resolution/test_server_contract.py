@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client, override_settings
 
 from apps.identifiers.services import identifier_register
+from apps.resolution.server import POOL_APPLICATION_NAME
 from tests.resolution import builders, nodes
 from tests.sync.node import free_port
 
@@ -166,6 +167,14 @@ def test_portal_write_served_at_once(resolution_server, enterprise_a, admin_a):
 
     identifier_update(actor=admin_a, identifier=product_1, values=product(1, name="新名称"))
     assert name_value(product_1.handle) == (200, "新名称")
+    # the miss was read over the server's async pool with the prepared lookup
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s AND query LIKE %s "
+            "AND datname = current_database()",
+            [POOL_APPLICATION_NAME, "%WHERE i.handle_ci = $1"],
+        )
+        assert cursor.fetchone()[0] >= 1
 
     identifier_withdraw(actor=admin_a, identifier=product_1, reason="报废")
     assert name_value(product_1.handle) == (404, None)
