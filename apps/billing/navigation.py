@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from apps.billing.permissions import ENTERPRISE_ROLES, PARK_READERS
-from apps.core.navigation import ENTERPRISE, PARK, NavItem
+from apps.core.navigation import ENTERPRISE, OPERATIONS, PARK, NavItem
 
 ITEMS = [
     NavItem(
@@ -10,6 +10,7 @@ ITEMS = [
         domains=(PARK,),
         roles=tuple(role.value for role in PARK_READERS),
         order=750,
+        group=OPERATIONS,
     ),
     NavItem(
         _("计费"),
@@ -17,5 +18,6 @@ ITEMS = [
         domains=(ENTERPRISE,),
         roles=tuple(role.value for role in ENTERPRISE_ROLES),
         order=750,
+        group=OPERATIONS,
     ),
 ]

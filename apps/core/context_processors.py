@@ -1,7 +1,8 @@
 from django.conf import settings
+from django.utils.translation import get_language
 
 from apps.accounts.selectors import is_member
-from apps.core.navigation import ENTERPRISE, PARK, menu_for
+from apps.core.navigation import ENTERPRISE, PARK, menu_for, menu_groups
 from apps.tenants.selectors import current_enterprise, park_get
 
 
@@ -19,7 +20,15 @@ def portal(request):
         "current_enterprise": enterprise,
         "portal_domain": domain,
         "nav_menu": menu,
+        "nav_groups": menu_groups(menu, path=request.path),
         "nav_current": current,
         "PARK_DOMAIN": settings.PARK_DOMAIN,
         "LANGUAGE_CHOICES": settings.LANGUAGES,
+        "html_lang": html_lang(),
     }
+
+
+def html_lang() -> str:
+    """BCP 47 for <html lang>: chromium lays out date inputs by it (年/月/日 under zh-Hans)."""
+    code = get_language() or settings.LANGUAGE_CODE
+    return "zh-Hans" if code.lower().startswith("zh") else code

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.navigation import ENTERPRISE, ENTERPRISE_USERS, PARK, NavItem
+from apps.core.navigation import ENTERPRISE, ENTERPRISE_USERS, IDENTIFIERS, PARK, NavItem
 
 ITEMS = [
     NavItem(
@@ -9,5 +9,6 @@ ITEMS = [
         domains=(PARK, ENTERPRISE),
         roles=("park_admin", "park_operator", *ENTERPRISE_USERS),
         order=420,
+        group=IDENTIFIERS,
     ),
 ]

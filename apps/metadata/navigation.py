@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.navigation import ENTERPRISE, ENTERPRISE_USERS, PARK, PARK_STAFF, NavItem
+from apps.core.navigation import ENTERPRISE, ENTERPRISE_USERS, PARK, PARK_STAFF, TEMPLATES, NavItem
 
 
 def _waiting(*, user, enterprise) -> int:
@@ -19,6 +19,7 @@ ITEMS = [
         domains=(PARK, ENTERPRISE),
         roles=PARK_STAFF + ENTERPRISE_USERS,
         order=300,
+        group=TEMPLATES,
     ),
     NavItem(
         _("模板变更申请"),
@@ -26,6 +27,7 @@ ITEMS = [
         domains=(PARK, ENTERPRISE),
         roles=PARK_STAFF + ENTERPRISE_USERS,
         order=310,
+        group=TEMPLATES,
         badge=lambda *, user, enterprise: _waiting(user=user, enterprise=enterprise),
     ),
 ]

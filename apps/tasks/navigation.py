@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.navigation import ENTERPRISE, ENTERPRISE_USERS, PARK, PARK_STAFF, NavItem
+from apps.core.navigation import ENTERPRISE, ENTERPRISE_USERS, OPERATIONS, PARK, PARK_STAFF, NavItem
 
 ITEMS = [
     NavItem(
@@ -9,5 +9,6 @@ ITEMS = [
         domains=(PARK, ENTERPRISE),
         roles=PARK_STAFF + ENTERPRISE_USERS,
         order=900,
+        group=OPERATIONS,
     ),
 ]

@@ -25,4 +25,50 @@
     var state = el.getAttribute("data-state");
     if (state !== "succeeded" && state !== "failed") { poll(el); }
   });
+
+  // Main menu: grouped dropdowns (buttons, so Enter and Space open them), Escape closes and
+  // gives focus back; on a phone the menu button shows the whole menu.
+  var topbar = document.querySelector(".topbar");
+  var toggles = Array.prototype.slice.call(document.querySelectorAll(".nav-group-toggle"));
+  function closeGroups(except) {
+    toggles.forEach(function (t) { if (t !== except) { t.setAttribute("aria-expanded", "false"); } });
+  }
+  toggles.forEach(function (toggle) {
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") === "true";
+      closeGroups(toggle);
+      toggle.setAttribute("aria-expanded", open ? "false" : "true");
+    });
+  });
+  var menuButton = document.querySelector(".nav-toggle");
+  if (menuButton && topbar) {
+    menuButton.addEventListener("click", function () {
+      var open = menuButton.getAttribute("aria-expanded") === "true";
+      menuButton.setAttribute("aria-expanded", open ? "false" : "true");
+      topbar.classList.toggle("nav-open", !open);
+    });
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var open = toggles.filter(function (t) { return t.getAttribute("aria-expanded") === "true"; })[0];
+    if (open) {
+      open.setAttribute("aria-expanded", "false");
+      open.focus();
+    } else if (menuButton && topbar && topbar.classList.contains("nav-open")) {
+      menuButton.click();
+      menuButton.focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest(".nav-group")) { closeGroups(null); }
+  });
+  // Focus leaving a dropdown (Tab past its last entry) closes it.
+  document.querySelectorAll(".nav-group").forEach(function (group) {
+    group.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && !group.contains(event.relatedTarget)) {
+        var toggle = group.querySelector(".nav-group-toggle");
+        if (toggle) { toggle.setAttribute("aria-expanded", "false"); }
+      }
+    });
+  });
 })();
