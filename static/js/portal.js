@@ -62,9 +62,12 @@
   document.addEventListener("click", function (event) {
     if (!event.target.closest || !event.target.closest(".nav-group")) { closeGroups(null); }
   });
-  // Focus leaving a dropdown (Tab past its last entry) closes it.
+  // Focus leaving a dropdown (Tab past its last entry) closes it; not in the phone's stacked
+  // menu, where closing would move the next group from under the finger.
   document.querySelectorAll(".nav-group").forEach(function (group) {
     group.addEventListener("focusout", function (event) {
+      var dropdown = group.querySelector(".nav-dropdown");
+      if (!dropdown || window.getComputedStyle(dropdown).position !== "absolute") { return; }
       if (event.relatedTarget && !group.contains(event.relatedTarget)) {
         var toggle = group.querySelector(".nav-group-toggle");
         if (toggle) { toggle.setAttribute("aria-expanded", "false"); }
