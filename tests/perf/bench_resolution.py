@@ -49,7 +49,10 @@ any run had non-2xx responses or socket errors.
 Data lives in databases of its own: <DATABASE_URL name>_bench_resolution (1,000,000) and
 <...>_bench_resolution_small (10,000), or BENCH_DATABASE_URL and its name + "_small".
 Env: BENCH_IDENTIFIERS (default 1000000), BENCH_SECONDS (4 per sample), BENCH_CONNECTIONS (32),
-BENCH_ROUNDS (5). ``--quick``: a reduced-size dry run (2,000 vs 20,000 identifiers in
+BENCH_ROUNDS (5). Also printed: the memory (RSS) of one resolution server process holding
+``--cached-records`` records (default: every identifier, 1,000,000), and the time from a write
+through the portal's registry service to the resolution server answering the new value, median
+and max over ``--writes`` writes (1,000; 50 with --quick). ``--quick``: a reduced-size dry run (2,000 vs 20,000 identifiers in
 databases named *_quick, 2 s samples, 2 rounds) to check the script; its figures mean nothing.
 """
 
@@ -75,6 +78,13 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
 QUICK = "--quick" in sys.argv[1:]
+
+
+def _flag(name: str, default: int) -> int:
+    args = sys.argv[1:]
+    return int(args[args.index(name) + 1]) if name in args else default
+
+
 TOTAL = 20_000 if QUICK else int(os.environ.get("BENCH_IDENTIFIERS", "1000000"))
 SMALL = 2_000 if QUICK else 10_000
 SECONDS = 2 if QUICK else int(os.environ.get("BENCH_SECONDS", "4"))
@@ -88,6 +98,15 @@ PREFIX = "88.101.bench"
 HOT = 1000
 TRIES = 3  # attempts per sample while one worker holds every connection (see one_worker)
 CACHE_PREFIX = "pp-bench-resolution"
+# A malformed handle: the resolution server answers it from memory once it knows the Host, and
+# caches no record. (/healthz would go to Django's ASGI app, which opens a database connection
+# per concurrent request thread: 32 connections per worker, past max_connections on a shared
+# PostgreSQL.)
+GRANIAN_WARMUP = "/api/handles/warm-up"
+# Records cached in one resolution server process for its memory figure, and portal writes timed
+# until the resolution server serves them (``--cached-records N``, ``--writes N``).
+CACHED_RECORDS = _flag("--cached-records", TOTAL)
+WRITES = _flag("--writes", 50 if QUICK else 1000)
 
 
 def handle_of(n: int) -> str:
@@ -285,7 +304,7 @@ def start_server(
 
 
 def start_granian(
-    workdir: str, url: str, prefix: str, extra_env: dict | None = None
+    workdir: str, url: str, prefix: str, extra_env: dict | None = None, workers: int | None = None
 ) -> tuple[subprocess.Popen, int]:
     """The resolution server as deploy/systemd/park-portal-resolution.service runs it."""
     port = free_port()
@@ -302,12 +321,14 @@ def start_granian(
     env.pop("PYTEST_VERSION", None)
     cmd = [
         sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port),
-        "--workers", str(os.cpu_count() or 1), "--backlog", "2048", "--no-access-log",
+        "--workers", str(workers or os.cpu_count() or 1), "--backlog", "2048", "--no-access-log",
         "apps.resolution.server:app",
     ]  # fmt: skip
     log_path = Path(workdir) / f"granian-{prefix}.log"
     log = open(log_path, "w")  # noqa: SIM115
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     wait_for_port(proc, port, log_path)
     return proc, port
 
@@ -364,7 +385,14 @@ def wait_for_port(proc: subprocess.Popen, port: int, log: Path) -> None:
 
 def stop(proc: subprocess.Popen) -> None:
     proc.terminate()
-    proc.wait(timeout=30)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # granian told to stop while a worker still starts: hangs
+        if os.getpgid(proc.pid) == proc.pid:  # its own session (granian): the workers too
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+        proc.wait()
 
 
 # ------------------------------------------------------------------ nginx from deploy/
@@ -607,6 +635,108 @@ def ratio_rows(samples: dict[str, list[dict]], pairs: list[tuple]) -> list[dict]
     return rows
 
 
+# ------------------------------------------------------------------ memory, write to served
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def granian_workers(server: subprocess.Popen) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+    return [int(pid) for pid in found]
+
+
+def memory_per_process(tmp: str, url: str, count: int) -> dict:
+    """One resolution server process (granian, one worker) asked every one of ``count`` distinct
+    handles once, its LRU sized to hold them all: its RSS before and after."""
+    prefix = f"{CACHE_PREFIX}-memory"
+    flush_cache(prefix)
+    env = {"RESOLUTION_LOCAL_MAX": str(count + 1000)}
+    proc, port = start_granian(tmp, url, prefix, env, workers=1)
+    try:
+        wrk(port, path=GRANIAN_WARMUP, seconds=1)
+        fetch(port, f"/api/handles/{handle_of(1)}")
+        (worker,) = granian_workers(proc)
+        before = rss_mib(worker)
+        paths = Path(tmp) / "memory.txt"
+        paths.write_text("".join(f"/api/handles/{handle_of(n)}\n" for n in range(1, count + 1)))
+        marker = Path(tmp) / "memory.done"
+        marker.unlink(missing_ok=True)
+        script = write_lua(tmp, "memory.lua", LUA_MISS % {"file": paths, "limit": count, "marker": marker})
+        started = time.monotonic()
+        run = wrk(port, script=script, marker=str(marker), seconds=max(60, count // 200))
+        after = rss_mib(worker)
+        return {
+            "records": count,
+            "before": before,
+            "after": after,
+            "per_record": (after - before) * 1024 * 1024 / count,
+            "fill_seconds": time.monotonic() - started,
+            "problems": f"{run['non2xx'] or ''} {run['errors']}".strip(),
+        }
+    finally:
+        stop(proc)
+        flush_cache(prefix)
+
+
+def write_to_served(tmp: str, url: str, writes: int) -> dict:
+    """Times from a registry write through the portal's service (``identifier_update``, committed,
+    its invalidation published) to the resolution server (granian, as deployed) answering the new
+    value: ``writes`` times, the record warm in the serving process before each write."""
+    import http.client
+
+    from apps.identifiers.models import Identifier
+    from apps.identifiers.services import identifier_register, identifier_update
+    from apps.metadata.demo import ensure_seed_templates
+    from apps.metadata.selectors import template_current_version
+    from apps.tenants.models import Enterprise
+
+    # the server shares this process's key space: the invalidation channel is named after it
+    flush_cache(CACHE_PREFIX)
+    operator = Enterprise.objects.get(schema_name="public")
+    version = template_current_version(ensure_seed_templates()["PARK-MFG"])
+    values = {
+        "model": "SCB11-630", "batch_no": "B20260001", "produced_on": "2026-03-01", "qc_result": "合格",
+        "rated_capacity": "630", "production_line": "总装二线", "process_params": "绕组温升≤100K；浸漆三次",
+    }  # fmt: skip
+    identifier = Identifier.objects.filter(
+        enterprise=operator, template_version__template=version.template
+    ).first()
+    if identifier is None:
+        identifier = identifier_register(
+            actor=None, enterprise=operator, template_version=version, values={**values, "name": "写入0"}
+        )
+    proc, port = start_granian(tmp, url, CACHE_PREFIX)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    path = f"/api/handles/{identifier.handle}"
+
+    def served_name() -> str:
+        conn.request("GET", path, headers={"Host": HOST})
+        response = conn.getresponse()
+        body = response.read()
+        assert response.status == 200, (response.status, body[:300])
+        return next(v["data"]["value"] for v in json.loads(body)["values"] if v["type"] == "name")
+
+    times, stale = [], 0
+    try:
+        for i in range(1, writes + 1):
+            served_name()
+            served_name()  # warm in the process serving this connection
+            name = f"写入{i}-{time.monotonic_ns()}"
+            started = time.perf_counter()
+            identifier = identifier_update(actor=None, identifier=identifier, values={**values, "name": name})
+            while served_name() != name:
+                stale += 1
+            times.append((time.perf_counter() - started) * 1000)
+    finally:
+        conn.close()
+        stop(proc)
+        flush_cache(CACHE_PREFIX)
+    return {"writes": writes, "median": statistics.median(times), "max": max(times), "stale": stale}
+
+
 def main() -> int:
     if "--prepare" in sys.argv[1:]:  # child: load one database (Django is set up once per process)
         url, count = sys.argv[sys.argv.index("--prepare") + 1 :][:2]
@@ -660,13 +790,13 @@ def main() -> int:
     def timed(population: int, run, extra_env: dict | None = None, starter=None) -> dict:
         """A fresh server on the database of that size: its Redis keys flushed, every worker's
         in-process cache empty, workers warmed up on the floor view first (gunicorn) or on
-        /healthz (granian: it hands that to Django, which warms the Django side it also runs)."""
+        ``GRANIAN_WARMUP`` (granian)."""
         flush_cache(fresh_prefix[population])
         proc, port_ = (starter or start_server)(
             tmp, fresh_url[population], fresh_prefix[population], extra_env
         )
         try:
-            wrk(port_, path="/healthz" if starter else f"/bench/floor?size={size}", seconds=warmup)
+            wrk(port_, path=GRANIAN_WARMUP if starter else f"/bench/floor?size={size}", seconds=warmup)
             return run(port_, (proc, port_))
         finally:
             stop(proc)
@@ -780,6 +910,8 @@ def main() -> int:
                 f"load average {load_average()}",
                 flush=True,
             )
+        memory = memory_per_process(tmp, big_url, CACHED_RECORDS)
+        served = write_to_served(tmp, big_url, WRITES)
     finally:
         for extra in (static, granian):
             if extra is not None:
@@ -878,6 +1010,19 @@ def main() -> int:
             else ""
         )
     )
+    print(
+        f"memory per resolution server process (granian, RSS): {memory['before']:.0f} MiB started, "
+        f"{memory['after']:.0f} MiB with {memory['records']:,} records cached "
+        f"({memory['per_record']:,.0f} bytes per record; filled in {memory['fill_seconds']:.0f}s)"
+        + (f"; {memory['problems']}" if memory["problems"] else "")
+    )
+    print(
+        f"portal write to served by the resolution server: median {served['median']:.1f} ms, "
+        f"max {served['max']:.1f} ms over {served['writes']:,} writes (identifier_update, then GET "
+        f"until the new value; stale answers seen: {served['stale']})"
+    )
+    if memory["problems"]:
+        failures.append(f"memory fill: {memory['problems']}")
     print(f"load average at end: {load_average()}")
     shutil.rmtree(tmp, ignore_errors=True)
     if failures:
