@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
 
+from apps.metadata.choices import ItemType
 from apps.resolution import cache, counters
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,10 @@ def is_local_prefix(prefix_ci: str) -> bool:
     return root is not None and (prefix_ci == root or prefix_ci.startswith(root + "."))
 
 
+# Handle value types whose data is another handle.
+HANDLE_TYPES = ("HS_ALIAS",)
+
+
 def _display_values(values: list[dict], items: list[dict]) -> list[dict]:
     """Public values with the template item's Chinese name and unit, for the HTML page."""
     by_index = {item.get("index"): item for item in items or []}
@@ -65,6 +70,8 @@ def _display_values(values: list[dict], items: list[dict]) -> list[dict]:
                 "name": item.get("name") or value.get("type"),
                 "value": raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False),
                 "unit": ((item.get("constraints") or {}).get("unit") or ""),
+                # the value names another identifier: the page links to it
+                "reference": item.get("item_type") == ItemType.REFERENCE or value.get("type") in HANDLE_TYPES,
             }
         )
     return out

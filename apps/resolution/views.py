@@ -7,6 +7,8 @@ they are the hot path.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import segno
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -111,10 +113,13 @@ def handle_page(request, handle: str):
     else:
         record = outcome.record
         url = pipeline.page_url(req, record["handle"])
+        public_rows, technical_rows = split_display(record.get("display") or [])
         body = render_to_string(
             "resolution/handle.html",
             {
                 "record": record,
+                "rows": public_rows,
+                "technical_rows": technical_rows,
                 "qr_svg": _qr_svg(url),
                 "page_url": url,
                 "default_link": pipeline.default_link(record),
@@ -150,3 +155,23 @@ def enterprise_dashboard(request):
     return render(
         request, "resolution/dashboard.html", {"stats": stats, **_charts(stats), "scope": "enterprise"}
     )
+
+
+# Handle bookkeeping rows: shown only behind the page's 技术信息 disclosure.
+TECHNICAL_TYPES = ("TEMPLATE_ID", "TEMPLATE")
+
+
+def split_display(display: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The page's rows for people, and the technical ones (HS_* and the template stamps). A row
+    referencing another identifier carries ``href``, that identifier's page on this host."""
+    public, technical = [], []
+    for row in display:
+        kind = str(row.get("type") or "")
+        value = str(row.get("value") or "").strip()
+        is_handle = "/" in value and "://" not in value and not any(c.isspace() for c in value)
+        row = dict(row, href=f"/{quote(value, safe='/')}" if row.get("reference") and is_handle else "")
+        if kind.startswith("HS_") or kind in TECHNICAL_TYPES:
+            technical.append(row)
+        else:
+            public.append(row)
+    return public, technical

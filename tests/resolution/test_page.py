@@ -124,3 +124,38 @@ def test_template_link_and_name_change_is_served_at_once(
         # another process, nothing in its memory: no old Redis copy either
         cache.local.clear()
         assert park_client.get(url, HTTP_ACCEPT="text/html")["Location"] == "https://new.example.com/Linked-9"
+
+
+def test_page_links_references_and_tucks_technical_rows_away(park_client, enterprise_a):
+    builders.identifier(
+        enterprise_a,
+        "Pole-2",
+        values=[
+            builders.value(2000, "name", "2号灯杆"),
+            builders.value(2002, "HS_ALIAS", "88.101.alpha/Lamp-1"),
+            builders.value(2003, "note", "见 88.101.alpha/Lamp-1"),
+            builders.value(1000, "TEMPLATE_ID", "ROAD_LAMP"),
+            builders.value(1001, "TEMPLATE", "1"),
+        ],
+    )
+    html = park_client.get("/88.101.alpha/Pole-2", HTTP_ACCEPT="text/html").content.decode()
+    assert '<html lang="zh-Hans">' in html
+    public, technical = html.split("<details", 1)
+    assert "2号灯杆" in public and "<td>ROAD_LAMP" not in public and "TEMPLATE_ID" not in public
+    assert "技术信息" in technical and "TEMPLATE_ID" in technical and "<td>ROAD_LAMP" in technical
+    assert '<a href="/88.101.alpha/Lamp-1" data-reference>88.101.alpha/Lamp-1</a>' in technical
+    assert "见 88.101.alpha/Lamp-1</td>" in public  # free text naming a handle is not a reference
+
+
+def test_reference_item_links_to_its_identifier():
+    from apps.resolution.views import split_display
+
+    public, technical = split_display(
+        [
+            {"index": 2001, "type": "parent", "value": "88.101.alpha/Lamp#1", "reference": True},
+            {"index": 2002, "type": "site", "value": "https://example.com/x", "reference": True},
+            {"index": 100, "type": "HS_ADMIN", "value": "{}", "reference": False},
+        ]
+    )
+    assert [row["href"] for row in public] == ["/88.101.alpha/Lamp%231", ""]
+    assert [row["type"] for row in technical] == ["HS_ADMIN"]
