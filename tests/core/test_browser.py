@@ -145,12 +145,14 @@ def test_dropdowns_by_keyboard(live_server, live_url, page, park_admin):
     assert toggle.get_attribute("aria-expanded") == "false"
 
 
-def test_html_lang_follows_the_language(live_server, live_url, page, park_admin):
+def test_html_lang_follows_the_language(live_server, live_url, page, park_admin, tmp_path):
     """<html lang> is zh-Hans in Chinese and en in English, so browsers that lay date inputs out
     by the page's language show 年/月/日 in Chinese. (Debian's headless chromium lays them out by
     its own UI locale whatever the lang, so the order itself is not asserted here.)"""
     base = live_url("park.localhost")
-    page.goto(f"{base}/")
+    login(page, base, park_admin.username)
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
-    page.goto(f"{base}/?lang=en")
+    page.goto(f"{base}/identifiers/?lang=en")
     assert page.locator("html").get_attribute("lang") == "en"
+    # the longer English labels still fit one line at 1280 px
+    assert check_desktop(page, 1280, tmp_path, "park_admin-en") == page.locator("#mainnav a").count()
