@@ -154,7 +154,10 @@ def prepare(count: int) -> str:
 
     name = connection.settings_dict["NAME"]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*), max(suffix) FROM {Identifier._meta.db_table}")
+        # the loaded rows only: write_to_served registers one identifier of its own beside them
+        cursor.execute(
+            f"SELECT count(*), max(suffix) FROM {Identifier._meta.db_table} WHERE suffix ~ '^o[0-9]{{7}}$'"
+        )
         have, last = cursor.fetchone()
     if have == count and last == f"o{count:07d}":
         return f"{name}: reused {count:,} identifiers; VACUUM ANALYZE + CHECKPOINT {settle_table():.1f}s"
