@@ -43,6 +43,12 @@ from concurrent.futures import ThreadPoolExecutor
 from psycopg_pool import AsyncConnectionPool
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "park_portal.settings")
+# Django under ASGI runs each request's sync code on a thread of its own, so a persistent
+# connection is left behind per concurrent request that reaches Django here (32 at once went past
+# PostgreSQL's max_connections). Django's deployment notes say to turn persistent connections off
+# under ASGI: each request's connection closes when it ends. The registry reads of this server go
+# over its own pool below; the few blocking reads keep one connection per thread of _blocking.
+os.environ["DB_CONN_MAX_AGE"] = "0"
 
 import django  # noqa: E402
 
