@@ -298,6 +298,11 @@ def test_bill_pdf_through_the_api(bills, finance_a, admin_b, park_auditor, park_
         assert response.content.startswith(b"%PDF-")
         assert f'filename="{alpha.number}.pdf"' in response["Content-Disposition"]
     assert api(PARK, park_auditor).get(path).status_code == 200
+    # ?format= names json or pdf (the schema's enum): an empty or unknown one is refused alike
+    assert api(ALPHA, finance_a).get(path, {"format": "pdf"}).status_code == 200
+    for wrong in ("", "xml"):
+        refused = api(ALPHA, finance_a).get(path, {"format": wrong})
+        assert refused.status_code == 404 and set(refused.json()) == {"code", "message", "errors"}, wrong
     # anonymous, another enterprise (on its own domain, on alpha's, on the park's): nothing
     for host in (PARK, ALPHA):
         response = api(host).get(path)

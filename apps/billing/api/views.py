@@ -21,6 +21,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from apps.billing import rendering, selectors, services
@@ -259,6 +260,10 @@ class BillViewSet(BillingAPIMixin, viewsets.ReadOnlyModelViewSet):
     def pdf(self, request, pk=None):
         """The bill as the page downloads it: the same PDF, the same bills visible (an
         enterprise never sees a draft or another enterprise's bill)."""
+        if request.query_params.get(api_settings.URL_FORMAT_OVERRIDE) == "":
+            # DRF ignores an empty ?format=, which the schema's enum (json, pdf) does not allow:
+            # refuse it as DRF refuses a format it has no renderer for.
+            raise NotFound()
         bill = self.get_object()
         response = HttpResponse(rendering.bill_pdf(bill), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{rendering.bill_pdf_filename(bill)}"'
