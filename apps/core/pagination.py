@@ -8,6 +8,21 @@ from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import exceptions, pagination
 
 
+def query_integer(query_params, name: str, *, maximum: int | None = None) -> int | None:
+    """The whole number ``name`` of the query string (1, or 1 to ``maximum``), ``None`` when it is
+    not sent; anything else is a 400 naming it, as the schema's ``minimum``/``maximum`` say."""
+    raw = query_params.get(name)
+    if raw is None:
+        return None
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
+        if maximum:
+            message = _("应为 1 到 %(maximum)d 之间的整数") % {"maximum": maximum}
+        else:
+            message = _("应为不小于 1 的整数")
+        raise exceptions.ValidationError({name: [message]})
+    return int(raw)
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """``page`` (from 1) and ``page_size`` (1 to 500) must be what the schema says: a malformed
     value is a 400, not silently the first page; a page past the last is a 404."""
@@ -17,23 +32,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
     last_page_strings = ()
     invalid_page_message = _lazy("第 {page_number} 页不存在")
 
-    def _number(self, request, name: str, maximum: int | None = None) -> int | None:
-        raw = request.query_params.get(name)
-        if raw is None:
-            return None
-        if not raw.isascii() or not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
-            if maximum:
-                message = _("应为 1 到 %(maximum)d 之间的整数") % {"maximum": maximum}
-            else:
-                message = _("应为不小于 1 的整数")
-            raise exceptions.ValidationError({name: [message]})
-        return int(raw)
-
     def get_page_size(self, request):
-        return self._number(request, self.page_size_query_param, self.max_page_size) or self.page_size
+        return (
+            query_integer(request.query_params, self.page_size_query_param, maximum=self.max_page_size)
+            or self.page_size
+        )
 
     def get_page_number(self, request, paginator):
-        return self._number(request, self.page_query_param) or 1
+        return query_integer(request.query_params, self.page_query_param) or 1
 
     def get_schema_operation_parameters(self, view):
         return [

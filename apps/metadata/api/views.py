@@ -17,10 +17,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from apps.core.api import FilterSet
+from apps.core.pagination import query_integer
 from apps.metadata.api.serializers import TemplateDetailSerializer, TemplateSerializer
 from apps.metadata.choices import ObjectCategory, TemplateLevel, VersionStatus
 from apps.metadata.models import MetadataTemplate, TemplateVersion
@@ -71,13 +72,11 @@ class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
         if self.action == "list":
             return self._current_versions.get(template.pk)
-        number = self.request.query_params.get("version")
+        number = query_integer(self.request.query_params, "version")
         if number is None:
             return template_current_version(template)
-        if not (number.isascii() and number.isdigit() and int(number) >= 1):
-            raise ValidationError({"version": [_("应为不小于 1 的整数")]})
         version = TemplateVersion.objects.filter(
-            template=template, number=int(number), status=VersionStatus.PUBLISHED
+            template=template, number=number, status=VersionStatus.PUBLISHED
         ).first()
         if version is None:
             raise NotFound(
