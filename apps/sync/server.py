@@ -30,7 +30,6 @@ from apps.sync.models import ApiToken
 
 log = logging.getLogger(__name__)
 
-MSG_BAD_CREDENTIALS = "用户名/密码错误！"  # identity-auth.md's wording, the same for both token paths
 HTTP_OF_STATUS = {snms.STATUS_UNAUTHENTICATED: 401, snms.STATUS_FORBIDDEN: 403, snms.STATUS_INTERNAL: 500}
 
 
@@ -131,7 +130,7 @@ def token_view(request):
     username, password = _credentials(request)
     user = authenticate(request, username=username, password=password) if username and password else None
     if user is None:
-        return fail(MSG_BAD_CREDENTIALS)
+        return fail(snms.MSG_BAD_CREDENTIALS)
     # An account whose password was set before /identity/token/v1 existed gets its digest now.
     api_password_digest_keep(user=user, password=password)
     return ok({"token": api_token_issue(user=user)})
@@ -147,7 +146,7 @@ def token_v1_view(request):
         api_token_v1_user(request=request, username=username, digest=digest) if username and digest else None
     )
     if user is None:
-        return fail(MSG_BAD_CREDENTIALS)
+        return fail(snms.MSG_BAD_CREDENTIALS)
     return ok({"token": api_token_issue(user=user)})
 
 

@@ -149,6 +149,7 @@ PREFIX_UNDER_REVIEW = 5
 
 # Messages whose meaning the client relies on (we write them; other nodes word them alike)
 MSG_SUCCESS = "success"
+MSG_BAD_CREDENTIALS = "用户名/密码错误！"  # identity-auth.md, both token paths
 MSG_EXISTS = "标识已存在"
 MSG_NOT_FOUND = "标识不存在"
 MSG_NOT_FOUND_SINGLE = "没有找到标识"
