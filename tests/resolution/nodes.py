@@ -109,29 +109,14 @@ class ResolutionServer(Server):
     helpers as ``Server``; it hands /healthz and everything it does not serve to Django."""
 
     def start(self, timeout: float = 60) -> None:
-        import time
-
-        import requests
-
-        log = open(self.log_path, "a")
-        self.proc = subprocess.Popen(
+        self.launch(
             [
-                sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1",
-                "--port", str(self.port), "--workers", str(self.workers), "apps.resolution.server:app",
+                "granian", "--interface", "asgi", "--host", "127.0.0.1", "--port", str(self.port),
+                "--workers", str(self.workers), "apps.resolution.server:app",
             ],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            name="resolution server",
+            timeout=timeout,
         )  # fmt: skip
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"resolution server exited at start; log: {self.log_path}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1).status_code < 500:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"resolution server did not start; log: {self.log_path}")
 
     def request(self, method: str, path: str, headers: dict | None = None):
         request = urllib.request.Request(

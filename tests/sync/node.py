@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -123,39 +122,42 @@ class SecondNode:
     def start(self, timeout: float = 60) -> None:
         if self.proc and self.proc.poll() is None:
             return
+        self.launch(
+            [
+                "gunicorn", "park_portal.wsgi:application", "-b", f"127.0.0.1:{self.port}",
+                "-w", str(self.workers), "--timeout", "300", "--graceful-timeout", "2",
+            ],
+            name="second node",
+            timeout=timeout,
+        )  # fmt: skip
+
+    def launch(self, module_argv: list[str], *, name: str, timeout: float = 60) -> None:
+        """Run ``python -m <module_argv>`` in a session of its own (stop() kills the group) and
+        wait until /healthz answers, polling; fail with the log's path if it exits first."""
+        from tests.conftest import wait_for
+
         log = open(self.log_path, "a")
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "park_portal.wsgi:application",
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "-w",
-                str(self.workers),
-                "--timeout",
-                "300",
-                "--graceful-timeout",
-                "2",
-            ],
+            [sys.executable, "-m", *module_argv],
             cwd=ROOT,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def answering() -> bool:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"second node exited at start; log: {self.log_path}")
+                raise RuntimeError(f"{name} exited at start; log: {self.log_path}")
             try:
-                if requests.get(f"{self.url}/healthz", timeout=1).status_code < 500:
-                    return
+                return requests.get(f"{self.url}/healthz", timeout=1).status_code < 500
             except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"second node did not start; log: {self.log_path}")
+                return False
+
+        try:
+            wait_for(answering, timeout=timeout)
+        except AssertionError:
+            raise RuntimeError(f"{name} did not start; log: {self.log_path}") from None
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
