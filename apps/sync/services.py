@@ -9,7 +9,9 @@ still goes out as one batch request per operation.
 
 from __future__ import annotations
 
+import hashlib
 import random
+import secrets
 from collections import defaultdict
 from datetime import timedelta
 from importlib import import_module
@@ -18,6 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -27,7 +30,14 @@ from apps.identifiers.models import Identifier, Prefix
 from apps.sync import snms
 from apps.sync.adapters import adapter_for, link_configured, link_get, upstream_exists
 from apps.sync.client import AuthError, BusinessError, TransientError
-from apps.sync.models import OutboxEntry, OutboxOperation, OutboxStatus, PushedTemplate
+from apps.sync.models import (
+    ApiPasswordDigest,
+    ApiToken,
+    OutboxEntry,
+    OutboxOperation,
+    OutboxStatus,
+    PushedTemplate,
+)
 from apps.tasks.choices import TaskState
 from apps.tasks.models import TaskRun
 from apps.tenants.upstream import ent_basic_info, ent_basic_info_missing
@@ -240,11 +250,6 @@ def sync_overview() -> dict:
 def api_token_issue(*, user) -> str:
     """``POST /identity/token``: a new bearer token for 24 hours (only its sha256 is kept);
     the user's expired tokens are removed on the way."""
-    import hashlib
-    import secrets
-
-    from apps.sync.models import ApiToken
-
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
@@ -258,8 +263,6 @@ def api_token_issue(*, user) -> str:
 
 
 def _digest_pad(user_pk: int, nonce: str) -> bytes:
-    from django.utils.crypto import salted_hmac
-
     return salted_hmac("apps.sync.api_password_digest", f"{user_pk}:{nonce}", algorithm="sha256").digest()
 
 
@@ -267,11 +270,6 @@ def api_password_digest_keep(*, user, password: str) -> None:
     """Keep sha256(password), what ``/identity/token/v1`` digests are computed from, encrypted
     (a one-time pad from SECRET_KEY and a fresh nonce). Called when a password is set and when
     it is sent in clear to ``/identity/token``."""
-    import hashlib
-    import secrets
-
-    from apps.sync.models import ApiPasswordDigest
-
     if not getattr(user, "pk", None) or not password:
         return
     inner = hashlib.sha256(password.encode()).digest()
@@ -281,8 +279,6 @@ def api_password_digest_keep(*, user, password: str) -> None:
 
 
 def _password_digest_of(user) -> str | None:
-    from apps.sync.models import ApiPasswordDigest
-
     stored = ApiPasswordDigest.objects.filter(user_id=user.pk).values_list("digest", flat=True).first()
     if not stored or ":" not in stored:
         return None
@@ -308,10 +304,6 @@ def token_v1_dates(now=None) -> list:
 
 def token_v1_digest_matches(*, password_digest: str, given: str, now=None) -> bool:
     """identity-auth.md 密文传输: password = sha256(sha256(password) + "yyyy-MM-dd"), lower-case hex."""
-    import hashlib
-
-    from django.utils.crypto import constant_time_compare
-
     given = (given or "").strip().lower()
     matched = False
     for day in token_v1_dates(now):
@@ -788,9 +780,6 @@ def _application_body(prefix: Prefix, kyc: dict | None = None) -> dict:
     included); ``kyc`` (entBasicInfo field names) overrides it. The upstream account named in
     sysUser gets a random password (sha256, as documented): the enterprise never logs in there
     through us."""
-    import hashlib
-    import secrets
-
     enterprise = prefix.enterprise
     return {
         "sysUser": {
