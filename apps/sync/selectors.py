@@ -102,16 +102,16 @@ def identifier_detail(*, user, record: dict) -> dict:
     }
 
 
-def template_documented(template_version, *, prefix: str, version: str) -> dict:
+def template_documented(template_version, *, prefix: str, version: str, sent: dict | None) -> dict:
     """template.md 查询数据模板, the documented fields only and as they were sent: ``type`` as
     created or last edited, items with their string ``metadata`` {type, minLength, maxLength}.
-    (Our typed rules travel only in what our client posts, never in this answer.)"""
-    from apps.sync.models import SnmsTemplateBinding
+    (Our typed rules travel only in what our client posts, never in this answer.) ``sent``: the
+    body the template was created or last edited with (its SnmsTemplateBinding's payload), if
+    it was made through the API."""
     from apps.sync.services import template_body
 
     body = template_body(template_version, prefix=prefix, version=version)
-    binding = SnmsTemplateBinding.objects.filter(prefix__iexact=prefix, version=version).first()
-    sent_type = (binding.payload or {}).get("type") if binding else None
+    sent_type = (sent or {}).get("type")
     items = []
     for item in body.get("items", []):
         meta = item.get("metadata") or {}

@@ -213,17 +213,24 @@ def _forbidden_guard(func):
 
 
 # ---------------------------------------------------------------- templates
-def _binding_version(prefix: Prefix, version: str):
-    """The typed template version an SNMS (prefix, version) names."""
-    from apps.metadata.choices import VersionStatus
-    from apps.metadata.models import TemplateVersion
+def _binding(prefix: Prefix, version: str):
+    """The SNMS template made through the API under (prefix, version), if any."""
     from apps.sync.models import SnmsTemplateBinding
 
-    binding = (
+    return (
         SnmsTemplateBinding.objects.select_related("template_version__template")
         .filter(prefix__iexact=prefix.prefix, version=version)
         .first()
     )
+
+
+def _binding_version(prefix: Prefix, version: str, binding=None):
+    """The typed template version an SNMS (prefix, version) names (``binding``: its
+    :func:`_binding`, when the caller has it already)."""
+    from apps.metadata.choices import VersionStatus
+    from apps.metadata.models import TemplateVersion
+
+    binding = binding or _binding(prefix, version)
     if binding:
         return binding.template_version
     # Our own naming "<template code>-v<number>" (apps.metadata.exchange.snms_version_name).
@@ -248,12 +255,14 @@ def template_view(request):
         if not prefix_value or not version:
             return fail("缺少必要的请求参数: prefix, version")
         prefix = _prefix_for(request.user, prefix_value, write=False)
-        tv = _binding_version(prefix, version)
+        binding = _binding(prefix, version)
+        tv = _binding_version(prefix, version, binding)
         if tv is None:
             return fail("模板不存在")
         from apps.sync.selectors import template_documented
 
-        return ok(template_documented(tv, prefix=prefix.prefix, version=version))
+        sent = binding.payload if binding else None
+        return ok(template_documented(tv, prefix=prefix.prefix, version=version, sent=sent))
     body = request.snms_body or {}
     if not isinstance(body, dict) or not body.get("prefix") or not body.get("version"):
         return fail("缺少必要的请求参数: prefix, version")
