@@ -56,6 +56,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
+from django.http.cookie import parse_cookie  # noqa: E402
 from django.http.request import split_domain_port, validate_host  # noqa: E402
 from django.utils import translation  # noqa: E402
 from django_tenants.utils import get_public_schema_name, remove_www  # noqa: E402
@@ -162,15 +163,6 @@ def _scheme(scope: dict, headers: dict[str, str]) -> str:
     return scope.get("scheme") or "http"
 
 
-def _cookies(headers: dict[str, str]) -> dict[str, str]:
-    out = {}
-    for part in headers.get("cookie", "").split(";"):
-        name, sep, value = part.strip().partition("=")
-        if sep:
-            out[name] = value
-    return out
-
-
 async def _send(send, reply: pipeline.Reply, request_id: str, extra: list[tuple[str, str]]) -> None:
     headers = [(b"content-type", reply.content_type.encode())]
     headers += [(name.lower().encode(), value.encode("latin-1")) for name, value in reply.headers + extra]
@@ -212,7 +204,7 @@ async def app(scope, receive, send):
 
     headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
     query = scope.get("query_string", b"").decode("latin-1")
-    cookies = _cookies(headers)
+    cookies = parse_cookie(headers.get("cookie", ""))  # Django's own parser, as request.COOKIES
     host = headers.get("host", "")
     request = pipeline.ResolutionRequest(
         method=scope["method"],
