@@ -53,7 +53,7 @@ from typing import Any
 import redis
 from django.conf import settings
 
-from apps.core.redis import redis_client
+from apps.core.redis import async_redis_client, redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -339,22 +339,6 @@ async def afetch(
     record = await loader(handle_ci)
     _keep(epoch, handle_ci, version, record, REDIS_TTL, not_found_ttl, None)
     return record
-
-
-_async_client: tuple[int, Any] | None = None
-
-
-def async_redis_client():
-    """The asyncio Redis client of this process's event loop (one per process, after fork)."""
-    global _async_client
-    if _async_client is None or _async_client[0] != os.getpid():
-        from redis import asyncio as aioredis
-
-        _async_client = (
-            os.getpid(),
-            aioredis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2),
-        )
-    return _async_client[1]
 
 
 def _keep_local(epoch: int, handle_ci: str, record: dict | None, not_found_ttl: int) -> None:
