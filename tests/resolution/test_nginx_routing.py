@@ -72,5 +72,8 @@ def test_nginx_routes_the_paths_the_resolution_server_answers():
         "/2fa.setup/",  # a digit and a dot: the resolution server's catch-all too
         "/admin/",
     ]
+    served = ["/88.101.alpha/Lamp-1", "/88.101.alpha/a/b.c", "/88.101/x", "/2fa.setup/"]
+    # both sides agreeing is not enough: a pattern matching nothing would agree too
+    assert [path for path in paths if re.match(pattern, path)] == served
     for path in paths:
         assert bool(re.match(pattern, path)) == bool(server.HANDLE_PAGE.match(path)), path
