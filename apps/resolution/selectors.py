@@ -41,6 +41,11 @@ def park_prefix_root() -> str | None:
     return root
 
 
+def park_root_cached() -> bool:
+    """Will ``park_prefix_root`` answer from memory (no query)?"""
+    return _park_cache[0] > time.monotonic()
+
+
 def forget_park() -> None:
     global _park_cache
     _park_cache = (0.0, None)

@@ -107,7 +107,7 @@ def _warm(handle: str) -> bool:
     parts = resolver.split_handle(handle)
     if parts is None:
         return True
-    if selectors._park_cache[0] <= time.monotonic():
+    if not selectors.park_root_cached():
         return False  # the park's prefix root is read again (a query)
     prefix_ci = parts[0].lower()
     return selectors.is_local_prefix(prefix_ci) and cache.local.get(handle.lower()) is not cache._MISSING
@@ -141,7 +141,7 @@ async def _without_blocking(handle: str, client: str) -> bool:
     parts = resolver.split_handle(handle)
     if counters.rate_limit_spent(client):
         return True  # refused before any record is read
-    if _pool is None or parts is None or selectors._park_cache[0] <= time.monotonic():
+    if _pool is None or parts is None or not selectors.park_root_cached():
         return False
     if not selectors.is_local_prefix(parts[0].lower()):
         return False  # the upstream resolver's (urllib, on a thread)
