@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.billing.choices import PRICED_KINDS, ChargeKind, InvoiceType
+from apps.billing.dashboard import billable_enterprise_list
 from apps.billing.models import Bill, BillingSettings, Plan
 from apps.billing.periods import parse_period
 from apps.core.errors import ApplicationError
@@ -67,7 +68,7 @@ def plain(value) -> str:
 
 
 def _enterprises():
-    return Enterprise.objects.filter(is_park_operator=False).exclude(status="applied").order_by("name")
+    return billable_enterprise_list()
 
 
 # ---------------------------------------------------------------- settings, prices, plans
