@@ -14,6 +14,7 @@ from apps.billing import selectors
 from apps.billing.choices import BillKind, BillStatus, ChargeKind
 from apps.billing.models import Bill, ManualCharge
 from apps.billing.periods import current_period, month_start, previous_month, today
+from apps.billing.usage import usage_for_period
 from apps.core import charts
 from apps.tenants.models import Enterprise
 
@@ -41,8 +42,13 @@ def dashboard(*, on: dt.date | None = None) -> dict[str, Any]:
     by_kind = selectors.revenue_by_kind(start=months[0], end=end)
     figures = selectors.collection_figures(on=on)
     usage_period = current_period()
-    top_resolution = selectors.top_enterprises_by_usage(period=usage_period, kind=ChargeKind.RESOLUTION)
-    top_registration = selectors.top_enterprises_by_usage(period=usage_period, kind=ChargeKind.REGISTRATION)
+    usage = usage_for_period(usage_period)  # read once (storage sizes every schema), ranked twice
+    top_resolution = selectors.top_enterprises_by_usage(
+        period=usage_period, kind=ChargeKind.RESOLUTION, usage=usage
+    )
+    top_registration = selectors.top_enterprises_by_usage(
+        period=usage_period, kind=ChargeKind.REGISTRATION, usage=usage
+    )
     return {
         "on": on,
         "months": months,

@@ -357,13 +357,15 @@ def collection_figures(*, on: dt.date | None = None) -> dict[str, Decimal]:
 
 
 def top_enterprises_by_usage(
-    *, period: dt.date, kind: str = ChargeKind.RESOLUTION, limit: int = 10
+    *, period: dt.date, kind: str = ChargeKind.RESOLUTION, limit: int = 10, usage: dict | None = None
 ) -> list[dict]:
-    """The enterprises with the most usage of ``kind`` in the period (set-based usage)."""
+    """The enterprises with the most usage of ``kind`` in the period (set-based usage). A caller
+    ranking several kinds passes the period's ``usage_for_period`` once as ``usage``."""
     from apps.billing.usage import usage_for_period
     from apps.tenants.models import Enterprise
 
-    usage = usage_for_period(period)
+    if usage is None:
+        usage = usage_for_period(period)
     operator = set(Enterprise.objects.filter(is_park_operator=True).values_list("pk", flat=True))
     ranked = sorted(
         ((pk, u.quantity(kind)) for pk, u in usage.items() if u.quantity(kind) and pk not in operator),
