@@ -19,7 +19,8 @@ def bill_context(bill: Bill) -> dict[str, Any]:
     park = park_get()
     return {
         "bill": bill,
-        "lines": list(bill.lines.order_by("position", "id")),
+        # sorted here, not order_by: a bill from selectors.bill_get has its lines prefetched
+        "lines": sorted(bill.lines.all(), key=lambda line: (line.position, line.pk)),
         "enterprise": bill.enterprise,
         "park": park,
         "operator": park.operator if park is not None else None,
