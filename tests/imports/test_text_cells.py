@@ -37,8 +37,30 @@ def test_an_alt_enter_cell_of_an_xlsx_imports_with_its_line_break(road_version, 
     assert values_of("88.101.YQ/ML1")["description"] == DESCRIPTION
 
 
-def test_a_cr_lf_excel_escaped_in_a_shared_string_is_stored_as_one_line_break(road_version, operator):
-    """A CRLF pasted into an Excel cell is saved as "_x000D_" + LF (XML cannot hold a bare CR)."""
+ESCAPED = "双向四车道_x000D_\n北段设非机动车道"
+_INLINE = re.compile(rb'<c r="(F[0-9]+)" t="inlineStr"><is><t>PLACEHOLDER</t></is></c>')
+_SHARED_STRINGS = (
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+    f'<si><t xml:space="preserve">{ESCAPED}</t></si></sst>'
+).encode()
+_PARTS = {  # what Excel writes beside a worksheet whose text sits in the shared string table
+    "[Content_Types].xml": (
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        b"</Relationships>",
+        b'<Relationship Id="rIdSharedStrings" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    ),
+}
+
+
+@pytest.mark.parametrize("stored", ["inline", "shared"])
+def test_a_cr_lf_excel_escaped_in_a_shared_string_is_stored_as_one_line_break(road_version, operator, stored):
+    """A CRLF pasted into an Excel cell is saved as "_x000D_" + LF (XML cannot hold a bare CR),
+    in an inline string or (as Excel writes it) in the shared string table."""
     data = files.xlsx([HEADER, road("ML2", "PLACEHOLDER")])
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -46,9 +68,17 @@ def test_a_cr_lf_excel_escaped_in_a_shared_string_is_stored_as_one_line_break(ro
         for info in src.infolist():
             content = src.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace(b"PLACEHOLDER", "双向四车道_x000D_\n北段设非机动车道".encode())
-                assert b"_x000D_" in content
+                if stored == "inline":
+                    content = content.replace(b"PLACEHOLDER", ESCAPED.encode())
+                    assert b"_x000D_" in content
+                else:
+                    content, replaced = _INLINE.subn(rb'<c r="\1" t="s"><v>0</v></c>', content)
+                    assert replaced == 1
+            elif stored == "shared" and info.filename in _PARTS:
+                content = content.replace(*_PARTS[info.filename])
             dst.writestr(info, content)
+        if stored == "shared":
+            dst.writestr("xl/sharedStrings.xml", _SHARED_STRINGS)
     job = apply(dry_run(road_version, operator, "道路.xlsx", out.getvalue()))
     assert job.state == ImportState.APPLIED, job.errors
     assert values_of("88.101.YQ/ML2")["description"] == DESCRIPTION
