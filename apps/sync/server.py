@@ -132,7 +132,7 @@ def token_view(request):
     if user is None:
         return fail(snms.MSG_BAD_CREDENTIALS)
     # An account whose password was set before /identity/token/v1 existed gets its digest now.
-    api_password_digest_keep(user=user, password=password)
+    api_password_digest_keep(user=user, password=password, unless_kept=True)
     return ok({"token": api_token_issue(user=user)})
 
 

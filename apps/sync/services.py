@@ -266,13 +266,16 @@ def _digest_pad(user_pk: int, nonce: str) -> bytes:
     return salted_hmac("apps.sync.api_password_digest", f"{user_pk}:{nonce}", algorithm="sha256").digest()
 
 
-def api_password_digest_keep(*, user, password: str) -> None:
+def api_password_digest_keep(*, user, password: str, unless_kept: bool = False) -> None:
     """Keep sha256(password), what ``/identity/token/v1`` digests are computed from, encrypted
     (a one-time pad from SECRET_KEY and a fresh nonce). Called when a password is set and when
-    it is sent in clear to ``/identity/token``."""
+    it is sent in clear to ``/identity/token`` (``unless_kept``: one read, and no write when the
+    kept digest is already this password's, as it is on every login but the first)."""
     if not getattr(user, "pk", None) or not password:
         return
     inner = hashlib.sha256(password.encode()).digest()
+    if unless_kept and constant_time_compare(_password_digest_of(user) or "", inner.hex()):
+        return
     nonce = secrets.token_hex(16)
     sealed = bytes(a ^ b for a, b in zip(inner, _digest_pad(user.pk, nonce), strict=True)).hex()
     ApiPasswordDigest.objects.update_or_create(user_id=user.pk, defaults={"digest": f"{nonce}:{sealed}"})
