@@ -56,11 +56,13 @@ SHARED_APPS = [
     "apps.buildcases",
     "apps.reports",
     "apps.billing",
+    "apps.terminals",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "apps.enterprise_data",
     "apps.imports",
+    "apps.terminals",  # readings and report batches: the enterprise's data, in its schema
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -337,3 +339,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# ---------------------------------------------------------------- terminals
+# Terminal authentication (apps.terminals): the node id in the signed strings (default: the
+# park's prefix 88.<park code>), token lifetime, rate limits per handle and per client address
+# on /api/terminals/challenge and /token ("" turns one off).
+TERMINALS_NODE_ID = os.environ.get("TERMINALS_NODE_ID", "")
+TERMINALS_TOKEN_SECONDS = env_int("TERMINALS_TOKEN_SECONDS", 900)
+TERMINALS_NONCE_SECONDS = 60
+TERMINALS_RATE_PER_HANDLE = os.environ.get("TERMINALS_RATE_PER_HANDLE", "20/m")
+TERMINALS_RATE_PER_ADDRESS = os.environ.get("TERMINALS_RATE_PER_ADDRESS", "600/m")

@@ -7,7 +7,7 @@ of what they did) lean on each other; tenants are the park and its enterprises; 
 background runs per tenant; metadata the templates; enterprise_data the restricted values each
 enterprise keeps in its own schema, beneath the registry that writes them; identifiers the
 registry; then what is built on the registry: resolution, sync with the upstream node, imports,
-reports, build cases, billing.
+reports, build cases, billing; terminals (devices that authenticate with their identifier) on top.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ LAYERS: list[set[str]] = [
     {"reports"},
     {"buildcases"},
     {"billing"},
+    {"terminals"},
 ]
 
 # Upward imports the code still has: (module, app it imports) → why it is not untangled yet.
