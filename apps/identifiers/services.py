@@ -603,12 +603,73 @@ def identifier_withdraw(*, actor, identifier: Identifier, reason: str = "") -> I
     return locked
 
 
+def identifier_protocol_values_set(
+    *, actor, identifier: Identifier, types: set[str], values: list[dict], reason: str = ""
+) -> Identifier:
+    """Replace the record's values of ``types`` that live outside the template (index 101–999,
+    e.g. the HS_PUBKEY values a terminal's credentials publish) with ``values`` (Handle form:
+    ``{"index", "type", "data": {"format", "value"}}``). Same door as a change: the writer's
+    rights, the audit entry, the sync outbox and the resolution caches."""
+    _assert_can_write(actor, identifier.enterprise)
+    if identifier.status != IdentifierStatus.ACTIVE:
+        raise ApplicationError(_("标识已注销，不能修改"), code="withdrawn")
+    stamp = _stamp()
+    new_values = []
+    for value in values:
+        index = int(value["index"])
+        data = value.get("data") or {}
+        if not (100 < index < INDEX_TEMPLATE_ID) or value.get("type") not in types:
+            raise ApplicationError(_("模板外标识值的索引应在 101–999 之间"), code="invalid_index")
+        if len(str(data.get("value", ""))) > 255:
+            raise ApplicationError(_("标识值不能超过 255 个字符"), code="value_too_long")
+        new_values.append(
+            {
+                "index": index,
+                "type": value["type"],
+                "data": {"format": data.get("format", "string"), "value": str(data.get("value", ""))},
+                "ttl": int(value.get("ttl", DEFAULT_TTL)),
+                "timestamp": value.get("timestamp") or stamp,
+            }
+        )
+    with transaction.atomic():
+        locked = Identifier.objects.select_for_update().get(pk=identifier.pk)
+        kept = [v for v in locked.values if v.get("type") not in types]
+        taken = {int(v.get("index", 0)) for v in kept}
+        if any(v["index"] in taken for v in new_values):
+            raise ApplicationError(_("标识值索引已被占用"), code="index_taken")
+        before = {f"{v['type']}@{v['index']}": v["data"]["value"] for v in locked.values if v.get("type") in types}
+        after = {f"{v['type']}@{v['index']}": v["data"]["value"] for v in new_values}
+        if before == after:
+            return locked
+        locked.values = sorted(kept + new_values, key=lambda v: int(v.get("index", 0)))
+        locked.save(update_fields=["values", "updated_at", "handle_ci"])
+        changes = {
+            f"values.{k}": [before.get(k), after.get(k)]
+            for k in sorted(set(before) | set(after))
+            if before.get(k) != after.get(k)
+        }
+        if reason:
+            changes["reason"] = [None, reason]
+        audit_write(
+            action="identifier.values_set",
+            object_type=OBJECT_TYPE,
+            object_id=locked.pk,
+            object_repr=locked.handle,
+            changes=changes,
+            tenant_schema=locked.enterprise.schema_name,
+        )
+        _outbox("update", locked)
+        _invalidate_on_commit(locked.handle)
+    return locked
+
+
 __all__ = [
     "build_handle_values",
     "enterprise_prefix",
     "generated_object_code",
     "identifier_register",
     "identifier_update",
+    "identifier_protocol_values_set",
     "identifier_withdraw",
     "item_is_public",
     "next_suffixes",
