@@ -44,7 +44,7 @@ def test_sm2_raw_hex_round_trip_with_and_without_04():
 def test_sm2_signatures_verify_between_gmssl_and_tongsuopy_both_ways():
     private = keys.generate_private_key(KeyAlgorithm.SM2)
     public = keys.public_key_of(private)
-    d = "%064x" % private.private_numbers().private_value
+    d = f"{private.private_numbers().private_value:064x}"
     gm = sm2.CryptSM2(private_key=d, public_key=public.sm2_raw_hex)
     message = b"PPTERM-AUTH-1\n88.101.alpha/t1\nnonce\n88.101"
     # gmssl signs (raw r||s hex) → the node verifies (raw 64 bytes accepted as is)
