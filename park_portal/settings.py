@@ -56,6 +56,7 @@ SHARED_APPS = [
     "apps.buildcases",
     "apps.reports",
     "apps.billing",
+    "apps.workbench",
     "apps.terminals",
 ]
 TENANT_APPS = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.buildcases.choices import STAGE_ORDER, CaseStatus, ItemState, Stage
 from apps.buildcases.models import BuildCase, CaseItem, ChecklistItemDefinition
@@ -17,9 +17,26 @@ def case_list(*, enterprise=None, status: str | None = None) -> QuerySet[BuildCa
     return qs
 
 
-def case_board(*, enterprise=None) -> list[dict]:
-    """Active cases grouped by stage (in stage order), then the completed ones."""
-    cases = list(case_list(enterprise=enterprise).order_by("stage_entered_at", "id"))
+def cases_waiting_for_signoff(qs: QuerySet[BuildCase]) -> QuerySet[BuildCase]:
+    """Active cases with an open sign-off item in their current stage."""
+    from apps.buildcases.choices import CompletionKind
+
+    waiting = CaseItem.objects.filter(
+        case=OuterRef("pk"),
+        stage=OuterRef("stage"),
+        completion_kind=CompletionKind.SIGNOFF,
+        state=ItemState.OPEN,
+    )
+    return qs.filter(Exists(waiting), status=CaseStatus.ACTIVE)
+
+
+def case_board(*, enterprise=None, waiting_signoff: bool = False) -> list[dict]:
+    """Active cases grouped by stage (in stage order), then the completed ones; with
+    ``waiting_signoff`` only the cases whose current stage has an item waiting for sign-off."""
+    qs = case_list(enterprise=enterprise)
+    if waiting_signoff:
+        qs = cases_waiting_for_signoff(qs)
+    cases = list(qs.order_by("stage_entered_at", "id"))
     items = {}
     for row in CaseItem.objects.filter(
         case__in=[c.pk for c in cases], stage__in=STAGE_ORDER, required=True

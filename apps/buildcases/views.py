@@ -59,11 +59,13 @@ def board_view(request):
     enterprise = current_enterprise()
     if enterprise is None and not permissions.can_view_board(request.user):
         raise PermissionDenied
-    columns, completed = selectors.case_board(enterprise=enterprise)
+    waiting_signoff = request.GET.get("waiting") == "signoff"
+    columns, completed = selectors.case_board(enterprise=enterprise, waiting_signoff=waiting_signoff)
     return render(
         request,
         "buildcases/board.html",
         {
+            "waiting_signoff": waiting_signoff,
             "columns": columns,
             "completed": completed,
             "enterprise": enterprise,

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
@@ -14,13 +16,24 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+# The home pages of the park's staff and of an enterprise, registered at start-up by the app
+# that draws them (apps.workbench reads every app, so core cannot import it).
+HOME_PAGES: dict[str, Callable] = {}
+
+
+def register_home(domain: str, view: Callable) -> None:
+    HOME_PAGES[domain] = view
+
+
 def home(request):
     """Park domain: the landing page (public) or the park dashboard (staff).
     Enterprise domain: the enterprise dashboard."""
     enterprise = current_tenant()
     if enterprise is not None:
-        return enterprise_home(request, enterprise)
+        return HOME_PAGES.get("enterprise", enterprise_home)(request, enterprise)
     if request.user.is_authenticated and request.user.is_park_staff:
+        if "park" in HOME_PAGES:
+            return HOME_PAGES["park"](request)
         return render(request, "core/park_dashboard.html", {})
     return render(request, "core/landing.html", {})
 

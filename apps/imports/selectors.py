@@ -29,5 +29,6 @@ def importable_templates(*, enterprise: Enterprise, park_domain: bool) -> QueryS
     return qs.filter(Q(owner__isnull=True) | Q(owner=enterprise)).order_by("level", "code")
 
 
-def import_job_list() -> QuerySet[ImportJob]:
-    return ImportJob.objects.select_related("template_version__template", "created_by")
+def import_job_list(*, state: str | None = None) -> QuerySet[ImportJob]:
+    jobs = ImportJob.objects.select_related("template_version__template", "created_by")
+    return jobs.filter(state=state) if state else jobs

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.errors import ApplicationError
 from apps.imports import services
-from apps.imports.choices import FileFormat
+from apps.imports.choices import FileFormat, ImportState
 from apps.imports.forms import ExportForm, UploadForm
 from apps.imports.models import ImportJob
 from apps.imports.selectors import acting_enterprise, import_job_list, importable_templates
@@ -90,12 +90,20 @@ def job_list(request):
                 form.add_error("file", exc.message)
             else:
                 return redirect("imports:job_detail", pk=job.pk)
-    page = Paginator(import_job_list(), 20).get_page(request.GET.get("page"))
+    state = request.GET.get("state") or ""
+    state = state if state in ImportState.values else ""
+    page = Paginator(import_job_list(state=state or None), 20).get_page(request.GET.get("page"))
     export_form = ExportForm(templates=templates, initial=request.GET or None)
     return render(
         request,
         "imports/job_list.html",
-        {"form": form, "export_form": export_form, "page": page, "templates": templates},
+        {
+            "form": form,
+            "export_form": export_form,
+            "page": page,
+            "templates": templates,
+            "state": ImportState(state).label if state else "",
+        },
     )
 
 

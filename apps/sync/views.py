@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import park_role_required
 from apps.core.errors import ApplicationError
+from apps.identifiers.choices import UpstreamStatus
 from apps.identifiers.models import Prefix
 from apps.sync import selectors, services
 from apps.sync.adapters import link_current, link_endpoint, upstream_exists
@@ -23,7 +24,13 @@ from apps.sync.forms import UpstreamLinkForm
 @park_role_required("park_admin", "park_operator", "park_auditor")
 def sync_page(request, link_form=None):
     link = link_current()
+    upstream = request.GET.get("upstream") or ""
+    upstream = upstream if upstream in UpstreamStatus.values else ""
+    prefixes = selectors.prefixes_in_flight()
+    if upstream:
+        prefixes = prefixes.filter(upstream_status=upstream)
     context = {
+        "upstream_filter": UpstreamStatus(upstream).label if upstream else "",
         "link": link,
         "endpoint": link_endpoint(link),
         "overview": services.sync_overview(),
@@ -31,7 +38,7 @@ def sync_page(request, link_form=None):
         "waiting": selectors.waiting_with_error()[:50],
         "waiting_rows": selectors.waiting_for_data()[:50],
         "batches": selectors.recent_batches(),
-        "prefixes": selectors.prefixes_in_flight()[:200],
+        "prefixes": prefixes[:200],
         "can_retry": request.user.is_superuser or request.user.park_role in ("park_admin", "park_operator"),
         "can_configure": request.user.is_park_admin,
         "link_form": link_form or UpstreamLinkForm.for_link(link),

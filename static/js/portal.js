@@ -74,4 +74,17 @@
       }
     });
   });
+  // "/" anywhere outside a field focuses the header's search box (keyboard-first search).
+  var search = document.getElementById("global-search");
+  if (search) {
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
+      var target = event.target;
+      var tag = target && target.tagName ? target.tagName.toLowerCase() : "";
+      if (tag === "input" || tag === "textarea" || tag === "select" || (target && target.isContentEditable)) { return; }
+      event.preventDefault();
+      search.focus();
+      search.select();
+    });
+  }
 })();
