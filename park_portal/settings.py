@@ -56,6 +56,7 @@ SHARED_APPS = [
     "apps.buildcases",
     "apps.reports",
     "apps.billing",
+    "apps.webhooks",
     "apps.workbench",
     "apps.terminals",
 ]

@@ -29,6 +29,7 @@ PORTAL_APPS = [
     "buildcases",
     "reports",
     "billing",
+    "webhooks",
     "workbench",
     "terminals",
 ]

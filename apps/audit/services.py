@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.audit.hashing import sm3_hex
 from apps.audit.models import AuditEntry
+from apps.audit.signals import entries_appended
 from apps.core import request_context
 
 GENESIS_HASH = "0" * 64
@@ -92,6 +93,7 @@ def audit_write(
     )
     entry.hash = entry_digest(entry)
     entry.save(force_insert=True)
+    entries_appended.send(sender=AuditEntry, after_id=entry.pk - 1, last_id=entry.pk)
     return entry
 
 
@@ -135,7 +137,8 @@ def audit_write_many(
     default_schema = getattr(connection, "schema_name", "") or ""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-    prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+    head = AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
+    head_id, prev = head if head else (0, GENESIS_HASH)
     now = timezone.now()
     actor_label = (actor or ctx.actor_label)[:150]
     request_id = ctx.request_id
@@ -166,7 +169,12 @@ def audit_write_many(
             )  # fmt: skip
             prev = entry_hash
 
-    return copy_rows(AuditEntry._meta.db_table, _AUDIT_COLUMNS, rows())
+    count = copy_rows(AuditEntry._meta.db_table, _AUDIT_COLUMNS, rows())
+    if count and entries_appended.receivers:
+        # The chain lock is held: every entry above the head read under it is this call's.
+        last_id = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+        entries_appended.send(sender=AuditEntry, after_id=head_id, last_id=last_id)
+    return count
 
 
 @dataclass

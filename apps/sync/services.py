@@ -24,7 +24,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from apps.audit.services import audit_write
+from apps.audit.services import AuditRecord, audit_write, audit_write_many
 from apps.identifiers.choices import IdentifierStatus, UpstreamStatus
 from apps.identifiers.models import Identifier, Prefix
 from apps.sync import snms
@@ -553,6 +553,20 @@ def _finish_rows(batch: _Batch, *, error: str = "", now=None) -> None:
         )
     for row_id, message in batch.failed.items():
         OutboxEntry.objects.filter(id=row_id).update(status=OutboxStatus.FAILED, last_error=message[:2000])
+    if batch.failed:
+        # A refused row is audited (the log is where the park, and its webhooks, learn of it).
+        handles = {row.id: row.handle for row in batch.rows}
+        audit_write_many(
+            AuditRecord(
+                action="sync.fail",
+                object_type="sync.OutboxEntry",
+                object_id=row_id,
+                object_repr=handles.get(row_id, ""),
+                changes={"error": [None, message[:500]]},
+                tenant_schema=get_public_schema_name(),
+            )
+            for row_id, message in batch.failed.items()
+        )
     settled = batch.done.keys() | batch.failed.keys() | batch.held
     unresolved = [r.id for r in batch.rows if r.id not in settled]
     if unresolved and error:

@@ -32,6 +32,7 @@ LAYERS: list[set[str]] = [
     {"reports"},
     {"buildcases"},
     {"billing"},
+    {"webhooks"},
     {"terminals"},
     {"workbench"},
 ]
