@@ -16,6 +16,7 @@ urlpatterns = [
     # Protocol endpoints at fixed paths (Handle REST, SNMS v5) belong to their apps.
     *_patterns("apps.resolution.protocol_urls", "urlpatterns"),
     *_patterns("apps.sync.protocol_urls", "urlpatterns"),
+    *_patterns("apps.terminals.protocol_urls", "urlpatterns"),
     *app_urls("urlpatterns"),
     *media_urls(),
     # Last: any path whose first segment is a prefix resolves as a handle (GET /88.101.x/obj).

@@ -1,0 +1,82 @@
+"""The device API on the park domain: ``POST /api/terminals/{challenge,token,report}``.
+
+Plain Django views (no session, no CSRF: a device has neither), JSON in and out, errors in the
+project's one shape ``{"code", "message", "errors"}``."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from apps.core.clients import client_address
+from apps.core.errors import ApplicationError
+from apps.terminals import device
+
+
+def _body(request):
+    try:
+        return json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise device.DeviceRefusal("invalid_request", _("请求体不是有效的 JSON")) from None
+
+
+def _answer(work):
+    try:
+        return JsonResponse(work(), status=200)
+    except ApplicationError as exc:
+        response = JsonResponse(exc.as_dict(), status=exc.status_code)
+        if exc.code == "rate_limited":
+            response["Retry-After"] = "60"
+        if exc.status_code == 401 and exc.code.startswith("token"):
+            response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        return response
+
+
+def _object(request) -> dict:
+    body = _body(request)
+    if not isinstance(body, dict):
+        raise device.DeviceRefusal("invalid_request", _("请求体应为 JSON 对象"))
+    return body
+
+
+@csrf_exempt
+@require_POST
+def challenge(request):
+    def work():
+        body = _object(request)
+        return device.challenge(handle=body.get("handle"), address=client_address(request))
+
+    return _answer(work)
+
+
+@csrf_exempt
+@require_POST
+def token(request):
+    def work():
+        body = _object(request)
+        return device.issue_token(
+            handle=body.get("handle"),
+            nonce=body.get("nonce"),
+            signature=body.get("signature"),
+            address=client_address(request),
+        )
+
+    return _answer(work)
+
+
+@csrf_exempt
+@require_POST
+def report(request):
+    def work():
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, value = header.partition(" ")
+        bearer = value.strip() if scheme.lower() == "bearer" else None
+        # the token first: a report without a valid token is refused before its body is read
+        body = _body(request) if bearer else None
+        return device.report(token=bearer, body=body, address=client_address(request)).as_dict()
+
+    return _answer(work)
