@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -38,7 +37,8 @@ def _member_or_staff(request):
 class ParkWorkbenchView(APIView):
     @extend_schema(
         summary=_lazy("园区工作台：待办与图表数据"),
-        responses={200: ParkWorkbenchSerializer, 403: _refused("403")},
+        description=_lazy("园区域名下可用；企业域名下为 404"),
+        responses={200: ParkWorkbenchSerializer, 403: _refused("403"), 404: _refused("404")},
     )
     def get(self, request):
         if _member_or_staff(request) is not None:
@@ -50,7 +50,8 @@ class ParkWorkbenchView(APIView):
 class EnterpriseWorkbenchView(APIView):
     @extend_schema(
         summary=_lazy("企业工作台：待办与图表数据"),
-        responses={200: EnterpriseWorkbenchSerializer, 403: _refused("403")},
+        description=_lazy("企业域名下可用；园区域名下为 404"),
+        responses={200: EnterpriseWorkbenchSerializer, 403: _refused("403"), 404: _refused("404")},
     )
     def get(self, request):
         enterprise = _member_or_staff(request)
@@ -68,15 +69,18 @@ class SearchView(APIView):
         summary=_lazy("全局搜索：标识、企业名称或代码、统一社会信用代码、对象代码"),
         parameters=[
             OpenApiParameter(
-                "q", OpenApiTypes.STR, required=True, description=_lazy("搜索内容（1 至 255 个字符）")
+                "q",
+                {"type": "string", "minLength": 1, "maxLength": 255},
+                required=True,
+                description=_lazy("搜索内容（1 至 255 个字符）"),
             )
         ],
         responses={200: SearchSerializer, 400: _refused("400"), 403: _refused("403")},
     )
     def get(self, request):
         enterprise = _member_or_staff(request)
-        q = (request.query_params.get("q") or "").strip()
+        q = request.query_params.get("q") or ""
         if not q or len(q) > 255 or "\x00" in q:
             raise ValidationError({"q": [_("请输入 1 至 255 个字符的搜索内容")]})
-        results = selectors.search(user=request.user, q=q, enterprise=enterprise)
+        results = selectors.search(user=request.user, q=q, enterprise=enterprise)  # blank: nothing found
         return Response(SearchSerializer({"q": q, **results}).data)
