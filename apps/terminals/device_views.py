@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from django.http import JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -24,7 +25,16 @@ def _body(request):
         raise device.DeviceRefusal("invalid_request", _("请求体不是有效的 JSON")) from None
 
 
-def _answer(work):
+def _answer(request, work):
+    # A device asks for its language with Accept-Language (the portal's middleware reads it
+    # under /api/v1/ only); without one the answer is in the portal's default, Chinese.
+    if request.headers.get("Accept-Language") and not request.GET.get("lang"):
+        with translation.override(translation.get_language_from_request(request)):
+            return _answer_in_language(work)
+    return _answer_in_language(work)
+
+
+def _answer_in_language(work):
     try:
         return JsonResponse(work(), status=200)
     except ApplicationError as exc:
@@ -50,7 +60,7 @@ def challenge(request):
         body = _object(request)
         return device.challenge(handle=body.get("handle"), address=client_address(request))
 
-    return _answer(work)
+    return _answer(request, work)
 
 
 @csrf_exempt
@@ -65,7 +75,7 @@ def token(request):
             address=client_address(request),
         )
 
-    return _answer(work)
+    return _answer(request, work)
 
 
 @csrf_exempt
@@ -79,4 +89,4 @@ def report(request):
         body = _body(request) if bearer else None
         return device.report(token=bearer, body=body, address=client_address(request)).as_dict()
 
-    return _answer(work)
+    return _answer(request, work)

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from apps.metadata.selectors import template_current_version
@@ -30,3 +32,6 @@ def device_values(n: int = 1) -> dict:
         "device_owner": "张工",
         "network_type": "NB-IoT",
     }
+
+
+ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from django.test import TestCase, override_settings
 
 from apps.audit.models import AuditEntry
 from apps.enterprise_data.services import restricted_context
-from apps.terminals import canonical, device, keys, services
+from apps.terminals import canonical, keys, services
 from apps.terminals.choices import KeyAlgorithm
 from apps.terminals.models import Reading, ReportBatch, Terminal, TerminalToken
 from tests.terminals.conftest import device_values
@@ -108,7 +108,16 @@ def test_authenticate_and_report_store_readings_in_the_owning_enterprise_schema(
     ]
     assert readings_in(enterprise_b) == []
     connection.set_schema_to_public()
-    assert not Reading.objects.exists()  # never in the public schema
+    # readings have no table in the public schema at all; the registry's tables none in a tenant's
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables WHERE table_name IN "
+            "('terminals_reading', 'terminals_terminal') AND table_schema IN ('public', %s)",
+            [enterprise_a.schema_name],
+        )
+        assert sorted(cursor.fetchall()) == sorted(
+            [(enterprise_a.schema_name, "terminals_reading"), ("public", "terminals_terminal")]
+        )
     terminal = Terminal.objects.get(pk=credential.terminal_id)
     # only the template's public items reach the public registry
     assert set(terminal.public_state) == {"temperature", "running_state"}

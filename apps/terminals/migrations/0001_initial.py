@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from apps.terminals.schemas import public, tenant
+
 
 class Migration(migrations.Migration):
 
@@ -17,139 +19,157 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='ReportBatch',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('terminal_id', models.BigIntegerField(verbose_name='终端 ID')),
-                ('sequence', models.PositiveBigIntegerField(verbose_name='序号')),
-                ('digest', models.CharField(max_length=64, verbose_name='批次摘要')),
-                ('received_at', models.DateTimeField(verbose_name='接收时间')),
-                ('reading_count', models.PositiveIntegerField(default=0, verbose_name='读数条数')),
-            ],
-            options={
-                'verbose_name': '上报批次',
-                'verbose_name_plural': '上报批次',
-                'constraints': [models.UniqueConstraint(fields=('terminal_id', 'sequence'), name='report_batch_sequence_unique')],
-            },
+        tenant(
+            migrations.CreateModel(
+                name='ReportBatch',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('terminal_id', models.BigIntegerField(verbose_name='终端 ID')),
+                    ('sequence', models.PositiveBigIntegerField(verbose_name='序号')),
+                    ('digest', models.CharField(max_length=64, verbose_name='批次摘要')),
+                    ('received_at', models.DateTimeField(verbose_name='接收时间')),
+                    ('reading_count', models.PositiveIntegerField(default=0, verbose_name='读数条数')),
+                ],
+                options={
+                    'verbose_name': '上报批次',
+                    'verbose_name_plural': '上报批次',
+                    'constraints': [models.UniqueConstraint(fields=('terminal_id', 'sequence'), name='report_batch_sequence_unique')],
+                },
+            )
         ),
-        migrations.CreateModel(
-            name='Terminal',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('handle', models.CharField(max_length=255, unique=True, verbose_name='标识')),
-                ('last_seen_at', models.DateTimeField(blank=True, null=True, verbose_name='最近心跳')),
-                ('last_address', models.CharField(blank=True, max_length=64, verbose_name='最近地址')),
-                ('last_status', models.CharField(blank=True, max_length=64, verbose_name='最近状态')),
-                ('public_state', models.JSONField(blank=True, default=dict, verbose_name='公开的最新状态')),
-                ('signature_failures', models.PositiveIntegerField(default=0, verbose_name='签名失败次数')),
-                ('last_failure_at', models.DateTimeField(blank=True, null=True, verbose_name='最近签名失败')),
-                ('last_failure_reason', models.CharField(blank=True, max_length=32, verbose_name='最近失败原因')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='terminals', to='tenants.enterprise', verbose_name='所属企业')),
-                ('identifier', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='terminal', to='identifiers.identifier', verbose_name='标识')),
-            ],
-            options={
-                'verbose_name': '终端',
-                'verbose_name_plural': '终端',
-                'ordering': ['handle'],
-            },
+        public(
+            migrations.CreateModel(
+                name='Terminal',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                    ('handle', models.CharField(max_length=255, unique=True, verbose_name='标识')),
+                    ('last_seen_at', models.DateTimeField(blank=True, null=True, verbose_name='最近心跳')),
+                    ('last_address', models.CharField(blank=True, max_length=64, verbose_name='最近地址')),
+                    ('last_status', models.CharField(blank=True, max_length=64, verbose_name='最近状态')),
+                    ('public_state', models.JSONField(blank=True, default=dict, verbose_name='公开的最新状态')),
+                    ('signature_failures', models.PositiveIntegerField(default=0, verbose_name='签名失败次数')),
+                    ('last_failure_at', models.DateTimeField(blank=True, null=True, verbose_name='最近签名失败')),
+                    ('last_failure_reason', models.CharField(blank=True, max_length=32, verbose_name='最近失败原因')),
+                    ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='terminals', to='tenants.enterprise', verbose_name='所属企业')),
+                    ('identifier', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='terminal', to='identifiers.identifier', verbose_name='标识')),
+                ],
+                options={
+                    'verbose_name': '终端',
+                    'verbose_name_plural': '终端',
+                    'ordering': ['handle'],
+                },
+            )
         ),
-        migrations.CreateModel(
-            name='TerminalCredential',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('algorithm', models.CharField(choices=[('sm2', 'SM2（GM/T 0003）'), ('p256', 'ECDSA P-256'), ('ed25519', 'Ed25519')], max_length=16, verbose_name='算法')),
-                ('public_key', models.TextField(verbose_name='公钥')),
-                ('fingerprint', models.CharField(max_length=64, unique=True, verbose_name='公钥指纹（SHA-256）')),
-                ('key_index', models.PositiveIntegerField(verbose_name='HS_PUBKEY 索引')),
-                ('state', models.CharField(choices=[('active', '有效'), ('retiring', '轮换宽限中'), ('suspended', '已暂停'), ('revoked', '已吊销'), ('superseded', '已被替换')], default='active', max_length=16, verbose_name='状态')),
-                ('not_after', models.DateTimeField(blank=True, null=True, verbose_name='到期时间')),
-                ('grace_until', models.DateTimeField(blank=True, null=True, verbose_name='宽限期至')),
-                ('state_reason', models.CharField(blank=True, max_length=300, verbose_name='状态原因')),
-                ('state_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='状态变更时间')),
-                ('generated_by_portal', models.BooleanField(default=False, verbose_name='门户生成的密钥')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='签发人')),
-                ('terminal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credentials', to='terminals.terminal', verbose_name='终端')),
-            ],
-            options={
-                'verbose_name': '终端凭证',
-                'verbose_name_plural': '终端凭证',
-                'ordering': ['-created_at', '-id'],
-            },
+        public(
+            migrations.CreateModel(
+                name='TerminalCredential',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                    ('algorithm', models.CharField(choices=[('sm2', 'SM2（GM/T 0003）'), ('p256', 'ECDSA P-256'), ('ed25519', 'Ed25519')], max_length=16, verbose_name='算法')),
+                    ('public_key', models.TextField(verbose_name='公钥')),
+                    ('fingerprint', models.CharField(max_length=64, unique=True, verbose_name='公钥指纹（SHA-256）')),
+                    ('key_index', models.PositiveIntegerField(verbose_name='HS_PUBKEY 索引')),
+                    ('state', models.CharField(choices=[('active', '有效'), ('retiring', '轮换宽限中'), ('suspended', '已暂停'), ('revoked', '已吊销'), ('superseded', '已被替换')], default='active', max_length=16, verbose_name='状态')),
+                    ('not_after', models.DateTimeField(blank=True, null=True, verbose_name='到期时间')),
+                    ('grace_until', models.DateTimeField(blank=True, null=True, verbose_name='宽限期至')),
+                    ('state_reason', models.CharField(blank=True, max_length=300, verbose_name='状态原因')),
+                    ('state_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='状态变更时间')),
+                    ('generated_by_portal', models.BooleanField(default=False, verbose_name='门户生成的密钥')),
+                    ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='签发人')),
+                    ('terminal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credentials', to='terminals.terminal', verbose_name='终端')),
+                ],
+                options={
+                    'verbose_name': '终端凭证',
+                    'verbose_name_plural': '终端凭证',
+                    'ordering': ['-created_at', '-id'],
+                },
+            )
         ),
-        migrations.CreateModel(
-            name='TerminalProfile',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('heartbeat_seconds', models.PositiveIntegerField(default=60, help_text='在此间隔内有心跳的终端为在线', verbose_name='心跳间隔（秒）')),
-                ('offline_alert_minutes', models.PositiveIntegerField(default=10, verbose_name='离线告警（分钟）')),
-                ('credential_days', models.PositiveIntegerField(default=365, verbose_name='凭证有效期（天）')),
-                ('template', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='terminal_profile', to='metadata.metadatatemplate', verbose_name='终端模板')),
-            ],
-            options={
-                'verbose_name': '终端模板设置',
-                'verbose_name_plural': '终端模板设置',
-            },
+        public(
+            migrations.CreateModel(
+                name='TerminalProfile',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
+                    ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                    ('heartbeat_seconds', models.PositiveIntegerField(default=60, help_text='在此间隔内有心跳的终端为在线', verbose_name='心跳间隔（秒）')),
+                    ('offline_alert_minutes', models.PositiveIntegerField(default=10, verbose_name='离线告警（分钟）')),
+                    ('credential_days', models.PositiveIntegerField(default=365, verbose_name='凭证有效期（天）')),
+                    ('template', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='terminal_profile', to='metadata.metadatatemplate', verbose_name='终端模板')),
+                ],
+                options={
+                    'verbose_name': '终端模板设置',
+                    'verbose_name_plural': '终端模板设置',
+                },
+            )
         ),
-        migrations.CreateModel(
-            name='TerminalToken',
-            fields=[
-                ('token_hash', models.CharField(max_length=64, primary_key=True, serialize=False, verbose_name='令牌摘要')),
-                ('created_at', models.DateTimeField(verbose_name='签发时间')),
-                ('expires_at', models.DateTimeField(db_index=True, verbose_name='过期时间')),
-                ('credential', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='terminals.terminalcredential', verbose_name='凭证')),
-                ('terminal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='terminals.terminal', verbose_name='终端')),
-            ],
-            options={
-                'verbose_name': '终端令牌',
-                'verbose_name_plural': '终端令牌',
-            },
+        public(
+            migrations.CreateModel(
+                name='TerminalToken',
+                fields=[
+                    ('token_hash', models.CharField(max_length=64, primary_key=True, serialize=False, verbose_name='令牌摘要')),
+                    ('created_at', models.DateTimeField(verbose_name='签发时间')),
+                    ('expires_at', models.DateTimeField(db_index=True, verbose_name='过期时间')),
+                    ('credential', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='terminals.terminalcredential', verbose_name='凭证')),
+                    ('terminal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='terminals.terminal', verbose_name='终端')),
+                ],
+                options={
+                    'verbose_name': '终端令牌',
+                    'verbose_name_plural': '终端令牌',
+                },
+            )
         ),
-        migrations.CreateModel(
-            name='AuthCount',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hour', models.DateTimeField(verbose_name='小时')),
-                ('outcome', models.CharField(choices=[('ok', '认证成功'), ('nonce_invalid', '挑战码无效或已过期'), ('nonce_replayed', '挑战码被重放'), ('unknown_terminal', '终端不存在'), ('no_credential', '终端没有有效凭证'), ('bad_signature', '签名验证失败'), ('credential_suspended', '凭证已暂停'), ('credential_revoked', '凭证已吊销'), ('credential_expired', '凭证已过期'), ('terminal_withdrawn', '终端标识已注销'), ('rate_limited', '请求过于频繁'), ('report_bad_signature', '上报签名验证失败')], max_length=32, verbose_name='结果')),
-                ('count', models.PositiveBigIntegerField(default=0, verbose_name='次数')),
-                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='tenants.enterprise', verbose_name='企业')),
-            ],
-            options={
-                'verbose_name': '终端认证统计',
-                'verbose_name_plural': '终端认证统计',
-                'constraints': [models.UniqueConstraint(fields=('hour', 'enterprise', 'outcome'), name='auth_count_unique', nulls_distinct=False)],
-            },
+        public(
+            migrations.CreateModel(
+                name='AuthCount',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('hour', models.DateTimeField(verbose_name='小时')),
+                    ('outcome', models.CharField(choices=[('ok', '认证成功'), ('nonce_invalid', '挑战码无效或已过期'), ('nonce_replayed', '挑战码被重放'), ('unknown_terminal', '终端不存在'), ('no_credential', '终端没有有效凭证'), ('bad_signature', '签名验证失败'), ('credential_suspended', '凭证已暂停'), ('credential_revoked', '凭证已吊销'), ('credential_expired', '凭证已过期'), ('terminal_withdrawn', '终端标识已注销'), ('rate_limited', '请求过于频繁'), ('report_bad_signature', '上报签名验证失败')], max_length=32, verbose_name='结果')),
+                    ('count', models.PositiveBigIntegerField(default=0, verbose_name='次数')),
+                    ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='tenants.enterprise', verbose_name='企业')),
+                ],
+                options={
+                    'verbose_name': '终端认证统计',
+                    'verbose_name_plural': '终端认证统计',
+                    'constraints': [models.UniqueConstraint(fields=('hour', 'enterprise', 'outcome'), name='auth_count_unique', nulls_distinct=False)],
+                },
+            )
         ),
-        migrations.CreateModel(
-            name='Reading',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('terminal_id', models.BigIntegerField(verbose_name='终端 ID')),
-                ('item_code', models.CharField(max_length=64, verbose_name='数据项')),
-                ('grade', models.PositiveSmallIntegerField(verbose_name='数据分级')),
-                ('recorded_at', models.DateTimeField(verbose_name='采集时间')),
-                ('value', models.CharField(max_length=255, verbose_name='值')),
-                ('number', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='数值')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='terminals.reportbatch', verbose_name='批次')),
-            ],
-            options={
-                'verbose_name': '终端读数',
-                'verbose_name_plural': '终端读数',
-                'indexes': [models.Index(fields=['terminal_id', 'item_code', 'recorded_at'], name='terminals_r_termina_12d1d7_idx')],
-            },
+        tenant(
+            migrations.CreateModel(
+                name='Reading',
+                fields=[
+                    ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                    ('terminal_id', models.BigIntegerField(verbose_name='终端 ID')),
+                    ('item_code', models.CharField(max_length=64, verbose_name='数据项')),
+                    ('grade', models.PositiveSmallIntegerField(verbose_name='数据分级')),
+                    ('recorded_at', models.DateTimeField(verbose_name='采集时间')),
+                    ('value', models.CharField(max_length=255, verbose_name='值')),
+                    ('number', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='数值')),
+                    ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='terminals.reportbatch', verbose_name='批次')),
+                ],
+                options={
+                    'verbose_name': '终端读数',
+                    'verbose_name_plural': '终端读数',
+                    'indexes': [models.Index(fields=['terminal_id', 'item_code', 'recorded_at'], name='terminals_r_termina_12d1d7_idx')],
+                },
+            )
         ),
-        migrations.AddIndex(
-            model_name='terminal',
-            index=models.Index(fields=['enterprise', 'last_seen_at'], name='terminals_t_enterpr_d35292_idx'),
+        public(
+            migrations.AddIndex(
+                model_name='terminal',
+                index=models.Index(fields=['enterprise', 'last_seen_at'], name='terminals_t_enterpr_d35292_idx'),
+            )
         ),
-        migrations.AddConstraint(
-            model_name='terminalcredential',
-            constraint=models.UniqueConstraint(fields=('terminal', 'key_index'), name='terminal_key_index_unique'),
+        public(
+            migrations.AddConstraint(
+                model_name='terminalcredential',
+                constraint=models.UniqueConstraint(fields=('terminal', 'key_index'), name='terminal_key_index_unique'),
+            )
         ),
     ]
