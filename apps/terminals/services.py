@@ -395,3 +395,37 @@ def refusal_for(credential: TerminalCredential, now: dt.datetime) -> str | None:
     if credential.not_after is not None and credential.not_after <= now:
         return "credential_expired"
     return None
+
+
+# ---------------------------------------------------------------- authentication counts
+def auth_counts_flush() -> int:
+    """Copy the hourly counters from Redis into AuthCount (absolute values: the Redis hash holds
+    the hour's whole count while it lives), so running it twice changes nothing."""
+    from django.conf import settings
+
+    from apps.core.redis import redis_client
+    from apps.tenants.models import Enterprise
+    from apps.terminals.models import AuthCount
+
+    client = redis_client()
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    known = set(Enterprise.objects.values_list("id", flat=True))
+    written = 0
+    for name in client.scan_iter(match=f"{prefix}:term:auth:*", count=500):
+        stamp = name.decode().rsplit(":", 1)[1]
+        try:
+            hour = dt.datetime.strptime(stamp, "%Y%m%d%H").replace(tzinfo=dt.UTC)
+        except ValueError:
+            continue
+        for fld, value in client.hgetall(name).items():
+            enterprise_id, _sep, outcome = fld.decode().partition(":")
+            if int(enterprise_id) and int(enterprise_id) not in known:
+                continue
+            AuthCount.objects.update_or_create(
+                hour=hour,
+                enterprise_id=int(enterprise_id) or None,
+                outcome=outcome,
+                defaults={"count": int(value)},
+            )
+            written += 1
+    return written
