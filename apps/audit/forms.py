@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import DateField
+
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("操作者"), required=False)
@@ -8,12 +10,8 @@ class AuditFilterForm(forms.Form):
     object_type = forms.ChoiceField(label=_("对象类型"), required=False)
     object_id = forms.CharField(label=_("对象 ID"), required=False)
     tenant = forms.ChoiceField(label=_("租户"), required=False)
-    date_from = forms.DateField(
-        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = DateField(label=_("开始日期"), required=False)
+    date_to = DateField(label=_("结束日期"), required=False)
 
     def __init__(self, *args, object_types=(), tenants=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from apps.billing.dashboard import billable_enterprise_list
 from apps.billing.models import Bill, BillingSettings, Plan
 from apps.billing.periods import parse_period
 from apps.core.errors import ApplicationError
+from apps.core.forms import DateField
 from apps.tenants.models import Enterprise
 
 TIER_ROWS = 4  # tier rows offered per charge kind; an empty row is ignored
@@ -99,9 +100,7 @@ class PriceListForm(forms.Form):
     allowance and up to TIER_ROWS tiers (from, to — empty on the last —, unit price)."""
 
     name = forms.CharField(label=_("名称"), max_length=100)
-    effective_from = forms.DateField(
-        label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    effective_from = DateField(label=_("生效日期"))
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, price_list=None, **kwargs):
@@ -298,9 +297,7 @@ class PaymentForm(forms.Form):
     enterprise = forms.ModelChoiceField(label=_("企业"), queryset=Enterprise.objects.none())
     reference = forms.CharField(label=_("银行流水号"), max_length=64)
     amount = _number(_("金额（元）"), required=True)
-    received_on = forms.DateField(
-        label=_("到账日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    received_on = DateField(label=_("到账日期"))
     payer_name = forms.CharField(label=_("付款户名"), max_length=200, required=False)
     bills = forms.ModelMultipleChoiceField(
         label=_("核销账单"),
@@ -324,9 +321,7 @@ class PaymentForm(forms.Form):
 
 class InvoiceIssueForm(forms.Form):
     invoice_number = forms.CharField(label=_("发票号码"), max_length=32)
-    invoice_date = forms.DateField(
-        label=_("开票日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    invoice_date = DateField(label=_("开票日期"))
     invoice_file = forms.FileField(
         label=_("发票文件"),
         help_text=_("税务系统开具的发票 PDF"),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.buildcases.choices import STAGE_ORDER, BuildMode, Stage
 from apps.buildcases.models import BuildCase
+from apps.core.forms import DateField
 from apps.tenants.models import Enterprise
 
 
@@ -22,9 +23,7 @@ class CaseCreateForm(forms.Form):
         required=False,
         help_text=_("留空为发起人"),
     )
-    target_date = forms.DateField(
-        label=_("计划完成日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    target_date = DateField(label=_("计划完成日期"), required=False)
     description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 

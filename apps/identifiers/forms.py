@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.forms import DateTextField
 from apps.identifiers import handles
 from apps.metadata.choices import GRADE_GBT43697, Grade, ItemState, ItemType
 from apps.metadata.validation import enum_choices
@@ -80,7 +81,7 @@ def _field(item: dict, initial: str | None) -> forms.Field:
             attrs["data-unit"] = c["unit"]
         return forms.CharField(widget=forms.NumberInput(attrs=attrs), **common)
     if kind == ItemType.DATE:
-        return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        return DateTextField(**common)
     if kind == ItemType.ENUM:
         choices = [("", "—")] + [(c_, c_) for c_ in enum_choices(item)]
         return forms.ChoiceField(choices=choices, **common)

@@ -9,13 +9,13 @@ together with that enterprise's grant record).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from apps.core.errors import NotFound
+from apps.core.forms import parse_date_text
 from apps.identifiers.models import Identifier, IdentifierGrant
 
 PERM_IDENTIFIER = "identifiers.view_restricted_values"
@@ -56,9 +56,8 @@ def identifier_list(*, user, enterprise=None, filters: dict[str, Any] | None = N
         value = f.get(key)
         if value:
             if isinstance(value, str):
-                try:
-                    value = dt.date.fromisoformat(value)
-                except ValueError:
+                value = parse_date_text(value)  # 2026-03-18, 2026/3/18, 2026年3月18日
+                if value is None:
                     continue
             qs = qs.filter(**{lookup: value})
     return qs.order_by("-created_at", "-id")

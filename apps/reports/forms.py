@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import DateField
 from apps.reports.choices import ReportKind
 from apps.reports.filing import previous_month
 from apps.tenants.models import Enterprise
@@ -23,13 +24,10 @@ class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("报告类型"), choices=ReportKind.choices, initial=ReportKind.PARK_EVALUATION
     )
-    period_start = forms.DateField(
-        label=_("开始日期"), initial=_default_start, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
+    period_start = DateField(label=_("开始日期"), initial=_default_start)
+    period_end = DateField(
         label=_("结束日期"),
         initial=_default_end,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("月度报备按开始日期所在月份生成"),
     )
     enterprise = forms.ModelChoiceField(
@@ -49,9 +47,5 @@ class ReportRequestForm(forms.Form):
 class EnterpriseReportRequestForm(forms.Form):
     """Enterprise domain: the enterprise's own report for a period."""
 
-    period_start = forms.DateField(
-        label=_("开始日期"), initial=_default_start, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=_("结束日期"), initial=_default_end, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = DateField(label=_("开始日期"), initial=_default_start)
+    period_end = DateField(label=_("结束日期"), initial=_default_end)

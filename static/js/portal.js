@@ -87,4 +87,25 @@
       search.select();
     });
   }
+  // Date boxes (apps.core.forms.DateTextInput) are typed 年-月-日; the button beside each opens
+  // the browser's own calendar through a hidden <input type=date> and writes the ISO date back.
+  document.querySelectorAll("[data-date-pick]").forEach(function (button) {
+    var box = button.previousElementSibling;
+    var picker = document.createElement("input");
+    picker.type = "date";
+    if (!box || typeof picker.showPicker !== "function") { return; }
+    picker.tabIndex = -1;
+    picker.setAttribute("aria-hidden", "true");
+    picker.className = "date-picker-proxy";
+    button.after(picker);
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var typed = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})/.exec(box.value || "");
+      picker.value = typed ? typed[1] + "-" + ("0" + typed[2]).slice(-2) + "-" + ("0" + typed[3]).slice(-2) : "";
+      try { picker.showPicker(); } catch (e) { box.focus(); }
+    });
+    picker.addEventListener("change", function () {
+      if (picker.value) { box.value = picker.value; box.dispatchEvent(new Event("change", { bubbles: true })); }
+    });
+  });
 })();

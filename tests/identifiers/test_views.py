@@ -95,7 +95,7 @@ def test_qr_encodes_the_resolution_url(register_product, settings):
 
 def test_generated_form_registers_and_shows_errors_on_the_field(client_a, mfg, alpha):
     page = client_a.get(f"/identifiers/new/{mfg.template_id}/").content.decode()
-    assert 'type="date"' in page and 'name="produced_on"' in page
+    assert 'data-date-text' in page and 'name="produced_on"' in page  # a 年-月-日 box (apps.core.forms)
     assert "<select" in page and "合格" in page  # enum as a select
     assert 'type="number"' in page and "kVA" in page  # number with its unit
     assert 'type="file"' in page  # file upload
