@@ -7,7 +7,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,8 @@ def target_check(url: str, *, allow_internal: bool) -> Target:
         raise TargetRefused(_("订阅地址须以 http:// 或 https:// 开头并包含主机名"))
     if parts.username or parts.password:
         raise TargetRefused(_("订阅地址不能包含用户名或密码"))
+    if any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
+        raise TargetRefused(_("订阅地址无效"))
     host = parts.hostname
     port = port or (443 if parts.scheme == "https" else 80)
     try:
@@ -66,10 +68,15 @@ def target_check(url: str, *, allow_internal: bool) -> Target:
     if not addresses:
         raise TargetRefused(_("无法解析订阅地址的主机名：%(host)s") % {"host": host})
     default_port = port == (443 if parts.scheme == "https" else 80)
-    host_header = host if default_port else f"{host}:{port}"
-    if ":" in host and not default_port:
-        host_header = f"[{host}]:{port}"
-    path = parts.path or "/"
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        raise TargetRefused(_("订阅地址无效")) from None
+    if ":" in ascii_host:
+        ascii_host = f"[{ascii_host}]"
+    host_header = ascii_host if default_port else f"{ascii_host}:{port}"
+    # The request line is ASCII: anything else in the path or query is percent-encoded.
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
     if parts.query:
-        path += "?" + parts.query
+        path += "?" + quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
     return Target(parts.scheme, host, port, path, addresses[0], host_header)
