@@ -47,13 +47,15 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import redis
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
-from apps.core.redis import async_redis_client, redis_client
+from apps.core.redis import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -66,14 +68,28 @@ NOT_FOUND_TTL = 10
 # How long a writer waits for every subscribed process to confirm an invalidation.
 ACK_TIMEOUT = 2.0
 
-_MISSING = object()
+MISSING = object()  # what LocalLRU.get returns for a key it does not hold
 _NOT_FOUND = {"__nf__": True}
 ALL = "*"  # the key list of an ``invalidate_all`` message (a handle always contains "/")
 
 
+_namespace: str | None = None
+
+
 def namespace() -> str:
-    """Key prefix shared with the Django cache config (tests get their own key space)."""
-    return f"{settings.CACHES['default'].get('KEY_PREFIX', 'pp')}:res"
+    """Key prefix shared with the Django cache config (tests get their own key space); read
+    once (every request counts under it), again after a test changes ``CACHES``."""
+    global _namespace
+    if _namespace is None:
+        _namespace = f"{settings.CACHES['default'].get('KEY_PREFIX', 'pp')}:res"
+    return _namespace
+
+
+@receiver(setting_changed)
+def _caches_changed(*, setting, **kwargs) -> None:
+    global _namespace
+    if setting == "CACHES":
+        _namespace = None
 
 
 def channel() -> str:
@@ -112,14 +128,14 @@ class LocalLRU:
 
     def get(self, key: str) -> Any:
         if not self.live:
-            return _MISSING
+            return MISSING
         with self._lock:
             item = self._data.get(key)
             if item is None:
-                return _MISSING
+                return MISSING
             if item[0] < time.monotonic():
                 del self._data[key]
-                return _MISSING
+                return MISSING
             self._data.move_to_end(key)
             return item[1]
 
@@ -289,7 +305,7 @@ def fetch(
     processes should find the copy at once (an upstream resolver), inline."""
     subscriber.ensure()
     value = local.get(handle_ci)
-    if value is not _MISSING:
+    if value is not MISSING:
         return None if value is _NOT_FOUND else value
 
     epoch = local.epoch
@@ -312,33 +328,11 @@ def fetch(
     return record
 
 
-async def afetch(
-    handle_ci: str,
-    loader: Callable[[str], Awaitable[dict | None]],
-    *,
-    not_found_ttl: int = NOT_FOUND_TTL,
-    shared: bool = True,
-) -> dict | None:
-    """``fetch`` for an event loop: ``loader`` is a coroutine function and the shared copy is
-    read with the asyncio Redis client. The same rules (the local epoch, the versioned Redis
-    copy, the deferred fill), in the same helpers; for local registry records (``REDIS_TTL``,
-    deferred fills)."""
-    subscriber.ensure()
-    value = local.get(handle_ci)
-    if value is not _MISSING:
-        return None if value is _NOT_FOUND else value
-    epoch = local.epoch
-    if not shared:
-        record = await loader(handle_ci)
+def keep_local_many(epoch: int, records: dict[str, dict | None], not_found_ttl: int = NOT_FOUND_TTL) -> None:
+    """Keep records read together since ``epoch`` (None: no such handle) in this process, as
+    ``fetch(shared=False)`` keeps one: not at all if an invalidation arrived meanwhile."""
+    for handle_ci, record in records.items():
         _keep_local(epoch, handle_ci, record, not_found_ttl)
-        return record
-    reply = await async_redis_client().mget(generation_key(), version_key(handle_ci), record_key(handle_ci))
-    version, found, value = _shared_copy(epoch, handle_ci, reply, not_found_ttl)
-    if found:
-        return value
-    record = await loader(handle_ci)
-    _keep(epoch, handle_ci, version, record, REDIS_TTL, not_found_ttl, None)
-    return record
 
 
 def _keep_local(epoch: int, handle_ci: str, record: dict | None, not_found_ttl: int) -> None:

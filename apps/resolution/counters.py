@@ -30,8 +30,17 @@ COUNTER_TTL = 3 * 24 * 3600
 TOP_KEEP = 50
 
 
+_hour_tag: tuple[int, str] = (-1, "")  # (hours since the epoch, its tag): one strftime an hour
+
+
 def hour_tag(ts: float | None = None) -> str:
-    return time.strftime("%Y%m%d%H", time.gmtime(ts if ts is not None else time.time()))
+    global _hour_tag
+    ts = time.time() if ts is None else ts
+    hour = int(ts // 3600)
+    known = _hour_tag
+    if known[0] != hour:
+        known = _hour_tag = (hour, time.strftime("%Y%m%d%H", time.gmtime(ts)))
+    return known[1]
 
 
 def hours_key() -> str:

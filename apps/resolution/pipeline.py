@@ -47,7 +47,7 @@ class ResolutionRequest:
 
     @cached_property
     def params(self) -> dict[str, list[str]]:
-        return urllib.parse.parse_qs(self.query, keep_blank_values=True)
+        return urllib.parse.parse_qs(self.query, keep_blank_values=True) if self.query else {}
 
     def param(self, name: str, default: str = "") -> str:
         values = self.params.get(name)

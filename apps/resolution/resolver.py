@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -65,11 +66,13 @@ class Outcome:
         return self.code == RC_SUCCESS
 
 
+# Whitespace (``\s`` on str is ``str.isspace``: Unicode spaces too) and control characters.
+_UNPRINTABLE = re.compile(r"[\s\x00-\x1f]")
+
+
 def split_handle(raw: str) -> tuple[str, str] | None:
     """``88.101.a/x/y`` → (``88.101.a``, ``x/y``); None when malformed."""
-    if not raw or len(raw) > MAX_HANDLE_LENGTH:
-        return None
-    if any(ch.isspace() or ord(ch) < 32 for ch in raw):
+    if not raw or len(raw) > MAX_HANDLE_LENGTH or _UNPRINTABLE.search(raw):
         return None
     prefix, sep, suffix = raw.partition("/")
     if not sep or not prefix or not suffix:

@@ -94,6 +94,17 @@ _category_labels: dict[str, str] | None = None
 
 def local_record_sql() -> str:
     """The registry lookup of one handle (``%s``: its ``handle_ci``), schema-qualified."""
+    return _record_select() + "WHERE i.handle_ci = %s"
+
+
+def local_records_sql() -> str:
+    """The same lookup for many handles at once (``%s``: a list of ``handle_ci``): the
+    resolution server reads the misses that arrive together in one round trip. Its rows are
+    ``local_record_sql``'s; a handle without a row has none."""
+    return _record_select() + "WHERE i.handle_ci = ANY(%s)"
+
+
+def _record_select() -> str:
     global _record_sql
     if _record_sql is None:
         from apps.identifiers.models import Identifier, Prefix
@@ -108,7 +119,6 @@ def local_record_sql() -> str:
             f"JOIN {_qualified(Enterprise)} e ON e.id = i.enterprise_id "
             f"JOIN {_qualified(TemplateVersion)} v ON v.id = i.template_version_id "
             f"JOIN {_qualified(MetadataTemplate)} t ON t.id = v.template_id "
-            "WHERE i.handle_ci = %s"
         )
     return _record_sql
 

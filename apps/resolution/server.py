@@ -8,12 +8,14 @@ with every filter and response code, and the JSON, 307 redirect and linkset form
 ``/<handle>``, with CORS, HEAD, the rate limit (429 + Retry-After), the trusted-proxy client
 address and ``X-Request-ID``. Every answer is computed on the event loop by the pipeline, from
 this process's memory (the record, the counters and the rate limit). A miss of a local registry
-record is first read without blocking: the Redis copy with the asyncio client, then the registry
-row over psycopg's ``AsyncConnectionPool`` with the prepared statement the Django selector uses
-(``selectors.local_record_sql``), built into the record by the same function
-(``selectors.local_record_from_row``) and kept by the same cache rules (``cache.afetch``); the
-pipeline then finds it warm. What still runs on a thread (``_blocking``, Django's connection): the
-park's prefix root when its 30 s copy expires, a Host not seen for 30 s, handles of other prefixes
+record is read without blocking, over psycopg's ``AsyncConnectionPool``: the misses that arrive
+together go in one query (``selectors.local_records_sql``, the Django selector's lookup for many
+handles, prepared), each row built into the record by the same function
+(``selectors.local_record_from_row``) and kept by the same cache rules
+(``cache.keep_local_many``); the pipeline then finds it warm. This server does not read or write
+the Redis copy of local records (``RESOLUTION_SHARED_CACHE``): one batched registry read costs
+less than the Redis round trip it would save. What still runs on a thread (``_blocking``,
+Django's connection): the park's prefix root when its 30 s copy expires, a Host not seen for 30 s, handles of other prefixes
 (the upstream resolver is asked with urllib, with its circuit breaker) and the rare miss whose
 read was overtaken by an invalidation.
 
@@ -33,11 +35,11 @@ Cache invalidation arrives over the Redis channel every web process subscribes t
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
 import re
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from psycopg_pool import AsyncConnectionPool
@@ -71,6 +73,7 @@ logger = logging.getLogger(__name__)
 
 HANDLE_PAGE = re.compile(r"^/[0-9][^/]*\.[^/]*(?:/.*)?$")  # protocol_urls' catch-all, with its '/'
 HOST_CACHE_SECONDS = 30
+HOST_CACHE_MAX = 1024
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 _blocking = ThreadPoolExecutor(
     max_workers=int(os.environ.get("RESOLUTION_MISS_THREADS", "4")), thread_name_prefix="resolution-blocking"
@@ -78,7 +81,7 @@ _blocking = ThreadPoolExecutor(
 DB_POOL_SIZE = int(os.environ.get("RESOLUTION_DB_POOL", "8"))
 _pool: AsyncConnectionPool | None = None
 POOL_APPLICATION_NAME = "park-portal-resolution"
-_hosts: dict[str, tuple[float, bool]] = {}  # host → (expires at, the park's own domain?)
+_hosts: dict[str, tuple[float, bool]] = {}  # Host header → (expires at, the park's own domain?)
 
 
 def _is_public_host(hostname: str) -> bool:
@@ -90,27 +93,46 @@ def _is_public_host(hostname: str) -> bool:
 
 
 async def _public_host(host: str) -> bool:
+    """Kept per Host header as sent (port and all) for ``HOST_CACHE_SECONDS``."""
+    hit = _hosts.get(host)
+    now = time.monotonic()
+    if hit is not None and hit[0] >= now:
+        return hit[1]
     domain, _port = split_domain_port(host)
     if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
-        return False  # Django answers 400 for it
-    hostname = remove_www(domain)
-    hit = _hosts.get(hostname)
-    now = time.monotonic()
-    if hit is None or hit[0] < now:
-        public = await asyncio.get_running_loop().run_in_executor(_blocking, _is_public_host, hostname)
-        hit = _hosts[hostname] = (now + HOST_CACHE_SECONDS, public)
-    return hit[1]
+        public = False  # Django answers 400 for it
+    else:
+        public = await asyncio.get_running_loop().run_in_executor(
+            _blocking, _is_public_host, remove_www(domain)
+        )
+    if len(_hosts) >= HOST_CACHE_MAX:  # Host is the client's to choose: keep the table bounded
+        _hosts.clear()
+    _hosts[host] = (now + HOST_CACHE_SECONDS, public)
+    return public
 
 
-def _warm(handle: str) -> bool:
-    """Will the pipeline answer ``handle`` from this process's memory (no Redis, no database)?"""
-    parts = resolver.split_handle(handle)
+_request_ids: tuple[int, str, itertools.count] | None = None
+
+
+def _request_id() -> str:
+    """A request id of the form Django's middleware gives (32 hex digits), unique without a
+    system call per request: 16 random digits per process, then a counter."""
+    global _request_ids
+    pid = os.getpid()
+    if _request_ids is None or _request_ids[0] != pid:  # first request, or a forked worker
+        _request_ids = (pid, os.urandom(8).hex(), itertools.count(1))
+    return f"{_request_ids[1]}{next(_request_ids[2]):016x}"
+
+
+def _warm(handle: str, parts: tuple[str, str] | None) -> bool:
+    """Will the pipeline answer ``handle`` (split: ``parts``) from this process's memory (no
+    Redis, no database)?"""
     if parts is None:
         return True
     if not selectors.park_root_cached():
         return False  # the park's prefix root is read again (a query)
     prefix_ci = parts[0].lower()
-    return selectors.is_local_prefix(prefix_ci) and cache.local.get(handle.lower()) is not cache._MISSING
+    return selectors.is_local_prefix(prefix_ci) and cache.local.get(handle.lower()) is not cache.MISSING
 
 
 def _db_pool() -> AsyncConnectionPool:
@@ -127,18 +149,81 @@ def _db_pool() -> AsyncConnectionPool:
     return AsyncConnectionPool(min_size=1, max_size=DB_POOL_SIZE, kwargs=params, open=False)
 
 
-async def _load_local_record(handle_ci: str) -> dict | None:
-    async with _pool.connection() as conn:
-        cursor = await conn.execute(selectors.local_record_sql(), (handle_ci,), prepare=True)
-        return selectors.local_record_from_row(await cursor.fetchone())
+class _MissBatcher:
+    """Reads the local registry records this process misses, many per round trip: misses that
+    arrive while the loaders are busy wait together and go in one ``local_records_sql`` query
+    (up to ``BATCH_MAX``), so the cost of a database round trip is shared by every request that
+    arrived meanwhile (under load dozens, on a quiet server one). ``LOADERS`` queries run at
+    once. Records are kept by the cache's rules (``cache.keep_local_many``: not at all if an
+    invalidation arrived during the read, and then the request reads again on a thread)."""
+
+    LOADERS = 2
+    BATCH_MAX = 256
+
+    def __init__(self):
+        self.pending: dict[str, list[asyncio.Future]] = {}
+        self.wake: asyncio.Event | None = None
+        self.loaders: list[asyncio.Task] = []
+
+    def start(self) -> None:
+        self.wake = asyncio.Event()
+        self.loaders = [asyncio.create_task(self._loader()) for _ in range(self.LOADERS)]
+
+    async def stop(self) -> None:
+        for task in self.loaders:
+            task.cancel()
+        await asyncio.gather(*self.loaders, return_exceptions=True)
+        self.loaders = []
+
+    async def load(self, handle_ci: str) -> None:
+        """Returns once ``handle_ci`` was read (kept, unless an invalidation overtook it)."""
+        waiter = asyncio.get_running_loop().create_future()
+        self.pending.setdefault(handle_ci, []).append(waiter)
+        self.wake.set()
+        await waiter
+
+    async def _loader(self) -> None:
+        while True:
+            await self.wake.wait()
+            if not self.pending:
+                self.wake.clear()
+                continue
+            keys = list(itertools.islice(self.pending, self.BATCH_MAX))
+            batch = {key: self.pending.pop(key) for key in keys}
+            if not self.pending:
+                self.wake.clear()
+            epoch = cache.local.epoch
+            try:
+                async with _pool.connection() as conn:
+                    cursor = await conn.execute(selectors.local_records_sql(), (keys,), prepare=True)
+                    rows = await cursor.fetchall()
+                records: dict[str, dict | None] = dict.fromkeys(keys)
+                for row in rows:
+                    record = selectors.local_record_from_row(row)
+                    records[record["handle"].lower()] = record
+                cache.keep_local_many(epoch, records)
+            except Exception as exc:  # each request reads again on a thread (and fails as Django)
+                logger.warning("async read of %s handles failed", len(keys), exc_info=True)
+                for waiters in batch.values():
+                    for waiter in waiters:
+                        if not waiter.done():
+                            waiter.set_exception(exc)
+                continue
+            for waiters in batch.values():
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_result(None)
 
 
-async def _without_blocking(handle: str, client: str) -> bool:
+_misses = _MissBatcher()
+
+
+async def _without_blocking(handle: str, parts: tuple[str, str] | None, client: str) -> bool:
     """Can the pipeline answer ``handle`` on the event loop? Reads a local registry record it
-    misses first (Redis copy, then the registry over the async pool) into this process's cache."""
-    if _warm(handle):
+    misses first (in a batch with the other misses, over the async pool) into this process's
+    cache."""
+    if _warm(handle, parts):
         return True
-    parts = resolver.split_handle(handle)
     if counters.rate_limit_spent(client):
         return True  # refused before any record is read
     if _pool is None or parts is None or not selectors.park_root_cached():
@@ -146,11 +231,10 @@ async def _without_blocking(handle: str, client: str) -> bool:
     if not selectors.is_local_prefix(parts[0].lower()):
         return False  # the upstream resolver's (urllib, on a thread)
     try:
-        await cache.afetch(handle.lower(), _load_local_record, shared=settings.RESOLUTION_SHARED_CACHE)
+        await _misses.load(handle.lower())
     except Exception:  # the thread path reads it again and fails as the Django view does
-        logger.warning("async read of %s failed; retried on a thread", handle, exc_info=True)
         return False
-    return _warm(handle)  # False: an invalidation overtook the read (not kept), read it again
+    return _warm(handle, parts)  # False: an invalidation overtook the read (not kept), read it again
 
 
 def _scheme(scope: dict, headers: dict[str, str]) -> str:
@@ -179,9 +263,11 @@ async def _lifespan(receive, send) -> None:
             cache.subscriber.ensure()  # subscribe before the first request
             _pool = _db_pool()
             await _pool.open()
+            _misses.start()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             _blocking.shutdown(wait=False)
+            await _misses.stop()
             if _pool is not None:
                 await _pool.close()
             await send({"type": "lifespan.shutdown.complete"})
@@ -226,7 +312,7 @@ async def app(scope, receive, send):
         or not await _public_host(host)
     ):
         return await django_app(scope, receive, send)
-    request_id = headers.get("x-request-id") or uuid.uuid4().hex
+    request_id = headers.get("x-request-id") or _request_id()
 
     if rest:
         call, extra = (lambda: pipeline.handle_rest(request, handle)), []
@@ -239,7 +325,7 @@ async def app(scope, receive, send):
                 return pipeline.handle_page(request, handle)
 
         extra = [("Content-Language", lang)]
-    if await _without_blocking(handle, request.client):
+    if await _without_blocking(handle, resolver.split_handle(handle), request.client):
         reply = call()
     else:
         reply = await asyncio.get_running_loop().run_in_executor(_blocking, call)

@@ -3,6 +3,7 @@ table of requests alike: equal status, byte-identical bodies, equal headers that
 write through the portal's services is served by the resolution server at once."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings
@@ -167,14 +168,38 @@ def test_portal_write_served_at_once(resolution_server, enterprise_a, admin_a):
 
     identifier_update(actor=admin_a, identifier=product_1, values=product(1, name="新名称"))
     assert name_value(product_1.handle) == (200, "新名称")
-    # the miss was read over the server's async pool with the prepared lookup
+    # the miss was read over the server's async pool with the prepared (batched) lookup
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s AND query LIKE %s "
             "AND datname = current_database()",
-            [POOL_APPLICATION_NAME, "%WHERE i.handle_ci = $1"],
+            [POOL_APPLICATION_NAME, "%WHERE i.handle_ci = ANY($1)"],
         )
         assert cursor.fetchone()[0] >= 1
 
     identifier_withdraw(actor=admin_a, identifier=product_1, reason="报废")
     assert name_value(product_1.handle) == (404, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_misses_read_together_answer_each_request_alike(enterprise_a, resolution_server):
+    """Misses that arrive at once are read in one registry query (server._MissBatcher): every
+    request still gets its own answer, the Django view's: found, another case of the prefix,
+    the suffix in another case (not found), withdrawn, absent."""
+    for n in range(12):
+        builders.identifier(enterprise_a, f"Batch-{n}")
+    builders.identifier(enterprise_a, "Batch-gone", status="withdrawn")
+    paths = [f"/api/handles/88.101.alpha/Batch-{n}" for n in range(12)]
+    paths += [f"/api/handles/88.101.ALPHA/Batch-{n}" for n in range(3)]
+    paths += ["/api/handles/88.101.alpha/batch-1", "/api/handles/88.101.alpha/Batch-gone"]
+    paths += [f"/api/handles/88.101.alpha/absent-{n}" for n in range(5)]
+    with ThreadPoolExecutor(max_workers=len(paths)) as pool:  # all at once, on a cold server
+        served = list(
+            pool.map(
+                lambda i: _granian(resolution_server, "GET", paths[i], {}, f"10.7.0.{i}"), range(len(paths))
+            )
+        )
+    with override_settings(RESOLUTION_RATE_LIMIT=RATE):
+        expected = [_django("GET", path, {}, f"10.6.0.{i}") for i, path in enumerate(paths)]
+    assert [(a[0], a[2]) for a in served] == [(e[0], e[2]) for e in expected]
+    assert [a[0] for a in served].count(200) == 15
