@@ -239,7 +239,7 @@ def _stat_table() -> str:
 def resolutions(*, enterprise=None, hours: int = RESOLUTION_HOURS) -> dict[str, Any]:
     """Resolutions per hour over the last ``hours`` hours (the hourly rows the counters are
     flushed into), their p50/p99 latency and not-found share, and the most resolved prefixes.
-    Three queries over ResolutionStat's hour index; the latency buckets are summed in SQL."""
+    Two queries over ResolutionStat's hour index; the latency buckets are summed in SQL."""
     from apps.resolution import counters
 
     now = timezone.now()
@@ -251,19 +251,21 @@ def resolutions(*, enterprise=None, hours: int = RESOLUTION_HOURS) -> dict[str, 
         where += " AND enterprise_id = %s"
         params.append(enterprise.pk)
     table = _stat_table()
+    size = len(counters.LATENCY_BUCKETS_MS) + 1
+    # One pass: per hour the count, the not-found count and each latency bucket summed by its
+    # position in the stored array (no unnesting of 24 × prefixes arrays).
+    bucket_sums = ", ".join(f"sum((latency_buckets->>{i})::bigint)" for i in range(size))
     with connection.cursor() as cursor:
         cursor.execute(
-            f'SELECT hour, sum(count), sum(not_found) FROM "{table}" WHERE {where} GROUP BY hour', params
-        )
-        per_hour = {row[0]: (int(row[1]), int(row[2])) for row in cursor.fetchall()}
-        cursor.execute(
-            f'SELECT b.idx, sum(b.n::bigint) FROM "{table}" s, '
-            f"jsonb_array_elements_text(s.latency_buckets) WITH ORDINALITY AS b(n, idx) "
-            f"WHERE {where.replace('hour', 's.hour').replace('enterprise_id', 's.enterprise_id')} "
-            "GROUP BY b.idx",
+            f'SELECT hour, sum(count), sum(not_found), {bucket_sums} FROM "{table}" WHERE {where} GROUP BY hour',
             params,
         )
-        bucket_rows = cursor.fetchall()
+        per_hour: dict[dt.datetime, tuple[int, int]] = {}
+        buckets = [0] * size
+        for row in cursor.fetchall():
+            per_hour[row[0]] = (int(row[1]), int(row[2]))
+            for i, n in enumerate(row[3:]):
+                buckets[i] += int(n or 0)
         top: list[tuple[str, int]] = []
         if enterprise is None:
             cursor.execute(
@@ -272,10 +274,6 @@ def resolutions(*, enterprise=None, hours: int = RESOLUTION_HOURS) -> dict[str, 
                 [*params, TOP_PREFIXES],
             )
             top = [(row[0], int(row[1])) for row in cursor.fetchall()]
-    buckets = [0] * (len(counters.LATENCY_BUCKETS_MS) + 1)
-    for idx, n in bucket_rows:
-        if 1 <= idx <= len(buckets):
-            buckets[idx - 1] += int(n)
     hour_list = [start + dt.timedelta(hours=i) for i in range(hours)]
     counts = [per_hour.get(hour, (0, 0))[0] for hour in hour_list]
     total = sum(counts)
