@@ -104,7 +104,7 @@ def parse_public_key(text: str | bytes) -> PublicKey:
         body = re.sub(r"-----[A-Z ]+-----|\s", "", text)
         try:
             return _from_der(base64.b64decode(body, validate=True))
-        except binascii.Error:
+        except (binascii.Error, ValueError):
             raise _invalid() from None
     if "PRIVATE KEY" in text:
         raise _invalid(_("这是私钥：请只上传公钥，私钥留在设备上"))
@@ -121,7 +121,7 @@ def parse_public_key(text: str | bytes) -> PublicKey:
         )
     try:
         der = base64.b64decode(compact, validate=True)
-    except binascii.Error:
+    except (binascii.Error, ValueError):
         raise _invalid() from None
     return _from_der(der)
 
@@ -150,7 +150,9 @@ def _c_key(der: bytes):
 
 def _der_signature(signature: bytes) -> bytes:
     if len(signature) == 64:  # raw r‖s (gmssl's form, many firmware libraries')
-        return encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
+        return encode_dss_signature(
+            int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+        )
     return signature
 
 
@@ -188,9 +190,7 @@ def generate_private_key(algorithm: str):
 
 def private_key_pem(private_key) -> str:
     ser = t_ser if isinstance(private_key, t_ec.EllipticCurvePrivateKey) else c_ser
-    return private_key.private_bytes(
-        ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption()
-    ).decode()
+    return private_key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption()).decode()
 
 
 def load_private_key(pem: str | bytes):
