@@ -255,3 +255,34 @@ def change_history(identifier: Identifier, limit: int = 50) -> list[dict[str, An
             }
         )
     return out
+
+
+# ---------------------------------------------------------------- prefixes
+def prefix_list(*, enterprise=None) -> QuerySet:
+    """Prefixes with their enterprise: one enterprise's (its domain) or all (the park's staff)."""
+    from apps.identifiers.models import Prefix
+
+    prefixes = Prefix.objects.select_related("enterprise").order_by("prefix")
+    return prefixes.filter(enterprise=enterprise) if enterprise is not None else prefixes
+
+
+def prefix_status_reasons(prefix_ids: list[int]) -> dict[int, str]:
+    """The reason given with each prefix's latest state change (suspend, revoke), from the audit
+    log where the prefix services record it; '' when the latest change gave none."""
+    from apps.audit.models import AuditEntry
+
+    reasons: dict[int, str] = {}
+    entries = (
+        AuditEntry.objects.filter(
+            object_type="identifiers.Prefix",
+            object_id__in=[str(pk) for pk in prefix_ids],
+            action__in=["prefix.suspend", "prefix.resume", "prefix.revoke"],
+        )
+        .order_by("object_id", "-id")
+        .distinct("object_id")
+        .values_list("object_id", "changes")
+    )
+    for object_id, changes in entries:
+        reason = (changes or {}).get("reason") or [None, ""]
+        reasons[int(object_id)] = reason[1] or ""
+    return reasons
