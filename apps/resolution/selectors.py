@@ -60,6 +60,12 @@ def is_local_prefix(prefix_ci: str) -> bool:
 HANDLE_TYPES = ("HS_ALIAS",)
 
 
+def display_values(record: dict) -> list[dict]:
+    """The record's public values as the HTML page shows them, with the template item's Chinese
+    name and unit (computed when a page is rendered, not for every record read)."""
+    return _display_values(record["values"], record.get("items") or [])
+
+
 def _display_values(values: list[dict], items: list[dict]) -> list[dict]:
     """Public values with the template item's Chinese name and unit, for the HTML page."""
     by_index = {item.get("index"): item for item in items or []}
@@ -112,8 +118,8 @@ def _record_select() -> str:
         from apps.tenants.models import Enterprise
 
         _record_sql = (
-            "SELECT i.id, i.handle, i.suffix, i.status, i.name, i.category, i.enterprise_id, i.values, "
-            "i.updated_at, p.prefix, e.name, t.name, t.code, t.default_link, v.number, v.effective_items "
+            "SELECT i.id, i.handle, i.suffix, i.status, i.name, i.category, i.enterprise_id, i.values::text, "
+            "i.updated_at, p.prefix, e.name, t.name, t.code, t.default_link, v.number, v.effective_items::text "
             f"FROM {_qualified(Identifier)} i "
             f"JOIN {_qualified(Prefix)} p ON p.id = i.prefix_id "
             f"JOIN {_qualified(Enterprise)} e ON e.id = i.enterprise_id "
@@ -157,6 +163,23 @@ def load_local_record(handle_ci: str) -> dict | None:
             return local_record_from_row(cursor.fetchone())
 
 
+_items_parsed: dict[str, list] = {}
+ITEMS_PARSED_MAX = 512
+
+
+def _template_items(text: str | None) -> list:
+    """A template version's items from their JSON text, parsed once per distinct text: every
+    row of a version carries the same items (a read of thousands of rows parses them once)."""
+    if not text:
+        return []
+    items = _items_parsed.get(text)
+    if items is None:
+        if len(_items_parsed) >= ITEMS_PARSED_MAX:
+            _items_parsed.clear()
+        items = _items_parsed[text] = json.loads(text)
+    return items
+
+
 def local_record_from_row(row: tuple | None) -> dict | None:
     """The cached record of a registry row as ``local_record_sql`` selects it (None: no row).
     JSON columns come as text (Django's connection) or decoded (a plain psycopg connection)."""
@@ -165,7 +188,7 @@ def local_record_from_row(row: tuple | None) -> dict | None:
     (pk, handle, suffix, status, name, category, enterprise_id, values, updated_at, prefix, enterprise,
      template, template_code, default_link, version_number, effective_items) = row  # fmt: skip
     values = json.loads(values) if isinstance(values, str) else (values or [])
-    effective_items = json.loads(effective_items) if isinstance(effective_items, str) else effective_items
+    effective_items = _template_items(effective_items)
     return {
         "kind": "local",
         "id": pk,
@@ -183,7 +206,7 @@ def local_record_from_row(row: tuple | None) -> dict | None:
         "template_version": version_number,
         "default_link": default_link or "",
         "values": values,
-        "display": _display_values(values, effective_items or []),
+        "items": effective_items,  # the template's (one list per version, shared): display_values
         "timestamp": updated_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 
@@ -283,7 +306,7 @@ def load_upstream_record(handle: str) -> dict | None:
         "handle": body.get("handle") or handle,
         "status": "active",
         "values": values,
-        "display": _display_values(values, []),
+        "items": [],
         "ttl": max(UPSTREAM_MIN_TTL, min(ttl, UPSTREAM_MAX_TTL)),
     }
 

@@ -35,6 +35,7 @@ Cache invalidation arrives over the Redis channel every web process subscribes t
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import logging
 import os
@@ -78,7 +79,8 @@ SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 _blocking = ThreadPoolExecutor(
     max_workers=int(os.environ.get("RESOLUTION_MISS_THREADS", "4")), thread_name_prefix="resolution-blocking"
 )
-DB_POOL_SIZE = int(os.environ.get("RESOLUTION_DB_POOL", "8"))
+# Connections of this process's async pool: one per batch of misses in flight (_MissBatcher).
+DB_POOL_SIZE = int(os.environ.get("RESOLUTION_DB_POOL", "2"))
 _pool: AsyncConnectionPool | None = None
 POOL_APPLICATION_NAME = "park-portal-resolution"
 _hosts: dict[str, tuple[float, bool]] = {}  # Host header → (expires at, the park's own domain?)
@@ -154,10 +156,10 @@ class _MissBatcher:
     arrive while the loaders are busy wait together and go in one ``local_records_sql`` query
     (up to ``BATCH_MAX``), so the cost of a database round trip is shared by every request that
     arrived meanwhile (under load dozens, on a quiet server one). ``LOADERS`` queries run at
-    once. Records are kept by the cache's rules (``cache.keep_local_many``: not at all if an
+    once, one per connection of the pool. Records are kept by the cache's rules (``cache.keep_local_many``: not at all if an
     invalidation arrived during the read, and then the request reads again on a thread)."""
 
-    LOADERS = 2
+    LOADERS = DB_POOL_SIZE  # batches in flight at once, one pool connection each
     BATCH_MAX = 256
 
     def __init__(self):
@@ -264,6 +266,10 @@ async def _lifespan(receive, send) -> None:
             _pool = _db_pool()
             await _pool.open()
             _misses.start()
+            # What Django and this server built at start-up (130,000 objects) lives as long as
+            # the process: out of the cyclic collector's sight, its collections walk only what
+            # requests allocate (about 40% less CPU per warm request measured in process).
+            gc.freeze()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             _blocking.shutdown(wait=False)

@@ -113,7 +113,7 @@ def handle_page(request, handle: str):
     else:
         record = outcome.record
         url = pipeline.page_url(req, record["handle"])
-        public_rows, technical_rows = split_display(record.get("display") or [])
+        public_rows, technical_rows = split_display(selectors.display_values(record))
         body = render_to_string(
             "resolution/handle.html",
             {
