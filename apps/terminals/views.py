@@ -21,6 +21,7 @@ from apps.identifiers.forms import OBJECT_CODE
 from apps.identifiers.services import can_write
 from apps.identifiers.views import portal_user
 from apps.terminals import selectors, services
+from apps.terminals.choices import AlertKind
 from apps.terminals.forms import EnrolForm, ReasonForm, RotateForm
 from apps.terminals.models import TerminalCredential
 
@@ -46,6 +47,9 @@ def terminal_list_view(request):
     enterprise = _enterprise()
     rows = selectors.terminal_rows(enterprise)
     alerts = [(row, kind) for row in rows for kind in row.alerts]
+    alert = request.GET.get("alert") or ""
+    if alert in AlertKind.values:  # ?alert=expiring: the workbench's to-do link
+        alerts = [(row, kind) for row, kind in alerts if kind == alert]
     return render(
         request,
         "terminals/terminal_list.html",

@@ -393,6 +393,7 @@ def enterprise_todo(*, user, enterprise) -> list[dict[str, Any]]:
     from apps.imports.models import ImportJob
     from apps.metadata.choices import ChangeRequestStatus
     from apps.metadata.models import TemplateChangeRequest
+    from apps.terminals.choices import AlertKind, CredentialState
 
     role = Membership.objects.filter(user=user, enterprise=enterprise).values_list("role", flat=True).first()
     if role is None and not user.is_superuser:
@@ -413,6 +414,24 @@ def enterprise_todo(*, user, enterprise) -> list[dict[str, Any]]:
             _url("imports:job_list", f"state={ImportState.VALIDATED}"),
         ),
     ]
+    from apps.terminals.models import TerminalCredential
+    from apps.terminals.selectors import EXPIRY_WARNING
+
+    items.append(
+        _todo(
+            "credentials_expiring",
+            _("即将到期的终端凭证"),
+            TerminalCredential.objects.filter(
+                terminal__enterprise=enterprise,
+                state=CredentialState.ACTIVE,
+                not_after__lte=timezone.now() + EXPIRY_WARNING,
+            )
+            .values("terminal_id")
+            .distinct()
+            .count(),
+            _url("terminals:list", f"alert={AlertKind.EXPIRING}", "alerts"),
+        )
+    )
     from apps.billing.permissions import ENTERPRISE_ROLES
 
     if role in ENTERPRISE_ROLES:

@@ -120,6 +120,29 @@ def queue(frozen_clock, park, park_admin, alpha, beta, operator, mfg):
     return case
 
 
+def expiring_credentials(identifiers, *, days: tuple[int, ...]):
+    """A terminal per identifier, its active credential expiring in ``days`` days."""
+    from django.utils import timezone
+
+    from apps.terminals.models import Terminal, TerminalCredential
+
+    terminals = []
+    for n, (identifier, left) in enumerate(zip(identifiers, days, strict=True)):
+        terminal = Terminal.objects.create(
+            identifier=identifier, enterprise=identifier.enterprise, handle=identifier.handle
+        )
+        TerminalCredential.objects.create(
+            terminal=terminal,
+            algorithm="ed25519",
+            public_key="MCowBQYDK2VwAyEA" + "A" * 43 + "=",
+            fingerprint=f"{n:064d}",
+            key_index=300,
+            not_after=timezone.now() + dt.timedelta(days=left),
+        )
+        terminals.append(terminal)
+    return terminals
+
+
 def open_signoffs(case) -> int:
     from apps.buildcases.choices import CompletionKind, ItemState
 
@@ -294,8 +317,9 @@ def test_enterprise_workbench(
     from apps.metadata.models import TemplateChangeRequest
     from apps.resolution.models import ResolutionStat
 
-    make_identifiers(alpha, 6)
+    made = make_identifiers(alpha, 6)
     make_identifiers(beta, 2)  # another tenant's: not counted
+    expiring = expiring_credentials(made[:2], days=(10, 60))  # one within the 30-day warning
     TemplateChangeRequest.objects.create(
         template=mfg.template,
         enterprise=alpha,
@@ -351,6 +375,7 @@ def test_enterprise_workbench(
     assert {key: count for key, (count, _url) in todo.items()} == {
         "change_requests_rejected": 1,
         "imports_validated": 1,
+        "credentials_expiring": 1,
         "bills_due": 1,
     }
     figures = page.context["figures"]
@@ -362,6 +387,10 @@ def test_enterprise_workbench(
     assert figures["members"]["total"] == 2 and figures["members"]["admins"] == 1
     listed = client.get(todo["imports_validated"][1]).content.decode()
     assert "ready.xlsx" in listed and "running.xlsx" not in listed
+    listed = client.get(todo["credentials_expiring"][1]).content.decode()
+    alerts = listed.split('<section class="card" id="alerts"')[1].split("</section>")[0]
+    assert expiring[0].handle in alerts and expiring[1].handle not in alerts
+    assert 'data-alert="expiring"' in alerts and 'data-alert="offline"' not in alerts
     listed = client.get(todo["change_requests_rejected"][1])
     assert [cr.enterprise_id for cr in listed.context["requests"]] == [alpha.pk]
 
@@ -370,6 +399,7 @@ def test_enterprise_workbench(
     assert list(todo_of(client.get("/").content.decode())) == [
         "change_requests_rejected",
         "imports_validated",
+        "credentials_expiring",
     ]
 
 
