@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from apps.core import charts
 from apps.core import pdf as core_pdf
 from apps.reports import formatting
+from apps.reports.sections import registered as registered_sections
 from apps.reports.selectors import Scope
 
 
@@ -45,6 +46,10 @@ def section_titles(*, enterprise: bool) -> list[tuple[str, str, str]]:
         ("sec-resolution", "resolution", _("标识解析与服务可用性")),
         ("sec-sync", "sync", _("数据同步")),
         ("sec-buildcases", "buildcases", _("实施流程（建设案例）")),
+        *(
+            (f"sec-{extra.key}", extra.key, extra.title())
+            for extra in registered_sections(enterprise=enterprise)
+        ),
         ("sec-security", "security", _("安全基线")),
         ("sec-signature", "signature", _("签章")),
     ]
@@ -107,6 +112,13 @@ def evaluation_context(data: dict[str, Any], *, title: str) -> dict[str, Any]:
         "sections": [(sid, label) for sid, _key, label in sections],
         "titles": {key: label for _sid, key, label in sections},
         "charts": chart_set,
+        # registered sections in order: (anchor, numbered title, template, figures)
+        "extra_sections": [
+            (f"sec-{extra.key}", label, extra.template, data.get("extra", {}).get(extra.key, {}))
+            for extra in registered_sections(enterprise=scope.enterprise is not None)
+            for sid, key, label in sections
+            if key == extra.key
+        ],
     }
 
 

@@ -23,6 +23,7 @@ from apps.identifiers.models import Identifier, Prefix
 from apps.metadata.choices import Grade, ObjectCategory
 from apps.metadata.models import TemplateVersion
 from apps.reports.models import Report, ServiceEvent
+from apps.reports.sections import registered as registered_sections
 from apps.sync.models import OutboxEntry, OutboxStatus
 from apps.tenants.choices import EnterpriseStatus
 from apps.tenants.models import Enterprise, Park
@@ -756,6 +757,11 @@ def report_data(scope: Scope, *, verify_audit: bool = True) -> dict[str, Any]:
         "sync": sync_section(scope),
         "buildcases": buildcase_section(scope),
         "security": security_baseline() if verify_audit else None,
+        # sections the apps on top registered (apps.reports.sections): {key: figures}
+        "extra": {
+            section.key: section.figures(scope)
+            for section in registered_sections(enterprise=scope.enterprise is not None)
+        },
     }
     data["is_empty"] = not (
         data["identifiers"]["period"]

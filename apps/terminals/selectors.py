@@ -211,3 +211,63 @@ def park_statistics(
         failures=failures,
         credentials=credentials,
     )
+
+
+# ---------------------------------------------------------------- evaluation report section
+def report_figures(scope) -> dict:
+    """The evaluation report's terminal-authentication section (apps.reports.sections): for the
+    park or one enterprise, terminals enrolled by the period's end, online at generation, device
+    authentications in the period (accepted, refused, by reason) and credentials by state."""
+    from apps.terminals.services import auth_counts_flush
+
+    auth_counts_flush()
+    now = timezone.now()
+    terminals = Terminal.objects.filter(created_at__lt=scope.until).select_related(
+        "identifier__template_version"
+    )
+    counts = AuthCount.objects.filter(hour__gte=scope.since, hour__lt=scope.until)
+    credentials = TerminalCredential.objects.filter(created_at__lt=scope.until)
+    if scope.enterprise is not None:
+        terminals = terminals.filter(enterprise=scope.enterprise)
+        counts = counts.filter(enterprise=scope.enterprise)
+        credentials = credentials.filter(terminal__enterprise=scope.enterprise)
+    profiles = profiles_by_template()
+    terminals = list(terminals)
+    online = sum(
+        is_online(t, profiles.get(t.identifier.template_version.template_id, DEFAULT_PROFILE), now)
+        for t in terminals
+    )
+    ok = counts.filter(outcome=AuthOutcome.OK).aggregate(n=Sum("count"))["n"] or 0
+    labels = dict(AuthOutcome.choices)
+    failures = [
+        {"reason": str(labels.get(r["outcome"], r["outcome"])), "count": r["n"]}
+        for r in counts.exclude(outcome=AuthOutcome.OK)
+        .values("outcome")
+        .annotate(n=Sum("count"))
+        .order_by("-n")
+    ]
+    refused = sum(f["count"] for f in failures)
+    states = dict(CredentialState.choices)
+    by_state = [
+        {"state": str(states.get(r["state"], r["state"])), "count": r["n"]}
+        for r in credentials.values("state").annotate(n=Count("id")).order_by("state")
+    ]
+    algorithms = [
+        {"algorithm": r["algorithm"], "count": r["n"]}
+        for r in credentials.filter(state__in=[CredentialState.ACTIVE, CredentialState.RETIRING])
+        .values("algorithm")
+        .annotate(n=Count("id"))
+        .order_by("algorithm")
+    ]
+    return {
+        "enrolled": len(terminals),
+        "online": online,
+        "online_rate": (online / len(terminals)) if terminals else None,
+        "authentications": ok + refused,
+        "accepted": ok,
+        "refused": refused,
+        "accept_rate": (ok / (ok + refused)) if ok + refused else None,
+        "failures": failures,
+        "credentials": by_state,
+        "algorithms": algorithms,
+    }
