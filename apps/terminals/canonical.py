@@ -12,6 +12,8 @@ last). The node id is ``settings.TERMINALS_NODE_ID``, by default the park's pref
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.conf import settings
 
 AUTH_TAG = "PPTERM-AUTH-1"
@@ -22,9 +24,15 @@ def node_id() -> str:
     configured = getattr(settings, "TERMINALS_NODE_ID", "")
     if configured:
         return configured
+    return _park_node_id(settings.PARK_COUNTRY_CODE)
+
+
+@lru_cache(maxsize=4)
+def _park_node_id(country: str) -> str:
+    """Read once per process: a park's code does not change while it runs (it is its prefix)."""
     from apps.identifiers.handles import _park_code
 
-    return f"{settings.PARK_COUNTRY_CODE}.{_park_code()}"
+    return f"{country}.{_park_code()}"
 
 
 def has_control(text: str) -> bool:

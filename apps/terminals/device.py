@@ -372,40 +372,44 @@ def _store(terminal: Terminal, sequence, status, rows, message: bytes, address, 
     from apps.enterprise_data.services import ensure_data_schema, restricted_context
     from apps.identifiers.services import item_is_public
 
+    if not rows:  # a heartbeat: one UPDATE of the registry row, nothing in the enterprise's schema
+        Terminal.objects.filter(pk=terminal.pk).update(
+            last_seen_at=now, last_address=(address or "")[:64], last_status=status
+        )
+        return Ack("accepted", sequence, 0)
     digest = hashlib.sha256(message).hexdigest()
     ensure_data_schema(terminal.enterprise)
     public_state = dict(terminal.public_state or {})
     with transaction.atomic():
-        if rows:
-            with restricted_context(terminal.enterprise):
-                try:
-                    with transaction.atomic():
-                        batch = ReportBatch.objects.create(
-                            terminal_id=terminal.pk,
-                            sequence=sequence,
-                            digest=digest,
-                            received_at=now,
-                            reading_count=len(rows),
-                        )
-                except IntegrityError:
-                    existing = ReportBatch.objects.filter(terminal_id=terminal.pk, sequence=sequence).first()
-                    if existing is None or existing.digest != digest:
-                        raise refuse("sequence_conflict") from None
-                    return Ack("duplicate", sequence, existing.reading_count)
-                Reading.objects.bulk_create(
-                    [
-                        Reading(
-                            terminal_id=terminal.pk,
-                            batch=batch,
-                            item_code=item["code"],
-                            grade=int(item.get("grade") or 1),
-                            recorded_at=recorded,
-                            value=value,
-                            number=number,
-                        )
-                        for item, recorded, value, number in rows
-                    ]
-                )
+        with restricted_context(terminal.enterprise):
+            try:
+                with transaction.atomic():
+                    batch = ReportBatch.objects.create(
+                        terminal_id=terminal.pk,
+                        sequence=sequence,
+                        digest=digest,
+                        received_at=now,
+                        reading_count=len(rows),
+                    )
+            except IntegrityError:
+                existing = ReportBatch.objects.filter(terminal_id=terminal.pk, sequence=sequence).first()
+                if existing is None or existing.digest != digest:
+                    raise refuse("sequence_conflict") from None
+                return Ack("duplicate", sequence, existing.reading_count)
+            Reading.objects.bulk_create(
+                [
+                    Reading(
+                        terminal_id=terminal.pk,
+                        batch=batch,
+                        item_code=item["code"],
+                        grade=int(item.get("grade") or 1),
+                        recorded_at=recorded,
+                        value=value,
+                        number=number,
+                    )
+                    for item, recorded, value, number in rows
+                ]
+            )
         for item, recorded, value, _number in rows:
             if item_is_public(item):
                 previous = public_state.get(item["code"])
