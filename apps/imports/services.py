@@ -26,6 +26,7 @@ from apps.imports.choices import ImportState
 from apps.imports.mapping import map_columns, records
 from apps.imports.models import ImportJob
 from apps.imports.reading import FileRefused, check_size, open_table, sniff
+from apps.imports.signals import import_applied
 from apps.imports.workbook import error_report_workbook
 from apps.metadata.choices import VersionStatus
 from apps.metadata.selectors import effective_items
@@ -382,6 +383,8 @@ def import_job_apply(*, job: ImportJob, progress: Progress | None = None) -> dic
             object_repr=job.original_name,
             after={"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
         )
+        applied_id = job.pk
+        transaction.on_commit(lambda: import_applied.send(sender=ImportJob, job_id=applied_id))
     return {
         "state": job.state,
         "create": result.created,

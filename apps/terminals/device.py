@@ -43,6 +43,7 @@ from apps.metadata.validation import clean_value
 from apps.terminals import canonical, keys
 from apps.terminals.choices import AuthOutcome, CredentialState
 from apps.terminals.models import Reading, ReportBatch, Terminal, TerminalCredential, TerminalToken
+from apps.terminals.seed import KEY_COLUMN
 from apps.terminals.services import refusal_for
 
 MAX_READINGS = 1000
@@ -264,6 +265,7 @@ def _reading_items(template_version_id: int) -> dict[str, dict]:
         for item in effective_items(version)
         if item.get("state", ItemState.ENABLED) == ItemState.ENABLED
         and item.get("item_type") not in (ItemType.FILE, ItemType.REFERENCE)
+        and item["code"] != KEY_COLUMN
     }
 
 

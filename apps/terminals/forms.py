@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.identifiers.forms import IdentifierValuesForm
 from apps.terminals.choices import KeyAlgorithm
+from apps.terminals.seed import KEY_COLUMN
 
 GENERATE_CHOICES = [("", _("不生成（上传设备公钥）")), *KeyAlgorithm.choices]
 
@@ -28,6 +29,9 @@ class EnrolForm(IdentifierValuesForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # the key column of Excel enrolment is the key field here
+        self.items = [item for item in self.items if item["code"] != KEY_COLUMN]
+        self.fields.pop(KEY_COLUMN, None)
         self.fields.update(KeyFields().fields)
 
 

@@ -29,6 +29,12 @@ def _item(name, code, kind=S, *, required=False, grade=G1, public=None, help_tex
     }
 
 
+# A format check for the dry run of an Excel import; the key itself is parsed when it is issued.
+KEY_PATTERN = (
+    r"-----BEGIN PUBLIC KEY-----\s*[A-Za-z0-9+/=\s]+-----END PUBLIC KEY-----\s*"
+    r"|(04)?[0-9a-fA-F]{128}|[A-Za-z0-9+/]{40,}={0,2}"
+)
+
 # Device items (guide 三(三)4: model, manufacturer, location, owner, network type), then the
 # readings a terminal reports (template items too, so each reading is graded by the template).
 TERMINAL_ITEMS = [
@@ -37,6 +43,15 @@ TERMINAL_ITEMS = [
     _item("安装位置", "location", max_length=200, public=False, help_text="楼栋、车间或坐标"),
     _item("设备责任人", "device_owner", max_length=50, grade=G2),
     _item("网络类型", "network_type", E, choices=["以太网", "Wi-Fi", "4G", "5G", "NB-IoT", "LoRa", "其他"]),
+    _item(
+        "设备公钥",
+        "device_public_key",
+        max_length=255,
+        public=False,
+        pattern=KEY_PATTERN,
+        pattern_hint="PEM 公钥、SM2 十六进制公钥（128 位）或 Base64 公钥",
+        help_text="Excel 批量登记时填写，导入后据此签发凭证（发布为 HS_PUBKEY）",
+    ),
     _item("温度", "temperature", N, precision=2, unit="℃", help_text="终端上报"),
     _item("湿度", "humidity", N, precision=2, unit="%", min=0, max=100, help_text="终端上报"),
     _item("运行状态", "running_state", E, choices=["运行", "待机", "故障", "停机"], help_text="终端上报"),
@@ -44,6 +59,7 @@ TERMINAL_ITEMS = [
     _item("累计电量", "energy", N, precision=3, unit="kWh", min=0, grade=G2, help_text="终端上报"),
     _item("故障代码", "fault_code", max_length=64, grade=G2, help_text="终端上报"),
 ]
+KEY_COLUMN = "device_public_key"
 READING_CODES = ["temperature", "humidity", "running_state", "power", "energy", "fault_code"]
 
 

@@ -33,6 +33,7 @@ from apps.terminals.models import (
     TerminalProfile,
     TerminalToken,
 )
+from apps.terminals.seed import KEY_COLUMN
 
 OBJECT_TYPE = "terminals.TerminalCredential"
 RECORD_TYPES = {"HS_PUBKEY", "TERMINAL_CREDENTIAL"}
@@ -106,6 +107,8 @@ def terminal_enrol(
     and issue its first credential: the device's public key, or a key pair generated here."""
     if terminal_profile(template_version.template) is None:
         raise ApplicationError(_("请选择终端模板（或其子模板）"), code="not_a_terminal")
+    if not public_key and not algorithm and str(values.get(KEY_COLUMN) or "").strip():
+        public_key = values[KEY_COLUMN]
     key = _parse_or_none(public_key, algorithm)  # a bad key refuses before anything is written
     identifier = identifier_register(
         actor=actor,
@@ -429,3 +432,57 @@ def auth_counts_flush() -> int:
             )
             written += 1
     return written
+
+
+# ---------------------------------------------------------------- Excel enrolment
+def terminals_enrol_imported(*, job_id: int) -> dict:
+    """After an Excel import under a terminal template (apps.imports' ``import_applied``): every
+    identifier of that template version that is not a terminal yet and has a key in the key
+    column becomes one, with its credential, issued as the job's creator. A key that does not
+    parse (the dry run checked only its format) is audited and skipped; run again, nothing
+    changes."""
+    from apps.enterprise_data.models import RestrictedValues
+    from apps.enterprise_data.services import restricted_context
+    from apps.identifiers.choices import IdentifierStatus
+    from apps.imports.models import ImportJob
+
+    job = ImportJob.objects.select_related("enterprise", "template_version__template", "created_by").get(
+        pk=job_id
+    )
+    if terminal_profile(job.template_version.template) is None:
+        return {"enrolled": 0, "refused": 0}
+    candidates = {
+        i.pk: i
+        for i in Identifier.objects.filter(
+            enterprise=job.enterprise,
+            template_version=job.template_version,
+            status=IdentifierStatus.ACTIVE,
+            terminal__isnull=True,
+        )
+    }
+    with restricted_context(job.enterprise):
+        stored = {
+            row.identifier_id: row.as_dict().get(KEY_COLUMN, "").strip()
+            for row in RestrictedValues.objects.filter(identifier_id__in=list(candidates))
+        }
+    enrolled = refused = 0
+    for identifier_id, key in stored.items():
+        if not key:
+            continue
+        identifier = candidates[identifier_id]
+        try:
+            with transaction.atomic():
+                terminal = terminal_attach(actor=job.created_by, identifier=identifier)
+                credential_issue(actor=job.created_by, terminal=terminal, public_key=key)
+            enrolled += 1
+        except ApplicationError as exc:
+            refused += 1
+            audit_write(
+                action="terminal.enrol.refused",
+                object_type="identifiers.Identifier",
+                object_id=identifier.pk,
+                object_repr=identifier.handle,
+                changes={"reason": [None, exc.message], "import_job": [None, job.pk]},
+                tenant_schema=job.enterprise.schema_name,
+            )
+    return {"enrolled": enrolled, "refused": refused}
