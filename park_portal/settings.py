@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "apps.tenants.middleware.ParkTenantMiddleware",
     # anonymous Handle REST / SNMS reads skip the session/auth stack below (hot path)
     "apps.resolution.middleware.ResolutionFastPathMiddleware",
+    # the device API (POST /api/terminals/…) authenticates itself: same shortcut
+    "apps.terminals.middleware.DeviceFastPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apps.core.middleware.ParkLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

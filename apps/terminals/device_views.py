@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -26,12 +27,16 @@ def _body(request):
 
 
 def _answer(request, work):
-    # A device asks for its language with Accept-Language (the portal's middleware reads it
-    # under /api/v1/ only); without one the answer is in the portal's default, Chinese.
-    if request.headers.get("Accept-Language") and not request.GET.get("lang"):
-        with translation.override(translation.get_language_from_request(request)):
-            return _answer_in_language(work)
-    return _answer_in_language(work)
+    """The answer in the language the device asks for (``?lang=`` or Accept-Language), else the
+    portal's default, Chinese: these views may run without the locale middleware
+    (apps.terminals.middleware), so they always set it themselves."""
+    lang = request.GET.get("lang") or (
+        translation.get_language_from_request(request) if request.headers.get("Accept-Language") else ""
+    )
+    if not lang or not translation.check_for_language(lang):
+        lang = settings.LANGUAGE_CODE
+    with translation.override(lang):
+        return _answer_in_language(work)
 
 
 def _answer_in_language(work):
