@@ -1,0 +1,120 @@
+"""REST API: /api/v1/sync/ — the upstream sync's state as the sync page shows it, for the park's
+staff: ``overview/`` (backlog, failures, lag), ``entries/`` (outbox rows, by status), and
+``retry/`` (failed or stopped rows back to the queue: park administrators and operators)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.api import FilterSet
+from apps.sync import services
+from apps.sync.models import OutboxEntry, OutboxStatus
+
+PARK_STAFF = ("park_admin", "park_operator", "park_auditor")
+RETRY_ROLES = ("park_admin", "park_operator")
+
+
+def _require_staff(request, roles=PARK_STAFF) -> None:
+    from apps.tenants.selectors import current_enterprise
+
+    user = request.user
+    if current_enterprise() is not None or not (user.is_superuser or user.park_role in roles):
+        raise PermissionDenied(
+            _("只有园区工作人员可以查看上级同步")
+            if roles == PARK_STAFF
+            else _("只有园区管理员或运营人员可以重试同步")
+        )
+
+
+class OverviewSerializer(serializers.Serializer):
+    applicable = serializers.BooleanField(help_text=_lazy("本节点有上级节点"))
+    configured = serializers.BooleanField(help_text=_lazy("已设置上级节点地址"))
+    pending = serializers.IntegerField(allow_null=True)
+    failed = serializers.IntegerField()
+    stopped = serializers.IntegerField()
+    sent = serializers.IntegerField()
+    not_applicable = serializers.IntegerField()
+    waiting_data = serializers.IntegerField()
+    lag_seconds = serializers.IntegerField(help_text=_lazy("最早待同步条目已等待的秒数"))
+    oldest_pending_at = serializers.DateTimeField(allow_null=True)
+
+
+class OutboxEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OutboxEntry
+        fields = [
+            "id",
+            "operation",
+            "handle",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_error",
+            "created_at",
+            "sent_at",
+        ]
+        read_only_fields = fields
+
+
+class RetrySerializer(serializers.Serializer):
+    entries = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        help_text=_lazy("留空重试全部失败条目"),
+    )
+
+
+class RetriedSerializer(serializers.Serializer):
+    retried = serializers.IntegerField()
+
+
+class OverviewView(APIView):
+    @extend_schema(summary=_lazy("上级同步概况"), responses={200: OverviewSerializer})
+    def get(self, request):
+        _require_staff(request)
+        return Response(OverviewSerializer(services.sync_overview()).data)
+
+
+class RetryView(APIView):
+    @extend_schema(
+        summary=_lazy("重试失败或已停止的同步条目"),
+        request=RetrySerializer,
+        responses={200: RetriedSerializer},
+    )
+    def post(self, request):
+        _require_staff(request, RETRY_ROLES)
+        body = RetrySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        count = services.sync_retry(actor=request.user, entry_ids=body.validated_data["entries"] or None)
+        return Response({"retried": count})
+
+
+class OutboxFilter(FilterSet):
+    status = filters.ChoiceFilter(choices=OutboxStatus.choices, label=_lazy("状态"))
+    handle = filters.CharFilter(field_name="handle", lookup_expr="istartswith", label=_lazy("标识或前缀开头"))
+
+    class Meta:
+        model = OutboxEntry
+        fields = ["status", "handle"]
+
+
+@extend_schema(summary=_lazy("同步条目"))
+class OutboxEntryViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OutboxEntrySerializer
+    filterset_class = OutboxFilter
+    queryset = OutboxEntry.objects.none()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        _require_staff(request)
+
+    def get_queryset(self):
+        return OutboxEntry.objects.order_by("-id")
