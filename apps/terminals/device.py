@@ -37,7 +37,6 @@ from apps.audit.services import audit_write
 from apps.core.errors import ApplicationError
 from apps.core.redis import redis_client
 from apps.identifiers.choices import IdentifierStatus
-from apps.identifiers.handles import is_valid_handle
 from apps.metadata.choices import ItemState, ItemType
 from apps.metadata.validation import clean_value
 from apps.terminals import canonical, keys
@@ -160,7 +159,14 @@ def rate_limit(handle: str, address: str | None) -> None:
 
 # ---------------------------------------------------------------- challenge and token
 def _handle(value) -> str:
-    if not isinstance(value, str) or not value or not is_valid_handle(value):
+    # The form only (prefix/suffix, length, no control character): whether it is a terminal is
+    # the token step's question; a challenge costs no database read.
+    if (
+        not isinstance(value, str)
+        or not 3 <= len(value) <= 255
+        or "/" not in value.strip("/")
+        or canonical.has_control(value)
+    ):
         raise invalid({"handle": [_("请提供有效的标识")]})
     return value
 
@@ -382,42 +388,46 @@ def _store(terminal: Terminal, sequence, status, rows, message: bytes, address, 
     digest = hashlib.sha256(message).hexdigest()
     ensure_data_schema(terminal.enterprise)
     public_state = dict(terminal.public_state or {})
-    with transaction.atomic():
-        with restricted_context(terminal.enterprise):
-            try:
-                with transaction.atomic():
-                    batch = ReportBatch.objects.create(
-                        terminal_id=terminal.pk,
-                        sequence=sequence,
-                        digest=digest,
-                        received_at=now,
-                        reading_count=len(rows),
-                    )
-            except IntegrityError:
-                existing = ReportBatch.objects.filter(terminal_id=terminal.pk, sequence=sequence).first()
-                if existing is None or existing.digest != digest:
-                    raise refuse("sequence_conflict") from None
-                return Ack("duplicate", sequence, existing.reading_count)
-            Reading.objects.bulk_create(
-                [
-                    Reading(
-                        terminal_id=terminal.pk,
-                        batch=batch,
-                        item_code=item["code"],
-                        grade=int(item.get("grade") or 1),
-                        recorded_at=recorded,
-                        value=value,
-                        number=number,
-                    )
-                    for item, recorded, value, number in rows
-                ]
+    for item, recorded, value, _number in rows:
+        if item_is_public(item):
+            previous = public_state.get(item["code"])
+            if previous is None or previous.get("time", "") <= recorded.isoformat():
+                public_state[item["code"]] = {"value": value, "time": recorded.isoformat()}
+    try:
+        with transaction.atomic():
+            with restricted_context(terminal.enterprise):
+                batch = ReportBatch.objects.create(
+                    terminal_id=terminal.pk,
+                    sequence=sequence,
+                    digest=digest,
+                    received_at=now,
+                    reading_count=len(rows),
+                )
+                Reading.objects.bulk_create(
+                    [
+                        Reading(
+                            terminal_id=terminal.pk,
+                            batch=batch,
+                            item_code=item["code"],
+                            grade=int(item.get("grade") or 1),
+                            recorded_at=recorded,
+                            value=value,
+                            number=number,
+                        )
+                        for item, recorded, value, number in rows
+                    ]
+                )
+            Terminal.objects.filter(pk=terminal.pk).update(
+                last_seen_at=now,
+                last_address=(address or "")[:64],
+                last_status=status,
+                public_state=public_state,
             )
-        for item, recorded, value, _number in rows:
-            if item_is_public(item):
-                previous = public_state.get(item["code"])
-                if previous is None or previous.get("time", "") <= recorded.isoformat():
-                    public_state[item["code"]] = {"value": value, "time": recorded.isoformat()}
-        Terminal.objects.filter(pk=terminal.pk).update(
-            last_seen_at=now, last_address=(address or "")[:64], last_status=status, public_state=public_state
-        )
+    except IntegrityError:
+        # (terminal, sequence) exists: a retry of the same batch is acknowledged, nothing written
+        with restricted_context(terminal.enterprise):
+            existing = ReportBatch.objects.filter(terminal_id=terminal.pk, sequence=sequence).first()
+        if existing is None or existing.digest != digest:
+            raise refuse("sequence_conflict") from None
+        return Ack("duplicate", sequence, existing.reading_count)
     return Ack("accepted", sequence, len(rows))
