@@ -29,6 +29,7 @@ class AuthOutcome(models.TextChoices):
     CREDENTIAL_REVOKED = "credential_revoked", _("凭证已吊销")
     CREDENTIAL_EXPIRED = "credential_expired", _("凭证已过期")
     TERMINAL_WITHDRAWN = "terminal_withdrawn", _("终端标识已注销")
+    ENTERPRISE_INACTIVE = "enterprise_inactive", _("终端所属企业已暂停或注销")
     RATE_LIMITED = "rate_limited", _("请求过于频繁")
     REPORT_BAD_SIGNATURE = "report_bad_signature", _("上报签名验证失败")
 

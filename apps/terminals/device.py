@@ -39,6 +39,7 @@ from apps.core.redis import redis_client
 from apps.identifiers.choices import IdentifierStatus
 from apps.metadata.choices import ItemState, ItemType
 from apps.metadata.validation import clean_value
+from apps.tenants.choices import EnterpriseStatus
 from apps.terminals import canonical, keys
 from apps.terminals.choices import AuthOutcome, CredentialState
 from apps.terminals.models import Reading, ReportBatch, Terminal, TerminalCredential, TerminalToken
@@ -68,6 +69,7 @@ def _messages() -> dict[str, tuple[int, str]]:
         "nonce_replayed": (401, _("挑战码已使用过，请重新获取")),
         "unknown_terminal": (401, _("终端标识未注册为终端")),
         "terminal_withdrawn": (403, _("终端标识已注销")),
+        "enterprise_inactive": (403, _("终端所属企业已暂停或注销")),
         "no_credential": (403, _("终端没有可用的凭证")),
         "bad_signature": (401, _("签名验证失败")),
         "report_bad_signature": (401, _("上报批次的签名验证失败")),
@@ -212,6 +214,8 @@ def issue_token(*, handle, nonce, signature, address: str | None) -> dict:
         raise _refused("unknown_terminal", handle, None)
     if terminal.identifier.status != IdentifierStatus.ACTIVE:
         raise _refused("terminal_withdrawn", handle, terminal)
+    if terminal.enterprise.status != EnterpriseStatus.ACTIVE:
+        raise _refused("enterprise_inactive", handle, terminal)
     credentials = list(
         TerminalCredential.objects.filter(terminal=terminal).exclude(state=CredentialState.SUPERSEDED)
     )
@@ -341,6 +345,8 @@ def report(*, token: str | None, body, address: str | None) -> Ack:
     terminal, credential = row.terminal, row.credential
     if terminal.identifier.status != IdentifierStatus.ACTIVE:
         raise _refused("terminal_withdrawn", terminal.handle, terminal)
+    if terminal.enterprise.status != EnterpriseStatus.ACTIVE:
+        raise _refused("enterprise_inactive", terminal.handle, terminal)
     refusal = refusal_for(credential, now)  # the database's state, this request
     if refusal:
         raise _refused(refusal, terminal.handle, terminal)

@@ -264,3 +264,14 @@ def test_challenges_are_rate_limited_per_address(park_client, frozen_clock):
         "/api/terminals/challenge", {"handle": "88.101.ALPHA/t9"}, content_type="application/json"
     )
     assert response.status_code == 429
+
+
+def test_a_suspended_enterprises_terminals_are_refused(alpha_device, enterprise_a):
+    from apps.tenants.models import Enterprise
+
+    dev, _credential = alpha_device
+    dev.authenticate()
+    Enterprise.objects.filter(pk=enterprise_a.pk).update(status="suspended")
+    response = dev.report(dev.batch(1, [{"time": T0, "item": "temperature", "value": "1"}]))
+    assert response.status_code == 403 and response.json()["code"] == "enterprise_inactive"
+    assert dev.token_response(dev.nonce()).json()["code"] == "enterprise_inactive"

@@ -63,6 +63,13 @@ class EnterpriseMixin:
         return terminal
 
 
+def _issued_response(issued) -> Response:
+    response = Response(IssuedSerializer(issued).data, status=status.HTTP_201_CREATED)
+    if issued.private_key_pem:
+        response["Cache-Control"] = "no-store"  # the generated private key: this answer only
+    return response
+
+
 def _key_args(data) -> dict:
     return {
         "public_key": data.get("public_key") or None,
@@ -110,7 +117,7 @@ class TerminalViewSet(EnterpriseMixin, viewsets.ViewSet):
             object_code=data.get("object_code") or None,
             **_key_args(data),
         )
-        return Response(IssuedSerializer(issued).data, status=status.HTTP_201_CREATED)
+        return _issued_response(issued)
 
     @extend_schema(
         summary=_lazy("轮换凭证（旧凭证在宽限期内仍有效）"),
@@ -126,7 +133,7 @@ class TerminalViewSet(EnterpriseMixin, viewsets.ViewSet):
         issued = services.credential_rotate(
             actor=request.user, terminal=terminal, grace_hours=data["grace_hours"], **_key_args(data)
         )
-        return Response(IssuedSerializer(issued).data, status=status.HTTP_201_CREATED)
+        return _issued_response(issued)
 
     @extend_schema(
         summary=_lazy("签发凭证（终端没有有效凭证时）"),
@@ -141,7 +148,7 @@ class TerminalViewSet(EnterpriseMixin, viewsets.ViewSet):
         issued = services.credential_issue(
             actor=request.user, terminal=terminal, **_key_args(serializer.validated_data)
         )
-        return Response(IssuedSerializer(issued).data, status=status.HTTP_201_CREATED)
+        return _issued_response(issued)
 
     @extend_schema(
         summary=_lazy("终端最近的读数"), responses={200: ReadingSerializer(many=True), 404: _refused("404")}
