@@ -26,7 +26,8 @@ def api_client_create(*, actor, enterprise, name: str) -> tuple[APIClient, str]:
     if APIClient.objects.filter(enterprise=enterprise, name=name).exists():
         raise ApplicationError(_("同名的 API 客户端已存在"), code="duplicate")
     username = f"api-{enterprise.code.lower()}-{slugify(name)[:20] or 'client'}-{secrets.token_hex(3)}"
-    user = User(username=username, display_name=f"{name}（API）", is_active=True)
+    # The name may use the client column's 100 characters; the user's display name holds 50.
+    user = User(username=username, display_name=f"{name[:45]}（API）", is_active=True)
     user.set_unusable_password()
     user.save()
     Membership.objects.create(user=user, enterprise=enterprise, role=EnterpriseRole.ENTERPRISE_MEMBER)

@@ -90,7 +90,7 @@ class BuildCaseDetailSerializer(BuildCaseSerializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    note = TextField(max_length=2000, required=False, allow_blank=True, default="")
+    note = TextField(trim_whitespace=False, max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ArtifactUploadSerializer(serializers.Serializer):

@@ -42,7 +42,14 @@ class PrefixSerializer(serializers.ModelSerializer):
 
 
 class PrefixReasonSerializer(serializers.Serializer):
-    reason = TextField(max_length=2000, required=False, allow_blank=True, default="", help_text=_lazy("原因"))
+    reason = TextField(
+        trim_whitespace=False,
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_lazy("原因"),
+    )
 
 
 class PrefixFilter(FilterSet):

@@ -61,7 +61,12 @@ class ReportRequestSerializer(serializers.Serializer):
     )
     period_start = serializers.DateField()
     period_end = serializers.DateField(help_text=_lazy("月度报备取 period_start 所在的整月"))
-    enterprise = TextField(max_length=20, required=False, help_text=_lazy("企业代码（园区域名下的企业报告）"))
+    enterprise = TextField(
+        trim_whitespace=False,
+        max_length=20,
+        required=False,
+        help_text=_lazy("企业代码（园区域名下的企业报告）"),
+    )
 
 
 class PdfRenderer(BaseRenderer):

@@ -31,11 +31,13 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MemberAddSerializer(serializers.Serializer):
-    username = TextField(max_length=150)
+    username = TextField(trim_whitespace=False, max_length=150)
     role = serializers.ChoiceField(choices=EnterpriseRole.choices, default=EnterpriseRole.ENTERPRISE_MEMBER)
-    display_name = TextField(max_length=50, required=False, allow_blank=True, default="")
+    display_name = TextField(
+        trim_whitespace=False, max_length=50, required=False, allow_blank=True, default=""
+    )
     email = serializers.EmailField(required=False, allow_blank=True, default="")
-    phone = TextField(max_length=30, required=False, allow_blank=True, default="")
+    phone = TextField(trim_whitespace=False, max_length=30, required=False, allow_blank=True, default="")
 
 
 class MemberAddedSerializer(serializers.Serializer):

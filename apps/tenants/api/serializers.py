@@ -35,7 +35,14 @@ class EnterpriseDetailSerializer(EnterpriseSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = TextField(max_length=2000, required=False, allow_blank=True, default="", help_text=_lazy("原因"))
+    reason = TextField(
+        trim_whitespace=False,
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_lazy("原因"),
+    )
 
 
 class ApprovalSerializer(serializers.Serializer):
@@ -53,15 +60,21 @@ class ApprovalSerializer(serializers.Serializer):
 class ApplicationSerializer(serializers.Serializer):
     """What the public application form asks (its optional upstream-application fields too)."""
 
-    name = TextField(max_length=200)
-    short_name = TextField(max_length=50, required=False, allow_blank=True)
-    credit_code = TextField(max_length=18, help_text=_lazy("统一社会信用代码（18 位，含校验位）"))
-    code = TextField(max_length=20, help_text=_lazy("希望使用的企业代码（前缀 88.<园区代码>.<企业代码>）"))
-    contact_name = TextField(max_length=50)
-    contact_phone = TextField(max_length=30)
+    name = TextField(trim_whitespace=False, max_length=200)
+    short_name = TextField(trim_whitespace=False, max_length=50, required=False, allow_blank=True)
+    credit_code = TextField(
+        trim_whitespace=False, max_length=18, help_text=_lazy("统一社会信用代码（18 位，含校验位）")
+    )
+    code = TextField(
+        trim_whitespace=False,
+        max_length=20,
+        help_text=_lazy("希望使用的企业代码（前缀 88.<园区代码>.<企业代码>）"),
+    )
+    contact_name = TextField(trim_whitespace=False, max_length=50)
+    contact_phone = TextField(trim_whitespace=False, max_length=30)
     contact_email = serializers.EmailField()
-    industry_code = TextField(max_length=10, required=False, allow_blank=True)
-    address = TextField(max_length=200, required=False, allow_blank=True)
+    industry_code = TextField(trim_whitespace=False, max_length=10, required=False, allow_blank=True)
+    address = TextField(trim_whitespace=False, max_length=200, required=False, allow_blank=True)
 
 
 class ApplicationResultSerializer(serializers.Serializer):

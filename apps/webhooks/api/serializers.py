@@ -30,8 +30,10 @@ class SubscriptionSerializer(serializers.ModelSerializer):
 
 
 class SubscriptionWriteSerializer(serializers.Serializer):
-    url = TextField(max_length=500, help_text=_lazy("接收地址（http 或 https）"))
-    description = TextField(max_length=200, required=False, allow_blank=True, default="")
+    url = TextField(trim_whitespace=False, max_length=500, help_text=_lazy("接收地址（http 或 https）"))
+    description = TextField(
+        trim_whitespace=False, max_length=200, required=False, allow_blank=True, default=""
+    )
     kinds = serializers.ListField(child=serializers.ChoiceField(choices=EventKind.choices), min_length=1)
     is_active = serializers.BooleanField(required=False)
 
