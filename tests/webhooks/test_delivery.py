@@ -199,3 +199,27 @@ def test_an_internal_target_is_refused_at_delivery_when_the_park_stops_allowing_
     (head,) = pending(sub)
     assert "127.0.0.1" in head.last_error
     assert Subscription.objects.get(pk=sub.pk).paused_at is None
+
+
+def test_an_enterprise_receives_its_own_bill_written_in_the_parks_schema(
+    receiver, internal_targets, subscribe, alpha, beta, frozen_clock
+):
+    """Billing audits in the park's schema; the event still belongs to the bill's enterprise."""
+    from apps.billing import services as billing
+    from tests import factories
+    from tests.billing import builders
+
+    finance = factories.user("park_finance", park_role="park_finance")
+    builders.price_list(finance)
+    builders.resolutions(alpha, 300000, hour=builders.local(2026, 2, 3, 10))
+    sub_a = subscribe(receiver, [EventKind.BILL_ISSUED], owner=alpha)
+    sub_b = subscribe(receiver, [EventKind.BILL_ISSUED], owner=beta)
+    receiver.secret = sub_a.secret
+    draft, _outcome = billing.bill_generate(enterprise=alpha, period=builders.FEBRUARY)
+    bill = billing.bill_issue(actor=finance, bill=draft)
+    assert Delivery.objects.filter(subscription=sub_b).count() == 0
+    (delivery,) = Delivery.objects.filter(subscription=sub_a)
+    webhook_drain(max_seconds=30)
+    (got,) = receiver.acknowledged
+    assert got.json["enterprise"] == "ALPHA" and got.json["object"]["repr"] == str(bill)
+    assert got.delivery_id == str(delivery.uid)
