@@ -75,6 +75,8 @@ JOIN webhooks_subscription s ON s.is_active AND m.kind = ANY(s.kinds)
 JOIN tenants_enterprise se ON se.id = s.enterprise_id
     AND (se.is_park_operator OR (se.id = oe.id AND NOT oe.is_park_operator))
 WHERE a.id > %s AND a.id <= %s
+    -- a one-time check: with no active subscription nothing of the range is read
+    AND EXISTS (SELECT 1 FROM webhooks_subscription WHERE is_active)
 ORDER BY a.id, s.id
 """
 _enqueue_sql: str | None = None

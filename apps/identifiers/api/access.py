@@ -12,14 +12,14 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_tenants.utils import get_public_schema_name
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from apps.accounts.selectors import is_enterprise_admin
-from apps.core.api import TextField
+from apps.core.api import ERROR_RESPONSES, ErrorSerializer, TextField
 from apps.core.errors import ApplicationError
 from apps.identifiers import api_clients, grants, selectors
 from apps.identifiers.models import APIClient, Identifier, IdentifierGrant
@@ -83,7 +83,10 @@ class APIClientCreatedSerializer(APIClientSerializer):
     create=extend_schema(
         summary=_lazy("创建 API 客户端（令牌只返回一次）"),
         request=APIClientCreateSerializer,
-        responses={201: APIClientCreatedSerializer},
+        responses={
+            201: APIClientCreatedSerializer,
+            404: OpenApiResponse(response=ErrorSerializer, description=ERROR_RESPONSES["404"]),
+        },
     ),
     revoke=extend_schema(
         summary=_lazy("停用 API 客户端（令牌立即失效）"), request=None, responses={200: APIClientSerializer}

@@ -7,17 +7,19 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api import FilterSet
+from apps.core.api import ERROR_RESPONSES, ErrorSerializer, FilterSet
 from apps.sync import services
 from apps.sync.models import OutboxEntry, OutboxStatus
 
 PARK_STAFF = ("park_admin", "park_operator", "park_auditor")
+# Park domain only: an enterprise domain has no such address.
+_NOT_HERE = OpenApiResponse(response=ErrorSerializer, description=ERROR_RESPONSES["404"])
 RETRY_ROLES = ("park_admin", "park_operator")
 
 
@@ -77,7 +79,7 @@ class RetriedSerializer(serializers.Serializer):
 
 
 class OverviewView(APIView):
-    @extend_schema(summary=_lazy("上级同步概况"), responses={200: OverviewSerializer})
+    @extend_schema(summary=_lazy("上级同步概况"), responses={200: OverviewSerializer, 404: _NOT_HERE})
     def get(self, request):
         _require_staff(request)
         return Response(OverviewSerializer(services.sync_overview()).data)
@@ -87,7 +89,7 @@ class RetryView(APIView):
     @extend_schema(
         summary=_lazy("重试失败或已停止的同步条目"),
         request=RetrySerializer,
-        responses={200: RetriedSerializer},
+        responses={200: RetriedSerializer, 404: _NOT_HERE},
     )
     def post(self, request):
         _require_staff(request, RETRY_ROLES)

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from apps.accounts.choices import EnterpriseRole
 from apps.accounts.models import Membership
-from apps.core.api import TextField
+from apps.core.api import ERROR_RESPONSES, ErrorSerializer, TextField
 from apps.tenants import memberships, selectors
 from apps.tenants.selectors import current_enterprise
 
@@ -57,7 +57,10 @@ class RoleSerializer(serializers.Serializer):
     create=extend_schema(
         summary=_lazy("添加成员（新用户名将创建账号）"),
         request=MemberAddSerializer,
-        responses={201: MemberAddedSerializer},
+        responses={
+            201: MemberAddedSerializer,
+            404: OpenApiResponse(response=ErrorSerializer, description=ERROR_RESPONSES["404"]),
+        },
     ),
     partial_update=extend_schema(
         summary=_lazy("更改成员角色"), request=RoleSerializer, responses={200: MembershipSerializer}

@@ -10,14 +10,14 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from apps.core.api import FilterSet
+from apps.core.api import ERROR_RESPONSES, ErrorSerializer, FilterSet
 from apps.tenants import selectors, services
 from apps.tenants.api.serializers import (
     ApplicationResultSerializer,
@@ -136,7 +136,11 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
     create=extend_schema(
         summary=_lazy("申请入园（无需登录）"),
         request=ApplicationSerializer,
-        responses={201: ApplicationResultSerializer},
+        # park domain only: 404 on an enterprise domain
+        responses={
+            201: ApplicationResultSerializer,
+            404: OpenApiResponse(response=ErrorSerializer, description=ERROR_RESPONSES["404"]),
+        },
         auth=[],
         examples=[
             OpenApiExample(
