@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from django.conf import settings
+from apps.core.hot_settings import setting
 
 _trusted_cache: tuple[tuple[str, ...], frozenset[str], tuple] = ((), frozenset(), ())
 
@@ -19,7 +19,7 @@ _trusted_cache: tuple[tuple[str, ...], frozenset[str], tuple] = ((), frozenset()
 def _trusted_proxies() -> tuple[frozenset[str], tuple]:
     """``TRUSTED_PROXIES`` as (exact addresses, networks), parsed once per distinct setting."""
     global _trusted_cache
-    configured = tuple(settings.TRUSTED_PROXIES)
+    configured = tuple(setting("TRUSTED_PROXIES"))
     if _trusted_cache[0] != configured:
         exact, networks = set(), []
         for entry in configured:

@@ -12,11 +12,11 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.clients import client_address
+from apps.core.hot_settings import setting
 from apps.resolution import counters, selectors
 
 logger = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ def resolve_for(client: str, raw: str) -> Outcome:
         return outcome
 
     local = selectors.is_local_prefix(prefix_ci)
-    if not local and not settings.UPSTREAM_RESOLVER_URL:
+    if not local and not setting("UPSTREAM_RESOLVER_URL"):
         return error(RC_NOT_RESPONSIBLE, raw, _("本节点不负责该标识前缀，且未配置上级解析服务"))
     try:
         record = selectors.get_record(handle_ci, prefix_ci, raw)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
 
+from apps.core.hot_settings import setting
 from apps.metadata.choices import ItemType
 from apps.resolution import cache, counters
 
@@ -314,7 +315,7 @@ def load_upstream_record(handle: str) -> dict | None:
 def get_record(handle_ci: str, prefix_ci: str, handle: str) -> dict | None:
     """Cached record of a handle: local registry or, for other prefixes, the upstream resolver."""
     if is_local_prefix(prefix_ci):
-        return cache.fetch(handle_ci, load_local_record, shared=settings.RESOLUTION_SHARED_CACHE)
+        return cache.fetch(handle_ci, load_local_record, shared=setting("RESOLUTION_SHARED_CACHE"))
     # Upstream answers: cached under their own key space, for the upstream values' TTL, keyed by
     # the handle as the upstream sees it (suffix case kept: "x/A" and "x/a" are two handles).
     # Written to Redis inline: other processes should find it rather than ask the upstream again.

@@ -65,6 +65,7 @@ from django.utils import translation  # noqa: E402
 from django_tenants.utils import get_public_schema_name, remove_www  # noqa: E402
 
 from apps.core.clients import forwarded_client  # noqa: E402
+from apps.core.hot_settings import setting  # noqa: E402
 from apps.core.middleware import LANGUAGE_COOKIE  # noqa: E402
 from apps.resolution import cache, counters, pipeline, resolver, selectors, views  # noqa: E402
 from apps.resolution.middleware import HANDLE_API  # noqa: E402 - the fast path's prefix, one spelling
@@ -241,7 +242,7 @@ async def _without_blocking(handle: str, parts: tuple[str, str] | None, client: 
 
 def _scheme(scope: dict, headers: dict[str, str]) -> str:
     """``request.scheme`` as Django computes it behind ``SECURE_PROXY_SSL_HEADER``."""
-    header, secure = settings.SECURE_PROXY_SSL_HEADER or (None, None)
+    header, secure = setting("SECURE_PROXY_SSL_HEADER") or (None, None)
     if header:
         value = headers.get(header.removeprefix("HTTP_").replace("_", "-").lower())
         if value is not None:
@@ -312,7 +313,7 @@ async def app(scope, receive, send):
     # Django's fast path conditions (apps.resolution.middleware), and Django's locale choice
     if (
         "authorization" in headers
-        or settings.SESSION_COOKIE_NAME in cookies
+        or setting("SESSION_COOKIE_NAME") in cookies
         or pipeline.wants_auth(request)
         or (not rest and request.param("lang"))
         or not await _public_host(host)
