@@ -95,36 +95,45 @@ class Claim:
     token: uuid.UUID
 
 
-def _claim(*, skip: set[int], batch: int) -> Claim | None:
+def _claim(*, skip: set[int], served: set[int], batch: int) -> Claim | None:
+    """Lease the due head of the first subscription not in ``skip`` or ``served``; a subscription
+    whose head is not due (backoff) or held by another worker is added to ``skip``."""
     now = timezone.now()
+
+    def free(row: Delivery) -> bool:
+        return row.next_attempt_at <= now and not (row.lease_until and row.lease_until > now)
+
     with transaction.atomic():
-        subscriptions = list(
-            Subscription.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(is_active=True, paused_at__isnull=True)
-            .exclude(pk__in=skip)
-            .filter(Exists(Delivery.objects.filter(subscription=OuterRef("pk"), state=DeliveryState.PENDING)))
-            .order_by("pk")[:20]
-        )
-        for subscription in subscriptions:
-            rows = list(
-                Delivery.objects.filter(subscription=subscription, state=DeliveryState.PENDING).order_by(
-                    "id"
-                )[:batch]
+        while True:
+            subscriptions = list(
+                Subscription.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(is_active=True, paused_at__isnull=True)
+                .exclude(pk__in=skip | served)
+                .filter(
+                    Exists(Delivery.objects.filter(subscription=OuterRef("pk"), state=DeliveryState.PENDING))
+                )
+                .order_by("pk")[:20]
             )
-            taken = []
-            for row in rows:
-                if row.next_attempt_at > now or (row.lease_until and row.lease_until > now):
-                    break
-                taken.append(row)
-            if not taken:
-                skip.add(subscription.pk)
-                continue
-            token = uuid.uuid4()
-            Delivery.objects.filter(id__in=[r.id for r in taken]).update(
-                lease_until=now + timedelta(seconds=lease_seconds()), lease_token=token
-            )
-            return Claim(subscription, taken, token)
-    return None
+            if not subscriptions:
+                return None
+            for subscription in subscriptions:
+                pending = Delivery.objects.filter(
+                    subscription=subscription, state=DeliveryState.PENDING
+                ).order_by("id")
+                head = pending.only("id", "next_attempt_at", "lease_until").first()
+                if head is None or not free(head):
+                    skip.add(subscription.pk)
+                    continue
+                taken = []
+                for row in pending[:batch]:
+                    if not free(row):
+                        break
+                    taken.append(row)
+                token = uuid.uuid4()
+                Delivery.objects.filter(id__in=[r.id for r in taken]).update(
+                    lease_until=now + timedelta(seconds=lease_seconds()), lease_token=token
+                )
+                return Claim(subscription, taken, token)
 
 
 # ---------------------------------------------------------------- send
@@ -258,6 +267,9 @@ def _record(claim: Claim, outcome: Outcome) -> dict:
     if outcome.refused:
         attempts.append((claim.rows[0].id, now, "{}", None, "", outcome.refused, 0))
     with transaction.atomic():
+        # A subscription deleted while its rows were in flight took them along: log only the rest.
+        alive = set(Delivery.objects.filter(id__in=[a[0] for a in attempts]).values_list("id", flat=True))
+        attempts = [a for a in attempts if a[0] in alive]
         # One COPY for the batch's log (a row per attempt): the drain's main cost otherwise.
         copy_rows(DeliveryAttempt._meta.db_table, _ATTEMPT_COLUMNS, attempts)
         by_status: dict[int, list[int]] = {}
@@ -320,7 +332,7 @@ def webhook_drain(*, batch: int | None = None, max_seconds: float | None = None)
     served: set[int] = set()
     with schema_context(get_public_schema_name()):
         while time.monotonic() < deadline:
-            claim = _claim(skip=skip | served, batch=batch)
+            claim = _claim(skip=skip, served=served, batch=batch)
             if claim is None:
                 if not served:
                     break

@@ -163,7 +163,7 @@ def test_a_lease_left_by_a_dead_worker_is_taken_again_after_it_ends(
 
     sub = subscribe(receiver, [PREFIX])
     suspend_alpha()
-    claim = _claim(skip=set(), batch=10)  # a worker claims, then dies before sending
+    claim = _claim(skip=set(), served=set(), batch=10)  # a worker claims, then dies before sending
     assert claim is not None and len(claim.rows) == 1
     assert webhook_drain(max_seconds=5)["delivered"] == 0  # leased: nobody else sends it
     frozen_clock.shift(dt.timedelta(seconds=61))
@@ -223,3 +223,20 @@ def test_an_enterprise_receives_its_own_bill_written_in_the_parks_schema(
     (got,) = receiver.acknowledged
     assert got.json["enterprise"] == "ALPHA" and got.json["object"]["repr"] == str(bill)
     assert got.delivery_id == str(delivery.uid)
+
+
+def test_subscriptions_waiting_on_backoff_do_not_hide_a_due_one(
+    receiver, internal_targets, subscribe, suspend_alpha, alpha, frozen_clock
+):
+    """The claim looks at subscriptions 20 at a time: the ones whose head waits are set aside, so
+    one that is due behind more than 20 waiting ones is still sent."""
+    subs = [subscribe(receiver, [PREFIX]) for _ in range(20)] + [
+        subscribe(receiver, [PREFIX], owner=alpha) for _ in range(2)
+    ]
+    due = subs[-1]
+    receiver.secret = due.secret
+    suspend_alpha()
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    Delivery.objects.exclude(subscription=due).update(next_attempt_at=later)
+    assert webhook_drain(max_seconds=30)["delivered"] == 1
+    assert [r.delivery_id for r in receiver.acknowledged] == [str(Delivery.objects.get(subscription=due).uid)]
