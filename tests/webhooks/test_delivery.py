@@ -240,3 +240,38 @@ def test_subscriptions_waiting_on_backoff_do_not_hide_a_due_one(
     Delivery.objects.exclude(subscription=due).update(next_attempt_at=later)
     assert webhook_drain(max_seconds=30)["delivered"] == 1
     assert [r.delivery_id for r in receiver.acknowledged] == [str(Delivery.objects.get(subscription=due).uid)]
+
+
+def test_an_import_announces_each_identifier_and_its_end(
+    receiver, internal_targets, subscribe, alpha, admin_a
+):
+    """The bulk path (one COPY of audit entries) makes one delivery per identifier, in order."""
+    from django_tenants.utils import tenant_context
+
+    from apps.imports import services as imports
+    from apps.metadata.demo import ensure_seed_templates
+    from apps.metadata.selectors import template_current_version
+    from tests.imports import files
+    from tests.imports.conftest import upload
+
+    road = template_current_version(ensure_seed_templates()["PARK-ROAD"])
+    sub = subscribe(receiver, [REGISTERED, EventKind.IMPORT_FINISHED], owner=alpha)
+    with tenant_context(alpha):
+        job = imports.import_job_create(
+            actor=admin_a,
+            enterprise=alpha,
+            template_version=road,
+            uploaded_file=upload("r.csv", files.csv_bytes([files.ROAD_HEADER, *files.road_rows(3)])),
+            start=False,
+        )
+        imports.import_job_validate(job=job)
+        imports.import_job_apply(job=imports.import_job_confirm(job=job, actor=admin_a, start=False))
+    assert webhook_drain(max_seconds=30)["delivered"] == 4
+    kinds = [(r.json["kind"], r.json["object"]["repr"]) for r in receiver.acknowledged]
+    assert kinds == [
+        ("identifier.registered", "88.101.ALPHA/R00001"),
+        ("identifier.registered", "88.101.ALPHA/R00002"),
+        ("identifier.registered", "88.101.ALPHA/R00003"),
+        ("import.finished", "r.csv"),
+    ]
+    assert Delivery.objects.filter(subscription=sub, state="delivered").count() == 4
