@@ -293,6 +293,11 @@ SPECTACULAR_SETTINGS = {
         "ChargeKindEnum": "apps.billing.choices.ChargeKind",
         "BillKindEnum": "apps.billing.choices.BillKind",
         "BillStatusEnum": "apps.billing.choices.BillStatus",
+        "ReportKindEnum": "apps.reports.choices.ReportKind",
+        "CaseStatusEnum": "apps.buildcases.choices.CaseStatus",
+        "WebhookEventKindEnum": "apps.webhooks.choices.EventKind",
+        "DeliveryStateEnum": "apps.webhooks.choices.DeliveryState",
+        "KeyAlgorithmEnum": "apps.terminals.choices.KeyAlgorithm",
     },
 }
 

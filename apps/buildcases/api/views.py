@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -106,19 +106,29 @@ class CaseFilter(FilterSet):
         fields = ["status", "stage"]
 
 
+ITEM_PK = OpenApiParameter("item_pk", int, OpenApiParameter.PATH, description=_lazy("检查项编号"))
+
+
 @extend_schema_view(
     list=extend_schema(summary=_lazy("建设案例列表")),
     retrieve=extend_schema(summary=_lazy("建设案例（检查项与时间线）")),
     sign_off=extend_schema(
-        summary=_lazy("检查项签字"), request=NoteSerializer, responses={200: CaseItemSerializer}
+        summary=_lazy("检查项签字"),
+        parameters=[ITEM_PK],
+        request=NoteSerializer,
+        responses={200: CaseItemSerializer},
     ),
     upload=extend_schema(
         summary=_lazy("上传检查项文档"),
+        parameters=[ITEM_PK],
         request={"multipart/form-data": ArtifactUploadSerializer},
         responses={201: ArtifactSerializer},
     ),
     run=extend_schema(
-        summary=_lazy("运行自动步骤（后台任务）"), request=None, responses={202: CaseItemSerializer}
+        summary=_lazy("运行自动步骤（后台任务）"),
+        parameters=[ITEM_PK],
+        request=None,
+        responses={202: CaseItemSerializer},
     ),
 )
 class BuildCaseViewSet(viewsets.ReadOnlyModelViewSet):
