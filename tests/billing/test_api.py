@@ -11,7 +11,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from apps.billing import services
-from apps.billing.models import Bill, InvoiceRequest, Payment
+from apps.billing.models import Bill, BillingRun, InvoiceRequest, Payment
 from tests.billing import builders
 from tests.billing.builders import FEBRUARY, local
 
@@ -323,3 +323,26 @@ def test_the_schema_documents_the_bill_pdf(park_admin):
     schema = api(PARK, park_admin).get("/api/schema/?format=json").json()
     operation = schema["paths"]["/api/v1/billing/bills/{id}/pdf/"]["get"]
     assert list(operation["responses"]["200"]["content"]) == ["application/pdf"]
+
+
+def test_a_non_numeric_id_or_a_month_that_is_not_one_is_refused_cleanly(bills, park_finance):
+    """Found by schemathesis over the whole schema: ``/bills/false/issue/`` and a run for
+    ``0000-00`` answered 500. An id is a number (404 otherwise) and a period a real month (400)."""
+    client = api(PARK, park_finance)
+    runs_before = BillingRun.objects.count()
+    for path in (
+        "bills/false/issue/",
+        "bills/x1/regenerate/",
+        "invoice-requests/false/reject/",
+        "bills/nope/",
+    ):
+        answer = client.post(URL + path, {}, content_type="application/json")
+        if path == "bills/nope/":
+            answer = client.get(URL + path)
+        assert answer.status_code == 404, path
+        assert answer["Content-Type"].startswith("application/json"), path
+    for period in ("0000-00", "2026-13", "1900-01"):
+        answer = client.post(URL + "runs/", {"period": period}, content_type="application/json")
+        assert answer.status_code == 400, period
+        assert "period" in answer.json()["errors"], period
+    assert BillingRun.objects.count() == runs_before

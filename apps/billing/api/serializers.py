@@ -16,6 +16,7 @@ from apps.billing.models import (
     PriceList,
     PriceTier,
 )
+from apps.billing.periods import parse_period
 from apps.core.api import TextField
 
 
@@ -154,6 +155,12 @@ class BillingRunSerializer(serializers.ModelSerializer):
 
 class BillingRunCreateSerializer(serializers.Serializer):
     period = serializers.RegexField(r"^\d{4}-\d{2}$", help_text=_lazy("账期，如 2026-02"))
+
+    def validate_period(self, value: str) -> str:
+        month = parse_period(value)
+        if month is None or not 2000 <= month.year <= 2999:  # 0000-00, 2026-13: not a month
+            raise serializers.ValidationError(_lazy("账期格式应为 YYYY-MM"))
+        return value
 
 
 class UsageRowSerializer(serializers.Serializer):

@@ -78,6 +78,8 @@ def _period_param(params) -> object | None:
 
 
 class BillingAPIMixin:
+    lookup_value_regex = r"[0-9]+"  # ids are integers: /bills/false/issue/ is a 404, not a 500
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         from apps.core.middleware import bind_user
