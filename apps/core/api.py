@@ -117,14 +117,15 @@ ERROR_RESPONSES = {
     "400": _lazy("请求参数或请求体有误"),
     "401": _lazy("未提供 API 令牌，或令牌无效（响应头 WWW-Authenticate: Token）"),
     "403": _lazy("无权访问：不是该企业的成员，或无权修改"),
-    "404": _lazy("对象不存在或无权访问，或页码超出范围"),
+    "404": _lazy("对象不存在或无权访问、页码超出范围，或该接口不在此域名下提供"),
 }
 
 
 class ParkAutoSchema(AutoSchema):
     """Documents the error answers every operation can give, in the one error shape: 400 when
     it takes parameters or a body, 401 and 403 when it needs a login, 404 when it names an
-    object or a page."""
+    object or a page, or needs a login (an operation served on the park's domain or on an
+    enterprise's alone answers 404 on the other: one schema documents both)."""
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
@@ -137,7 +138,11 @@ class ParkAutoSchema(AutoSchema):
         security = operation.get("security", [])
         if security and {} not in security:
             codes += ["401", "403"]
-        if any(p["in"] == "path" for p in parameters) or any(p["name"] == "page" for p in parameters):
+        if (
+            any(p["in"] == "path" for p in parameters)
+            or any(p["name"] == "page" for p in parameters)
+            or (security and {} not in security)
+        ):
             codes.append("404")
         for code in codes:
             operation["responses"].setdefault(
