@@ -9,7 +9,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -19,7 +25,7 @@ from rest_framework.response import Response
 from apps.buildcases import permissions, selectors, services
 from apps.buildcases.choices import CaseStatus, Stage
 from apps.buildcases.models import BuildCase, CaseArtifact, CaseEvent, CaseItem
-from apps.core.api import FilterSet, TextField
+from apps.core.api import ERROR_RESPONSES, ErrorSerializer, FilterSet, TextField
 from apps.tenants.selectors import current_enterprise
 
 
@@ -128,7 +134,11 @@ ITEM_PK = OpenApiParameter("item_pk", int, OpenApiParameter.PATH, description=_l
         summary=_lazy("运行自动步骤（后台任务）"),
         parameters=[ITEM_PK],
         request=None,
-        responses={202: CaseItemSerializer},
+        responses={
+            202: CaseItemSerializer,
+            # an item completed another way (an upload, a sign-off) has no step to run
+            400: OpenApiResponse(response=ErrorSerializer, description=ERROR_RESPONSES["400"]),
+        },
     ),
 )
 class BuildCaseViewSet(viewsets.ReadOnlyModelViewSet):
