@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_evaluation_report_counts_terminals_and_authentications(
-    enterprise_a, enterprise_b, admin_a, admin_b, terminal_version, park_client
+    enterprise_a, enterprise_b, admin_a, admin_b, terminal_version, park_client, frozen_clock
 ):
     a, private_a = enrolled(enterprise_a, admin_a, terminal_version, n=1)
     b, _private_b = enrolled(enterprise_b, admin_b, terminal_version, n=2)
