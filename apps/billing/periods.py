@@ -34,12 +34,19 @@ def current_period() -> dt.date:
     return month_start(today())
 
 
+# Months a bill can be for: a year far outside (0001-01) is a typing slip, and near the ends of
+# the calendar the period's bounds in the park's time zone overflow datetime.
+YEARS = range(2000, 3000)
+
+
 def parse_period(value: str) -> dt.date | None:
-    """``2026-03`` (or any date in the month) → 2026-03-01; None when it is not a month."""
+    """``2026-03`` (or any date in the month) → 2026-03-01; None when it is not a month of
+    ``YEARS``."""
     value = (value or "").strip()
     for fmt in ("%Y-%m", "%Y-%m-%d"):
         try:
-            return month_start(dt.datetime.strptime(value, fmt).date())
+            month = month_start(dt.datetime.strptime(value, fmt).date())
         except ValueError:
             continue
+        return month if month.year in YEARS else None
     return None
