@@ -22,14 +22,18 @@ from hypothesis import strategies as st
 
 EXAMPLES = 25  # per operation and generation mode
 
-SETTINGS = hypothesis.settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
-    suppress_health_check=list(hypothesis.HealthCheck),
-)
+def _settings(examples: int) -> hypothesis.settings:
+    return hypothesis.settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+        suppress_health_check=list(hypothesis.HealthCheck),
+    )
+
+
+SETTINGS = _settings(EXAMPLES)
 
 
 def _strategy(operation, mode, known_ids: dict[str, list[int]]):
@@ -44,9 +48,18 @@ def _strategy(operation, mode, known_ids: dict[str, list[int]]):
 
 
 def _fuzz(
-    operation, mode, *, known_ids, base_url: str, host: str, session, cases: Counter, failures: dict
+    operation,
+    mode,
+    *,
+    known_ids,
+    base_url: str,
+    host: str,
+    session,
+    cases: Counter,
+    failures: dict,
+    examples: int = EXAMPLES,
 ) -> None:
-    @SETTINGS
+    @_settings(examples)
     @hypothesis.given(case=_strategy(operation, mode, known_ids))
     def run(case):
         cases[operation.label] += 1
@@ -60,8 +73,11 @@ def _fuzz(
     run()
 
 
-def assert_conforms(*, live_server, host: str, token: str, api: str, known_ids: dict, config) -> None:
-    """Fuzz every documented operation whose path matches ``api``; fail with every report."""
+def assert_conforms(
+    *, live_server, host: str, token: str, api: str, known_ids: dict, config, examples: int = EXAMPLES
+) -> None:
+    """Fuzz every documented operation whose path matches ``api`` with up to ``examples`` cases
+    per operation and generation mode; fail with every report."""
     published = requests.get(
         f"{live_server.url}/api/schema/?format=json",
         headers={"Host": host, "Authorization": token},
@@ -90,6 +106,7 @@ def assert_conforms(*, live_server, host: str, token: str, api: str, known_ids: 
                     session=session,
                     cases=cases,
                     failures=failures,
+                    examples=examples,
                 )
 
     print(f"\nschemathesis: {sum(cases.values())} cases, {len(failures)} unique failures; {dict(cases)}")
