@@ -59,12 +59,15 @@ SHARED_APPS = [
     "apps.webhooks",
     "apps.workbench",
     "apps.terminals",
+    "apps.evidence",
+    "apps.bid",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "apps.enterprise_data",
     "apps.imports",
     "apps.terminals",  # readings and report batches: the enterprise's data, in its schema
+    "apps.evidence",  # evidence content: the enterprise's data, in its schema
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -298,6 +301,9 @@ SPECTACULAR_SETTINGS = {
         "WebhookEventKindEnum": "apps.webhooks.choices.EventKind",
         "DeliveryStateEnum": "apps.webhooks.choices.DeliveryState",
         "KeyAlgorithmEnum": "apps.terminals.choices.KeyAlgorithm",
+        "BidKeyTypeEnum": "apps.bid.choices.BidKeyType",
+        "BidStateEnum": "apps.bid.choices.BidState",
+        "BidSubjectEnum": "apps.bid.choices.BidSubject",
     },
 }
 
@@ -358,3 +364,36 @@ TERMINALS_TOKEN_SECONDS = env_int("TERMINALS_TOKEN_SECONDS", 900)
 TERMINALS_NONCE_SECONDS = 60
 TERMINALS_RATE_PER_HANDLE = os.environ.get("TERMINALS_RATE_PER_HANDLE", "20/m")
 TERMINALS_RATE_PER_ADDRESS = os.environ.get("TERMINALS_RATE_PER_ADDRESS", "600/m")
+
+# ---------------------------------------------------------------- evidence
+# Trusted evidence (apps.evidence): the log's name in its signed heads (default
+# "<PARK_DOMAIN>/evidence"), its hash (sm3; sha256 only for a log checked against the RFC's
+# vectors), the log key (SM2 private key PEM; empty: generated once and kept with the log),
+# a tree head every N minutes when the log grew, the largest file recorded, and anchoring to
+# 星火·链网 (EVIDENCE_ANCHOR="bif" with the BIF-Core node URL, account address and key).
+EVIDENCE_LOG_ORIGIN = os.environ.get("EVIDENCE_LOG_ORIGIN", "")
+EVIDENCE_HASH = os.environ.get("EVIDENCE_HASH", "sm3")
+EVIDENCE_LOG_KEY_PEM = os.environ.get("EVIDENCE_LOG_KEY_PEM", "")
+EVIDENCE_STH_MINUTES = env_int("EVIDENCE_STH_MINUTES", 10)
+EVIDENCE_MAX_FILE_MB = env_int("EVIDENCE_MAX_FILE_MB", 20)
+EVIDENCE_BULK_MAX = env_int("EVIDENCE_BULK_MAX", 500)
+EVIDENCE_WITNESS_NAME = os.environ.get("EVIDENCE_WITNESS_NAME", "")
+EVIDENCE_ANCHOR = os.environ.get("EVIDENCE_ANCHOR", "")
+EVIDENCE_BIF_URL = os.environ.get("EVIDENCE_BIF_URL", "")
+EVIDENCE_BIF_ADDRESS = os.environ.get("EVIDENCE_BIF_ADDRESS", "")
+EVIDENCE_BIF_PRIVATE_KEY = os.environ.get("EVIDENCE_BIF_PRIVATE_KEY", "")
+EVIDENCE_HTTP_TIMEOUT = env_int("EVIDENCE_HTTP_TIMEOUT", 10)
+
+# ---------------------------------------------------------------- BID (星火·链网)
+# apps.bid: the park's sub-chain AC code (4 lowercase letters/digits; empty: main-chain BIDs),
+# the registrar key that signs BID documents (BIF's pri… form; empty: derived from SECRET_KEY),
+# the resolver URL named in documents (default https://<park domain>/1.0/identifiers/), the
+# BIDAuth random code's lifetime and rate limits, and the wallet login of enterprise
+# administrators: "off", "second_factor" (password and wallet) or "alone" (wallet only).
+BID_AC_CODE = os.environ.get("BID_AC_CODE", "")
+BID_REGISTRAR_KEY = os.environ.get("BID_REGISTRAR_KEY", "")
+BID_RESOLVER_URL = os.environ.get("BID_RESOLVER_URL", "")
+BID_AUTH_CODE_SECONDS = 60
+BID_AUTH_RATE_PER_BID = os.environ.get("BID_AUTH_RATE_PER_BID", "30/m")
+BID_AUTH_RATE_PER_ADDRESS = os.environ.get("BID_AUTH_RATE_PER_ADDRESS", "300/m")
+BID_WALLET_LOGIN = os.environ.get("BID_WALLET_LOGIN", "second_factor")

@@ -1,0 +1,237 @@
+"""The park's Merkle log in PostgreSQL (public schema): appends, roots, proofs, tree heads.
+
+Appending takes the log row's lock (``SELECT … FOR UPDATE``), so concurrent appenders queue:
+each gets the next indices, no index twice, no gap. It reads the frontier of the current tree
+(at most log₂ n stored hashes), writes the leaves and the interior nodes they complete (COPY),
+and stores the new size and root on the log row — O(log n) reads per batch, about one node
+written per leaf. A root or a proof reads the O(log n) nodes it needs in two queries.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.core.db import copy_rows
+from apps.evidence import merkle
+from apps.evidence import sth as sth_format
+from apps.evidence.models import EvidenceLog, LogEntry, LogNode, SignedTreeHead
+from apps.terminals import keys
+
+ENTRY_COLUMNS = (
+    "log_id", "index", "leaf_hash", "entry", "code", "enterprise_id", "evidence_type", "digest",
+    "supersedes", "created_at",
+)  # fmt: skip
+NODE_COLUMNS = ("log_id", "level", "index", "hash")
+
+
+def canonical(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+@dataclass
+class NewEntry:
+    entry: dict | bytes  # the leaf's input: canonical JSON of a dict, or the bytes themselves
+    code: str = ""
+    enterprise_id: int | None = None
+    evidence_type: str = ""
+    digest: str = ""
+    supersedes: str = ""
+
+
+def default_origin() -> str:
+    return settings.EVIDENCE_LOG_ORIGIN or f"{settings.PARK_DOMAIN}/evidence"
+
+
+def park_log() -> EvidenceLog:
+    """The park's log (created with its key on first use)."""
+    log = EvidenceLog.objects.filter(origin=default_origin()).first()
+    return log or log_create(origin=default_origin(), hash_algorithm=settings.EVIDENCE_HASH)
+
+
+def log_create(*, origin: str, hash_algorithm: str = "sm3") -> EvidenceLog:
+    merkle.hash_function(hash_algorithm)  # refuses an unknown one
+    configured = settings.EVIDENCE_LOG_KEY_PEM
+    private = keys.load_private_key(configured) if configured else keys.generate_private_key("sm2")
+    log, _created = EvidenceLog.objects.get_or_create(
+        origin=origin,
+        defaults={
+            "hash_algorithm": hash_algorithm,
+            "root": merkle.empty_root(merkle.hash_function(hash_algorithm)),
+            "public_key": keys.public_key_of(private).pem,
+            "private_key": "" if configured else keys.private_key_pem(private),
+        },
+    )
+    return log
+
+
+def hasher(log: EvidenceLog):
+    return merkle.hash_function(log.hash_algorithm)
+
+
+def signing_key(log: EvidenceLog):
+    return keys.load_private_key(log.private_key or settings.EVIDENCE_LOG_KEY_PEM)
+
+
+def key_fingerprint(pem: str) -> str:
+    return keys.parse_public_key(pem).fingerprint
+
+
+# ---------------------------------------------------------------- reading nodes
+def read_nodes(log_id: int, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    found: dict[tuple[int, int], bytes] = {}
+    leaves = [i for level, i in wanted if level == 0]
+    inner = [(level, i) for level, i in wanted if level > 0]
+    if leaves:
+        for index, value in LogEntry.objects.filter(log_id=log_id, index__in=leaves).values_list(
+            "index", "leaf_hash"
+        ):
+            found[(0, index)] = bytes(value)
+    if inner:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT level, index, hash FROM {LogNode._meta.db_table} "
+                "WHERE log_id = %s AND (level, index) IN (SELECT * FROM unnest(%s::smallint[], %s::bigint[]))",
+                [log_id, [lv for lv, _ in inner], [i for _, i in inner]],
+            )
+            for level, index, value in cursor.fetchall():
+                found[(level, index)] = bytes(value)
+    return found
+
+
+class MissingNode(Exception):
+    def __init__(self, level: int, index: int):
+        super().__init__(f"node {level}/{index} missing")
+        self.level, self.index = level, index
+
+
+def _getter(nodes: dict):
+    def get(level: int, index: int) -> bytes:
+        try:
+            return nodes[(level, index)]
+        except KeyError:
+            raise MissingNode(level, index) from None
+
+    return get
+
+
+def _run(log: EvidenceLog, fn, *args):
+    nodes = read_nodes(log.pk, merkle.nodes_needed(fn, *args))
+    return fn(hasher(log), _getter(nodes), *args)
+
+
+def tree_root(log: EvidenceLog, size: int) -> bytes:
+    if size == 0:
+        return merkle.empty_root(hasher(log))
+    return _run(log, merkle.root, size)
+
+
+def inclusion_proof(log: EvidenceLog, index: int, size: int) -> list[bytes]:
+    return _run(log, merkle.inclusion_proof, index, size)
+
+
+def consistency_proof(log: EvidenceLog, first: int, second: int) -> list[bytes]:
+    if first == second or first == 0:
+        return []
+    return _run(log, merkle.consistency_proof, first, second)
+
+
+# ---------------------------------------------------------------- appending
+@transaction.atomic
+def append(*, log: EvidenceLog, entries: list[NewEntry], now=None) -> tuple[int, list[bytes]]:
+    """Append ``entries`` in order; returns the first index and the leaf hashes."""
+    locked = EvidenceLog.objects.select_for_update().get(pk=log.pk)
+    return _append_locked(locked, entries, now=now)
+
+
+def lock(log: EvidenceLog) -> EvidenceLog:
+    """The log row, locked until the transaction ends (the caller's next index is ``size``)."""
+    return EvidenceLog.objects.select_for_update().get(pk=log.pk)
+
+
+def _append_locked(locked: EvidenceLog, entries: list[NewEntry], *, now=None) -> tuple[int, list[bytes]]:
+    if not entries:
+        return locked.size, []
+    h = hasher(locked)
+    size = locked.size
+    wanted = merkle.frontier_nodes(size)
+    nodes = read_nodes(locked.pk, set(wanted))
+    frontier = [(level, index, nodes[(level, index)]) for level, index in wanted]
+    now = now or timezone.now()
+    blobs = [e.entry if isinstance(e.entry, bytes) else canonical(e.entry) for e in entries]
+    leaves = [merkle.leaf_hash(h, b) for b in blobs]
+    new_nodes, frontier = merkle.append_leaves(h, frontier, size, leaves)
+    copy_rows(
+        LogEntry._meta.db_table,
+        ENTRY_COLUMNS,
+        (
+            (locked.pk, size + i, leaves[i], blobs[i], e.code, e.enterprise_id, e.evidence_type, e.digest,
+             e.supersedes, now)
+            for i, e in enumerate(entries)
+        ),
+    )  # fmt: skip
+    if new_nodes:
+        copy_rows(LogNode._meta.db_table, NODE_COLUMNS, ((locked.pk, lv, i, v) for lv, i, v in new_nodes))
+    root = merkle.root_of_frontier(h, frontier)
+    EvidenceLog.objects.filter(pk=locked.pk).update(size=size + len(entries), root=root, updated_at=now)
+    locked.size, locked.root = size + len(entries), root
+    return size, leaves
+
+
+# ---------------------------------------------------------------- signed tree heads
+def sth_body(log: EvidenceLog, size: int, root: bytes, timestamp: int) -> bytes:
+    return sth_format.sth_body(log.origin, log.hash_algorithm, size, root, timestamp)
+
+
+def latest_sth(log: EvidenceLog) -> SignedTreeHead | None:
+    return SignedTreeHead.objects.filter(log=log).order_by("-tree_size").first()
+
+
+@transaction.atomic
+def sth_make(log: EvidenceLog, *, force: bool = False) -> SignedTreeHead | None:
+    """Sign the current tree when it grew since the last head (or when there is none). The root is
+    recomputed from the stored nodes and must equal the one the appends kept: a head is never
+    signed over a tree that is not the stored one."""
+    locked = lock(log)  # no append between reading the root and signing it
+    last = latest_sth(locked)
+    if last is not None and last.tree_size == locked.size:
+        return last
+    if last is not None and last.tree_size > locked.size:
+        raise RuntimeError("the log is smaller than its last signed head")
+    root = tree_root(locked, locked.size)
+    if root != bytes(locked.root):
+        raise RuntimeError("the stored tree does not match the log's root")
+    now = timezone.now()
+    timestamp = int(now.timestamp() * 1000)
+    signature = keys.sign(signing_key(locked), sth_body(locked, locked.size, root, timestamp))
+    return SignedTreeHead.objects.create(
+        log=locked,
+        tree_size=locked.size,
+        root_hash=root,
+        timestamp=timestamp,
+        signature=signature,
+        created_at=now,
+    )
+
+
+def sth_covering(log: EvidenceLog, index: int) -> SignedTreeHead | None:
+    return SignedTreeHead.objects.filter(log=log, tree_size__gt=index).order_by("tree_size").first()
+
+
+def sth_json(sth: SignedTreeHead) -> dict:
+    return {
+        "tree_size": sth.tree_size,
+        "timestamp": sth.timestamp,
+        "root_hash": base64.b64encode(bytes(sth.root_hash)).decode(),
+        "signature": base64.b64encode(bytes(sth.signature)).decode(),
+    }
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.new("sm3", data).hexdigest()

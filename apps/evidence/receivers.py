@@ -1,0 +1,1 @@
+"""Connections made in EvidenceConfig.ready()."""
