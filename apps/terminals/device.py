@@ -21,13 +21,15 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from types import SimpleNamespace
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -107,25 +109,59 @@ def count(outcome: str, enterprise_id: int | None = None, *, now: dt.datetime | 
     pipe.execute()
 
 
-def _refused(code: str, handle: str, terminal: Terminal | None, *, audit: bool = True) -> DeviceRefusal:
-    count(code, terminal.enterprise_id if terminal else None)
-    if audit:
+class Refused(Exception):
+    """A refusal about a terminal, before its side effects (``record_refusal``): the pipeline
+    raises it without touching the database, so the fast server can record it on a thread."""
+
+    def __init__(
+        self,
+        code: str,
+        handle: str,
+        terminal_id: int | None = None,
+        enterprise_id: int | None = None,
+        schema: str = "",
+        *,
+        audit: bool = True,
+    ):
+        super().__init__(code)
+        self.code, self.handle, self.audit = code, handle, audit
+        self.terminal_id, self.enterprise_id, self.schema = terminal_id, enterprise_id, schema
+
+
+def record_refusal(refused: Refused) -> DeviceRefusal:
+    """Count the refusal, audit it (``terminal.auth.refused``), keep signature failures on the
+    terminal; the answer to send."""
+    count(refused.code, refused.enterprise_id)
+    if refused.audit:
         audit_write(
             action="terminal.auth.refused",
             object_type="terminals.Terminal",
-            object_id=terminal.pk if terminal else "",
-            object_repr=handle[:300],
-            changes={"reason": [None, code]},
-            tenant_schema=terminal.enterprise.schema_name if terminal else "",
-            actor=f"terminal:{handle}"[:150],
+            object_id=refused.terminal_id or "",
+            object_repr=refused.handle[:300],
+            changes={"reason": [None, refused.code]},
+            tenant_schema=refused.schema,
+            actor=f"terminal:{refused.handle}"[:150],
         )
-    if terminal is not None and code in ("bad_signature", "report_bad_signature"):
-        Terminal.objects.filter(pk=terminal.pk).update(
+    if refused.terminal_id is not None and refused.code in ("bad_signature", "report_bad_signature"):
+        Terminal.objects.filter(pk=refused.terminal_id).update(
             signature_failures=F("signature_failures") + 1,
             last_failure_at=timezone.now(),
-            last_failure_reason=code,
+            last_failure_reason=refused.code,
         )
-    return refuse(code)
+    return refuse(refused.code)
+
+
+def _refused(code: str, handle: str, terminal: Terminal | None, *, audit: bool = True) -> DeviceRefusal:
+    return record_refusal(
+        Refused(
+            code,
+            handle,
+            terminal.pk if terminal else None,
+            terminal.enterprise_id if terminal else None,
+            terminal.enterprise.schema_name if terminal else "",
+            audit=audit,
+        )
+    )
 
 
 # ---------------------------------------------------------------- rate limits
@@ -253,6 +289,12 @@ def issue_token(*, handle, nonce, signature, address: str | None) -> dict:
 
 
 # ---------------------------------------------------------------- report
+# One pipeline for the Django view and the fast server (apps.terminals.server): the token's state
+# is read by ``token_sql`` (one row per token, many tokens per query), ``check_report`` applies
+# every rule without I/O (raising ``Refused`` / ``DeviceRefusal``), and ``store_plan`` yields
+# the SQL that stores many checked reports in one transaction; ``run_sync`` runs it on Django's
+# connection, the server on its async pool. Nothing is cached about a token or a credential:
+# their state is read on every report, so a revocation refuses the next one in every process.
 @dataclass
 class Ack:
     status: str  # "accepted" | "duplicate"
@@ -263,20 +305,96 @@ class Ack:
         return {"status": self.status, "sequence": self.sequence, "stored": self.stored}
 
 
-@lru_cache(maxsize=1024)
-def _reading_items(template_version_id: int) -> dict[str, dict]:
-    """A published version's enabled items by code (published versions never change)."""
-    from apps.metadata.models import TemplateVersion
-    from apps.metadata.selectors import effective_items
+@dataclass
+class TokenState:
+    """What a report needs to know about its token, terminal and credential (``token_sql``)."""
 
-    version = TemplateVersion.objects.get(pk=template_version_id)
-    return {
-        item["code"]: item
-        for item in effective_items(version)
-        if item.get("state", ItemState.ENABLED) == ItemState.ENABLED
-        and item.get("item_type") not in (ItemType.FILE, ItemType.REFERENCE)
-        and item["code"] != KEY_COLUMN
-    }
+    token_hash: str
+    expires_at: dt.datetime
+    terminal_id: int
+    handle: str
+    enterprise_id: int
+    public_state: str  # JSON text
+    identifier_status: str
+    template_version_id: int
+    enterprise_status: str
+    schema_name: str
+    algorithm: str
+    public_key: str
+    state: str  # the credential's: refusal_for reads state, not_after, grace_until
+    not_after: dt.datetime | None
+    grace_until: dt.datetime | None
+
+
+@lru_cache(maxsize=1)
+def token_sql() -> str:
+    from django_tenants.utils import get_public_schema_name
+
+    from apps.identifiers.models import Identifier
+    from apps.tenants.models import Enterprise
+
+    public = get_public_schema_name()
+
+    def table(model) -> str:
+        return f'"{public}"."{model._meta.db_table}"'
+
+    return (
+        "SELECT tok.token_hash, tok.expires_at, term.id, term.handle, term.enterprise_id,"
+        " term.public_state::text, idf.status, idf.template_version_id, ent.status,"
+        " ent.schema_name, cred.algorithm, cred.public_key, cred.state, cred.not_after,"
+        " cred.grace_until"
+        f" FROM {table(TerminalToken)} tok"
+        f" JOIN {table(Terminal)} term ON term.id = tok.terminal_id"
+        f" JOIN {table(Identifier)} idf ON idf.id = term.identifier_id"
+        f" JOIN {table(Enterprise)} ent ON ent.id = term.enterprise_id"
+        f" JOIN {table(TerminalCredential)} cred ON cred.id = tok.credential_id"
+        " WHERE tok.token_hash = ANY(%s)"
+    )
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_states(rows) -> dict[str, TokenState]:
+    return {row[0]: TokenState(*row) for row in rows}
+
+
+def _token_states_sync(hashes: list[str]) -> dict[str, TokenState]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(token_sql(), [hashes])
+        return token_states(cursor.fetchall())
+
+
+_ITEMS: dict[int, dict[str, dict]] = {}
+
+
+def reading_items(template_version_id: int) -> dict[str, dict]:
+    """A published version's enabled items by code (published versions never change, so they
+    are kept per process; ``reading_items_known`` tells the fast server whether a read is due)."""
+    items = _ITEMS.get(template_version_id)
+    if items is None:
+        from apps.metadata.models import TemplateVersion
+        from apps.metadata.selectors import effective_items
+
+        version = TemplateVersion.objects.get(pk=template_version_id)
+        items = {
+            item["code"]: item
+            for item in effective_items(version)
+            if item.get("state", ItemState.ENABLED) == ItemState.ENABLED
+            and item.get("item_type") not in (ItemType.FILE, ItemType.REFERENCE)
+            and item["code"] != KEY_COLUMN
+        }
+        if len(_ITEMS) >= 1024:
+            _ITEMS.clear()
+        _ITEMS[template_version_id] = items
+    return items
+
+
+def reading_items_known(template_version_id: int) -> bool:
+    return template_version_id in _ITEMS
 
 
 def _text(value, field: str, errors: dict, *, limit: int = 255) -> str:
@@ -324,42 +442,55 @@ def _parse_batch(body: dict) -> tuple[int, str, list[dict], bytes]:
     return sequence, status, readings, signature
 
 
-def _token_row(token: str | None) -> TerminalToken:
-    if not token:
-        raise refuse("token_invalid")
-    row = (
-        TerminalToken.objects.select_related("credential", "terminal__enterprise", "terminal__identifier")
-        .filter(token_hash=hashlib.sha256(token.encode()).hexdigest())
-        .first()
-    )
-    if row is None:
-        raise refuse("token_invalid")
-    return row
+@dataclass
+class Prepared:
+    """A report that passed every check, ready for ``store_plan``."""
+
+    terminal_id: int
+    handle: str
+    enterprise_id: int
+    tenant_schema: str
+    data_schema: str
+    sequence: int
+    status: str
+    rows: list[tuple]  # (item code, grade, recorded at, value, number)
+    digest: str
+    public_state: str | None  # the registry's new public state (JSON), for a batch of readings
+    address: str
+    now: dt.datetime
 
 
-def report(*, token: str | None, body, address: str | None) -> Ack:
-    row = _token_row(token)
-    now = timezone.now()
-    if row.expires_at <= now:
+def check_report(state: TokenState | None, body, address: str | None, now: dt.datetime) -> Prepared:
+    """Every rule of a report, without I/O: the token and credential *as read this request*,
+    the batch's form, its signature, each reading against the terminal's template."""
+    from apps.enterprise_data.services import data_schema_name
+    from apps.identifiers.services import item_is_public
+
+    if state is None:
+        raise refuse("token_invalid")
+    if state.expires_at <= now:
         raise refuse("token_expired")
-    terminal, credential = row.terminal, row.credential
-    if terminal.identifier.status != IdentifierStatus.ACTIVE:
-        raise _refused("terminal_withdrawn", terminal.handle, terminal)
-    if terminal.enterprise.status != EnterpriseStatus.ACTIVE:
-        raise _refused("enterprise_inactive", terminal.handle, terminal)
-    refusal = refusal_for(credential, now)  # the database's state, this request
+    who = (state.handle, state.terminal_id, state.enterprise_id, state.schema_name)
+    if state.identifier_status != IdentifierStatus.ACTIVE:
+        raise Refused("terminal_withdrawn", *who)
+    if state.enterprise_status != EnterpriseStatus.ACTIVE:
+        raise Refused("enterprise_inactive", *who)
+    refusal = refusal_for(state, now)  # the database's state, this request
     if refusal:
-        raise _refused(refusal, terminal.handle, terminal)
+        raise Refused(refusal, *who)
     sequence, status, readings, signature = _parse_batch(body)
-    message = canonical.report_message(terminal.handle, canonical.node_id(), sequence, status, readings)
-    public_key = keys.PublicKey(credential.algorithm, base64.b64decode(credential.public_key))
+    message = canonical.report_message(state.handle, canonical.node_id(), sequence, status, readings)
+    public_key = keys.PublicKey(state.algorithm, base64.b64decode(state.public_key))
     if not keys.verify(public_key, signature, message):
-        raise _refused("report_bad_signature", terminal.handle, terminal)
-    items = _reading_items(terminal.identifier.template_version_id)
+        raise Refused("report_bad_signature", *who)
+    items = reading_items(state.template_version_id)
     rows, errors = [], {}
     for i, reading in enumerate(readings):
         item = items.get(reading["item"])
-        recorded = parse_datetime(reading["time"])
+        try:
+            recorded = parse_datetime(reading["time"])
+        except ValueError:  # well formed, out of range (month 13)
+            recorded = None
         if recorded is None or recorded.tzinfo is None:
             errors[f"readings.{i}.time"] = [_("应为带时区的 ISO 8601 时间")]
         if item is None:
@@ -379,61 +510,209 @@ def report(*, token: str | None, body, address: str | None) -> Ack:
         rows.append((item, recorded, value, number))
     if errors:
         raise DeviceRefusal("reading_invalid", _("读数不符合终端模板，整批未保存"), errors=errors)
-    return _store(terminal, sequence, status, rows, message, address, now)
+    public_state = None
+    if rows:
+        merged = json.loads(state.public_state or "{}")
+        for item, recorded, value, _number in rows:
+            if item_is_public(item):
+                previous = merged.get(item["code"])
+                if previous is None or previous.get("time", "") <= recorded.isoformat():
+                    merged[item["code"]] = {"value": value, "time": recorded.isoformat()}
+        public_state = json.dumps(merged, ensure_ascii=False)
+    return Prepared(
+        terminal_id=state.terminal_id,
+        handle=state.handle,
+        enterprise_id=state.enterprise_id,
+        tenant_schema=state.schema_name,
+        data_schema=data_schema_name(SimpleNamespace(schema_name=state.schema_name)),
+        sequence=sequence,
+        status=status,
+        rows=[
+            (item["code"], int(item.get("grade") or 1), recorded, value, number)
+            for item, recorded, value, number in rows
+        ],
+        digest=hashlib.sha256(message).hexdigest(),
+        public_state=public_state,
+        address=(address or "")[:64],
+        now=now,
+    )
 
 
-def _store(terminal: Terminal, sequence, status, rows, message: bytes, address, now) -> Ack:
-    from apps.enterprise_data.services import ensure_data_schema, restricted_context
-    from apps.identifiers.services import item_is_public
+# ---------------------------------------------------------------- storing (one transaction)
+def _q(schema: str, model) -> str:
+    return f'"{schema}"."{model._meta.db_table}"'
 
-    if not rows:  # a heartbeat: one UPDATE of the registry row, nothing in the enterprise's schema
-        Terminal.objects.filter(pk=terminal.pk).update(
-            last_seen_at=now, last_address=(address or "")[:64], last_status=status
+
+def store_plan(reports: list[Prepared]):
+    """A generator of ``(sql, params, fetch)``; the driver sends back each statement's rows
+    (``fetch``) or None, all in one transaction, and gets the outcome per report in order: an
+    ``Ack`` or a refusal code (``sequence_conflict``).
+
+    A batch of readings: its ReportBatch row (``ON CONFLICT DO NOTHING``: a (terminal,
+    sequence) already stored with the same digest is a ``duplicate``, with another a
+    ``sequence_conflict``), its readings, the registry's last state. A heartbeat (no readings):
+    the terminal's last-seen, unless its last heartbeat had this very sequence (then a
+    ``duplicate`` if the same bytes were signed, else a ``sequence_conflict``). Each statement
+    covers many reports, at most one per terminal (a terminal twice goes to the next round)."""
+    outcomes: list = [None] * len(reports)
+    pending = list(range(len(reports)))
+    while pending:
+        seen, this_round, later = set(), [], []
+        for i in pending:
+            terminal_id = reports[i].terminal_id
+            (later if terminal_id in seen else this_round).append(i)
+            seen.add(terminal_id)
+        yield from _store_round(reports, this_round, outcomes)
+        pending = later
+    return outcomes
+
+
+def _store_round(reports: list[Prepared], indexes: list[int], outcomes: list):
+    from django_tenants.utils import get_public_schema_name
+
+    terminals = _q(get_public_schema_name(), Terminal)
+    beats = [i for i in indexes if not reports[i].rows]
+    if beats:
+        r = [reports[i] for i in beats]
+        updated = yield (
+            f"UPDATE {terminals} AS t SET last_seen_at = v.seen, last_address = v.address,"
+            " last_status = v.status, heartbeat_sequence = v.seq, heartbeat_digest = v.digest"
+            " FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], %s::text[], %s::bigint[],"
+            " %s::text[]) AS v(id, seen, address, status, seq, digest)"
+            " WHERE t.id = v.id AND t.heartbeat_sequence IS DISTINCT FROM v.seq RETURNING t.id",
+            [
+                [p.terminal_id for p in r],
+                [p.now for p in r],
+                [p.address for p in r],
+                [p.status for p in r],
+                [p.sequence for p in r],
+                [p.digest for p in r],
+            ],
+            True,
         )
-        return Ack("accepted", sequence, 0)
-    digest = hashlib.sha256(message).hexdigest()
-    ensure_data_schema(terminal.enterprise)
-    public_state = dict(terminal.public_state or {})
-    for item, recorded, value, _number in rows:
-        if item_is_public(item):
-            previous = public_state.get(item["code"])
-            if previous is None or previous.get("time", "") <= recorded.isoformat():
-                public_state[item["code"]] = {"value": value, "time": recorded.isoformat()}
-    try:
-        with transaction.atomic():
-            with restricted_context(terminal.enterprise):
-                batch = ReportBatch.objects.create(
-                    terminal_id=terminal.pk,
-                    sequence=sequence,
-                    digest=digest,
-                    received_at=now,
-                    reading_count=len(rows),
-                )
-                Reading.objects.bulk_create(
-                    [
-                        Reading(
-                            terminal_id=terminal.pk,
-                            batch=batch,
-                            item_code=item["code"],
-                            grade=int(item.get("grade") or 1),
-                            recorded_at=recorded,
-                            value=value,
-                            number=number,
-                        )
-                        for item, recorded, value, number in rows
-                    ]
-                )
-            Terminal.objects.filter(pk=terminal.pk).update(
-                last_seen_at=now,
-                last_address=(address or "")[:64],
-                last_status=status,
-                public_state=public_state,
+        done = {row[0] for row in updated}
+        rest = [i for i in beats if reports[i].terminal_id not in done]
+        last = {}
+        if rest:
+            rows = yield (
+                f"SELECT id, heartbeat_digest FROM {terminals} WHERE id = ANY(%s)",
+                [[reports[i].terminal_id for i in rest]],
+                True,
             )
-    except IntegrityError:
-        # (terminal, sequence) exists: a retry of the same batch is acknowledged, nothing written
-        with restricted_context(terminal.enterprise):
-            existing = ReportBatch.objects.filter(terminal_id=terminal.pk, sequence=sequence).first()
-        if existing is None or existing.digest != digest:
-            raise refuse("sequence_conflict") from None
-        return Ack("duplicate", sequence, existing.reading_count)
-    return Ack("accepted", sequence, len(rows))
+            last = dict(rows)
+        for i in beats:
+            p = reports[i]
+            if p.terminal_id in done:
+                outcomes[i] = Ack("accepted", p.sequence, 0)
+            elif p.terminal_id not in last:
+                outcomes[i] = "token_invalid"  # the terminal went away meanwhile
+            else:
+                outcomes[i] = Ack("duplicate", p.sequence, 0) if last[p.terminal_id] == p.digest else "sequence_conflict"
+    by_schema: dict[str, list[int]] = {}
+    for i in indexes:
+        if reports[i].rows:
+            by_schema.setdefault(reports[i].data_schema, []).append(i)
+    accepted: list[int] = []
+    for schema, members in by_schema.items():
+        r = [reports[i] for i in members]
+        inserted = yield (
+            f"INSERT INTO {_q(schema, ReportBatch)} (terminal_id, sequence, digest, received_at,"
+            " reading_count) SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[],"
+            " %s::timestamptz[], %s::int[]) ON CONFLICT (terminal_id, sequence) DO NOTHING"
+            " RETURNING id, terminal_id",
+            [
+                [p.terminal_id for p in r],
+                [p.sequence for p in r],
+                [p.digest for p in r],
+                [p.now for p in r],
+                [len(p.rows) for p in r],
+            ],
+            True,
+        )
+        batch_ids = {terminal_id: batch_id for batch_id, terminal_id in inserted}
+        rest = [p for p in r if p.terminal_id not in batch_ids]
+        existing = {}
+        if rest:
+            rows = yield (
+                f"SELECT terminal_id, digest, reading_count FROM {_q(schema, ReportBatch)}"
+                " WHERE (terminal_id, sequence) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+                [[p.terminal_id for p in rest], [p.sequence for p in rest]],
+                True,
+            )
+            existing = {terminal_id: (digest, n) for terminal_id, digest, n in rows}
+        columns: list[list] = [[], [], [], [], [], [], []]
+        for i, p in zip(members, r, strict=True):
+            batch_id = batch_ids.get(p.terminal_id)
+            if batch_id is None:
+                digest, n = existing.get(p.terminal_id, (None, 0))
+                outcomes[i] = Ack("duplicate", p.sequence, n) if digest == p.digest else "sequence_conflict"
+                continue
+            outcomes[i] = Ack("accepted", p.sequence, len(p.rows))
+            accepted.append(i)
+            for code, grade, recorded, value, number in p.rows:
+                for column, v in zip(columns, (p.terminal_id, batch_id, code, grade, recorded, value, number), strict=True):
+                    column.append(v)
+        if columns[0]:
+            yield (
+                f"INSERT INTO {_q(schema, Reading)} (terminal_id, batch_id, item_code, grade,"
+                " recorded_at, value, number) SELECT * FROM unnest(%s::bigint[], %s::bigint[],"
+                " %s::text[], %s::smallint[], %s::timestamptz[], %s::text[], %s::numeric[])",
+                columns,
+                False,
+            )
+    if accepted:
+        r = [reports[i] for i in accepted]
+        yield (
+            f"UPDATE {terminals} AS t SET last_seen_at = v.seen, last_address = v.address,"
+            " last_status = v.status, public_state = v.state::jsonb"
+            " FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], %s::text[], %s::text[])"
+            " AS v(id, seen, address, status, state) WHERE t.id = v.id",
+            [
+                [p.terminal_id for p in r],
+                [p.now for p in r],
+                [p.address for p in r],
+                [p.status for p in r],
+                [p.public_state for p in r],
+            ],
+            False,
+        )
+
+
+def run_sync(plan):
+    """Run a ``store_plan`` on Django's connection, in one transaction."""
+    from django.db import connection
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        result = None
+        try:
+            while True:
+                sql, params, fetch = plan.send(result)
+                cursor.execute(sql, params)
+                result = cursor.fetchall() if fetch else None
+        except StopIteration as stop:
+            return stop.value
+
+
+def ensure_schema(prepared: Prepared) -> None:
+    """The operator's data schema is created on first use (outside the storing transaction)."""
+    from apps.enterprise_data.services import ensure_data_schema
+
+    if prepared.rows and prepared.data_schema != prepared.tenant_schema:
+        ensure_data_schema(SimpleNamespace(schema_name=prepared.tenant_schema))
+
+
+def report(*, token: str | None, body, address: str | None) -> Ack:
+    """The Django view's report: the same steps the fast server runs for many at once."""
+    if not token:
+        raise refuse("token_invalid")
+    digest = token_hash(token)
+    state = _token_states_sync([digest]).get(digest)
+    try:
+        prepared = check_report(state, body, address, timezone.now())
+    except Refused as refused:
+        raise record_refusal(refused) from None
+    ensure_schema(prepared)
+    outcome = run_sync(store_plan([prepared]))[0]
+    if isinstance(outcome, str):
+        raise refuse(outcome)
+    return outcome

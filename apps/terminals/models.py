@@ -62,6 +62,9 @@ class Terminal(TimeStampedModel):
     signature_failures = models.PositiveIntegerField(_("签名失败次数"), default=0)
     last_failure_at = models.DateTimeField(_("最近签名失败"), null=True, blank=True)
     last_failure_reason = models.CharField(_("最近失败原因"), max_length=32, blank=True)
+    # the last heartbeat's sequence and the SHA-256 of what it signed: its retry is a duplicate
+    heartbeat_sequence = models.BigIntegerField(_("最近心跳序号"), null=True, blank=True)
+    heartbeat_digest = models.CharField(_("最近心跳摘要"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("终端")
