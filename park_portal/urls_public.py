@@ -17,6 +17,7 @@ urlpatterns = [
     *_patterns("apps.resolution.protocol_urls", "urlpatterns"),
     *_patterns("apps.sync.protocol_urls", "urlpatterns"),
     *_patterns("apps.terminals.protocol_urls", "urlpatterns"),
+    *_patterns("apps.evidence.protocol_urls", "urlpatterns"),
     *app_urls("urlpatterns"),
     *media_urls(),
     # Last: any path whose first segment is a prefix resolves as a handle (GET /88.101.x/obj).
