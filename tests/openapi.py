@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 EXAMPLES = 25  # per operation and generation mode
 
+
 def _settings(examples: int) -> hypothesis.settings:
     return hypothesis.settings(
         max_examples=examples,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -152,6 +152,26 @@ class ParkAutoSchema(AutoSchema):
                 ),
             )
         return operation
+
+
+# ---------------------------------------------------------------- examples
+# Every operation shows what it takes and what it answers (tests/core/test_openapi_examples.py
+# walks the schema). Put an answer's example on its serializer (extend_schema_serializer): it then
+# shows on every operation that answers with it, a list's wrapped in the page. An example given on
+# the view (extend_schema(examples=...)) replaces the serializers' for that operation.
+SUCCESS_STATUSES = ["200", "201", "202"]
+
+
+def answer_example(name, value, *, summary=None) -> OpenApiExample:
+    """An example of an answer (any success status)."""
+    return OpenApiExample(
+        name, value=value, summary=summary, response_only=True, status_codes=SUCCESS_STATUSES
+    )
+
+
+def request_example(name, value, *, media_type: str | None = None, summary=None) -> OpenApiExample:
+    """An example of a request body (``media_type`` for a form upload: multipart/form-data)."""
+    return OpenApiExample(name, value=value, summary=summary, request_only=True, media_type=media_type)
 
 
 # ---------------------------------------------------------------- fields

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from apps.billing.choices import InvoiceType
@@ -17,7 +18,106 @@ from apps.billing.models import (
     PriceTier,
 )
 from apps.billing.periods import parse_period
-from apps.core.api import TextField
+from apps.core.api import TextField, answer_example, request_example
+
+ZLJM = {"id": 2, "code": "ZLJM", "name": "苏州智联精密机械有限公司"}
+BILL = {
+    "id": 12,
+    "number": "ZD202602-ZLJM",
+    "kind": "bill",
+    "kind_label": "账单",
+    "enterprise": ZLJM,
+    "period": "2026-02-01",
+    "status": "issued",
+    "status_label": "已开出",
+    "credits": None,
+    "subtotal": "1399.00",
+    "vat_rate": "6.00",
+    "vat_amount": "83.94",
+    "total": "1482.94",
+    "total_in_words": "壹仟肆佰捌拾贰元玖角肆分",
+    "credited_amount": "0.00",
+    "paid_amount": "0.00",
+    "open_amount": "1482.94",
+    "payment_state": "unpaid",
+    "due_date": "2026-03-31",
+    "issued_at": "2026-03-02T09:00:00+08:00",
+    "settled_at": None,
+}
+BILL_DETAIL = {
+    **BILL,
+    "reason": "",
+    "usage": {"registrations": 1200, "resolutions": 250000, "storage_bytes": 221184, "terminals": 3},
+    "usage_as_of": "2026-03-01T00:00:00+08:00",
+    "lines": [
+        {
+            "position": 1,
+            "kind": "plan_fee",
+            "kind_label": "套餐月费",
+            "description": "套餐“基础套餐”月费",
+            "reason": "",
+            "quantity": "1.0000",
+            "free_allowance": "0.0000",
+            "billable_quantity": "1.0000",
+            "unit": "月",
+            "unit_size": 1,
+            "unit_price": "199.0000",
+            "amount": "199.00",
+            "tier_from": None,
+            "tier_to": None,
+        },
+        {
+            "position": 2,
+            "kind": "prefix_annual",
+            "kind_label": "企业前缀年费",
+            "description": "前缀 88.101.ZLJM 年费",
+            "reason": "",
+            "quantity": "1.0000",
+            "free_allowance": "0.0000",
+            "billable_quantity": "1.0000",
+            "unit": "个·年",
+            "unit_size": 1,
+            "unit_price": "1000.0000",
+            "amount": "1000.00",
+            "tier_from": None,
+            "tier_to": None,
+        },
+    ],
+    "credit_notes": [],
+}
+PAYMENT = {
+    "id": 5,
+    "enterprise": ZLJM,
+    "reference": "BOC20260310000123",
+    "amount": "1482.94",
+    "received_on": "2026-03-10",
+    "payer_name": "苏州智联精密机械有限公司",
+    "note": "",
+    "allocations": [{"bill": "ZD202602-ZLJM", "amount": "1482.94"}],
+    "created_at": "2026-03-18T10:00:00+08:00",
+}
+INVOICE_REQUEST = {
+    "id": 3,
+    "enterprise": ZLJM,
+    "bill": "ZD202602-ZLJM",
+    "invoice_type": "special",
+    "invoice_type_label": "增值税专用发票",
+    "title": "苏州智联精密机械有限公司",
+    "taxpayer_number": "91320594MA1XKL7K3B",
+    "address": "苏州工业园区星湖街 328 号",
+    "phone": "0512-62880001",
+    "bank_name": "中国银行苏州工业园区支行",
+    "bank_account": "5312 6800 1234",
+    "amount": "1482.94",
+    "status": "requested",
+    "status_label": "已申请",
+    "invoice_number": "",
+    "invoice_date": None,
+    "has_file": False,
+    "reject_reason": "",
+    "created_at": "2026-03-18T10:00:00+08:00",
+    "handled_at": None,
+}
 
 
 class EnterpriseRefField(serializers.Serializer):
@@ -43,6 +143,40 @@ class PriceSerializer(serializers.ModelSerializer):
         fields = ["kind", "kind_label", "unit", "unit_size", "unit_price", "free_allowance", "tiers"]
 
 
+@extend_schema_serializer(
+    examples=[
+        answer_example(
+            _lazy("园区标识服务资费标准"),
+            {
+                "id": 1,
+                "name": "园区标识服务资费标准（2026 版）",
+                "effective_from": "2026-01-01",
+                "note": "",
+                "is_locked": True,
+                "prices": [
+                    {
+                        "kind": "prefix_annual",
+                        "kind_label": "企业前缀年费",
+                        "unit": "个·年",
+                        "unit_size": 1,
+                        "unit_price": "1000.0000",
+                        "free_allowance": "0.0000",
+                        "tiers": [],
+                    },
+                    {
+                        "kind": "resolution",
+                        "kind_label": "标识解析",
+                        "unit": "万次",
+                        "unit_size": 10000,
+                        "unit_price": "2.0000",
+                        "free_allowance": "100000.0000",
+                        "tiers": [],
+                    },
+                ],
+            },
+        )
+    ]
+)
 class PriceListSerializer(serializers.ModelSerializer):
     prices = PriceSerializer(many=True, read_only=True)
     is_locked = serializers.BooleanField(read_only=True)
@@ -77,6 +211,7 @@ class BillLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(examples=[answer_example(_lazy("二月账单（已开出，未付款）"), BILL)])
 class BillSerializer(serializers.ModelSerializer):
     enterprise = EnterpriseRefField(read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
@@ -113,6 +248,7 @@ class BillSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(examples=[answer_example(_lazy("账单及其明细"), BILL_DETAIL)])
 class BillDetailSerializer(BillSerializer):
     lines = BillLineSerializer(many=True, read_only=True)
     credit_notes = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
@@ -127,11 +263,43 @@ class CreditLineSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text=_lazy("不含税红冲金额"))
 
 
+@extend_schema_serializer(
+    examples=[
+        request_example(
+            _lazy("部分红冲"),
+            {
+                "reason": "解析量统计重复，退回多计部分",
+                "lines": [{"description": "标识解析多计", "amount": "40.00"}],
+            },
+        ),
+        request_example(_lazy("全额红冲"), {"reason": "账单开错企业"}),
+    ]
+)
 class CreditNoteCreateSerializer(serializers.Serializer):
     reason = TextField(help_text=_lazy("红冲原因"))
     lines = CreditLineSerializer(many=True, required=False, help_text=_lazy("省略则全额红冲"))
 
 
+@extend_schema_serializer(
+    examples=[
+        answer_example(
+            _lazy("二月计费批次"),
+            {
+                "id": 4,
+                "period": "2026-02-01",
+                "state": "succeeded",
+                "task_run": 88,
+                "usage_as_of": "2026-03-01T00:00:00+08:00",
+                "bills_created": 36,
+                "bills_regenerated": 2,
+                "bills_kept": 1,
+                "message": "生成 36 张，重新生成 2 张，保留 1 张",
+                "created_at": "2026-03-01T02:00:00+08:00",
+                "finished_at": "2026-03-01T02:03:12+08:00",
+            },
+        )
+    ]
+)
 class BillingRunSerializer(serializers.ModelSerializer):
     task_run = serializers.PrimaryKeyRelatedField(read_only=True)
 
@@ -153,6 +321,7 @@ class BillingRunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(examples=[request_example(_lazy("为二月出账"), {"period": "2026-02"})])
 class BillingRunCreateSerializer(serializers.Serializer):
     period = serializers.RegexField(r"^\d{4}-\d{2}$", help_text=_lazy("账期，如 2026-02"))
 
@@ -170,6 +339,35 @@ class UsageRowSerializer(serializers.Serializer):
     percent = serializers.IntegerField()
 
 
+@extend_schema_serializer(
+    examples=[
+        answer_example(
+            _lazy("本月用量"),
+            {
+                "enterprise": ZLJM,
+                "period": "2026-03-01",
+                "as_of": "2026-03-18T10:00:00+08:00",
+                "plan": "基础套餐",
+                "rows": [
+                    {
+                        "kind": "registration",
+                        "label": "标识注册",
+                        "quantity": "1200.0000",
+                        "allowance": "20000.0000",
+                        "percent": 6,
+                    },
+                    {
+                        "kind": "resolution",
+                        "label": "标识解析",
+                        "quantity": "250000.0000",
+                        "allowance": "100000.0000",
+                        "percent": 250,
+                    },
+                ],
+            },
+        )
+    ]
+)
 class UsageSerializer(serializers.Serializer):
     enterprise = EnterpriseRefField()
     period = serializers.DateField()
@@ -189,6 +387,27 @@ class BalanceEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        answer_example(
+            _lazy("预存款余额"),
+            {
+                "enterprise": ZLJM,
+                "balance": "17.06",
+                "entries": [
+                    {
+                        "kind": "overpayment",
+                        "kind_label": "多付转预存款",
+                        "amount": "17.06",
+                        "bill": None,
+                        "payment": "BOC20260310000123",
+                        "created_at": "2026-03-10T15:00:00+08:00",
+                    }
+                ],
+            },
+        )
+    ]
+)
 class BalanceSerializer(serializers.Serializer):
     enterprise = EnterpriseRefField()
     balance = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -203,6 +422,7 @@ class AllocationSerializer(serializers.ModelSerializer):
         fields = ["bill", "amount"]
 
 
+@extend_schema_serializer(examples=[answer_example(_lazy("一笔已核销的银行收款"), PAYMENT)])
 class PaymentSerializer(serializers.ModelSerializer):
     enterprise = EnterpriseRefField(read_only=True)
     allocations = AllocationSerializer(many=True, read_only=True)
@@ -223,6 +443,22 @@ class PaymentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        request_example(
+            _lazy("登记银行收款并核销二月账单"),
+            {
+                "enterprise": "ZLJM",
+                "reference": "BOC20260310000123",
+                "amount": "1482.94",
+                "received_on": "2026-03-10",
+                "bills": [12],
+                "payer_name": "苏州智联精密机械有限公司",
+                "note": "",
+            },
+        )
+    ]
+)
 class PaymentCreateSerializer(serializers.Serializer):
     enterprise = TextField(help_text=_lazy("企业代码"))
     reference = TextField(max_length=64, help_text=_lazy("银行流水号"))
@@ -237,6 +473,7 @@ class PaymentCreateSerializer(serializers.Serializer):
     note = TextField(required=False, allow_blank=True)
 
 
+@extend_schema_serializer(examples=[answer_example(_lazy("一份增值税专用发票申请"), INVOICE_REQUEST)])
 class InvoiceRequestSerializer(serializers.ModelSerializer):
     enterprise = EnterpriseRefField(read_only=True)
     bill = serializers.SlugRelatedField(slug_field="number", read_only=True)
@@ -274,6 +511,23 @@ class InvoiceRequestSerializer(serializers.ModelSerializer):
         return bool(obj.invoice_file)
 
 
+@extend_schema_serializer(
+    examples=[
+        request_example(
+            _lazy("申请增值税专用发票"),
+            {
+                "bill": 12,
+                "invoice_type": "special",
+                "title": "苏州智联精密机械有限公司",
+                "taxpayer_number": "91320594MA1XKL7K3B",
+                "address": "苏州工业园区星湖街 328 号",
+                "phone": "0512-62880001",
+                "bank_name": "中国银行苏州工业园区支行",
+                "bank_account": "5312 6800 1234",
+            },
+        )
+    ]
+)
 class InvoiceRequestCreateSerializer(serializers.Serializer):
     bill = serializers.IntegerField(help_text=_lazy("账单 ID"))
     invoice_type = serializers.ChoiceField(choices=InvoiceType.choices)
@@ -285,11 +539,29 @@ class InvoiceRequestCreateSerializer(serializers.Serializer):
     bank_account = TextField(required=False, allow_blank=True, max_length=64)
 
 
+@extend_schema_serializer(
+    examples=[
+        request_example(
+            _lazy("上传开具的发票"),
+            {
+                "invoice_number": "24322000000012345678",
+                "invoice_date": "2026-03-18",
+                "invoice_file": "发票.pdf",
+            },
+            media_type="multipart/form-data",
+        )
+    ]
+)
 class InvoiceIssueSerializer(serializers.Serializer):
     invoice_number = TextField(max_length=32)
     invoice_date = serializers.DateField()
     invoice_file = serializers.FileField()
 
 
+@extend_schema_serializer(
+    examples=[
+        request_example(_lazy("驳回原因"), {"reason": "纳税人识别号与发票抬头不一致，请核对后重新申请"})
+    ]
+)
 class RejectSerializer(serializers.Serializer):
     reason = TextField()

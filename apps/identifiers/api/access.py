@@ -12,14 +12,14 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_tenants.utils import get_public_schema_name
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from apps.accounts.selectors import is_enterprise_admin
-from apps.core.api import ERROR_RESPONSES, ErrorSerializer, TextField
+from apps.core.api import ERROR_RESPONSES, ErrorSerializer, TextField, answer_example, request_example
 from apps.core.errors import ApplicationError
 from apps.identifiers import api_clients, grants, selectors
 from apps.identifiers.models import APIClient, Identifier, IdentifierGrant
@@ -56,6 +56,16 @@ def _by_pk(queryset, pk):
     return found
 
 
+API_CLIENT = {
+    "id": 2,
+    "name": "MES 生产执行系统",
+    "username": "api-zljm-2-5b32a9",
+    "is_active": True,
+    "created_at": "2026-03-18T10:00:00+08:00",
+}
+
+
+@extend_schema_serializer(examples=[answer_example(_lazy("MES 系统的客户端"), API_CLIENT)])
 class APIClientSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
 
@@ -65,10 +75,18 @@ class APIClientSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(examples=[request_example(_lazy("为 MES 系统创建"), {"name": "MES 生产执行系统"})])
 class APIClientCreateSerializer(serializers.Serializer):
     name = TextField(trim_whitespace=False, max_length=100)
 
 
+@extend_schema_serializer(
+    examples=[
+        answer_example(
+            _lazy("新客户端及其令牌"), {**API_CLIENT, "token": "3f9c2a7d5e1b48c6a0d4f7e2b9c1a8d6e5f4b3c2"}
+        )
+    ]
+)
 class APIClientCreatedSerializer(APIClientSerializer):
     token = serializers.CharField(read_only=True, help_text=_lazy("客户端的 API 令牌，只在本次响应中出现"))
 
@@ -125,6 +143,20 @@ class APIClientViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(APIClientSerializer(client).data)
 
 
+@extend_schema_serializer(
+    examples=[
+        answer_example(
+            _lazy("授权读取一个标识的受限数据"),
+            {
+                "id": 7,
+                "grantee": "hxdz_liuyang",
+                "identifier": "88.101.ZLJM/TRF2026030001",
+                "template": None,
+                "created_at": "2026-03-18T10:00:00+08:00",
+            },
+        )
+    ]
+)
 class GrantSerializer(serializers.ModelSerializer):
     grantee = serializers.CharField(source="grantee.username", read_only=True)
     identifier = serializers.CharField(
@@ -138,6 +170,14 @@ class GrantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        request_example(
+            _lazy("授权一个标识"), {"username": "hxdz_liuyang", "handle": "88.101.ZLJM/TRF2026030001"}
+        ),
+        request_example(_lazy("授权一个模板下的全部标识"), {"username": "hxdz_liuyang", "template": 4}),
+    ]
+)
 class GrantCreateSerializer(serializers.Serializer):
     username = TextField(trim_whitespace=False, max_length=150, help_text=_lazy("被授权用户的用户名"))
     handle = TextField(

@@ -9,13 +9,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from apps.core.api import FilterSet, TextField
+from apps.core.api import FilterSet, TextField, answer_example, request_example
 from apps.identifiers import prefixes, selectors
 from apps.identifiers.choices import PrefixStatus, UpstreamStatus
 from apps.identifiers.models import Prefix
@@ -24,6 +24,25 @@ from apps.tenants.selectors import current_enterprise
 PARK_STAFF = ("park_admin", "park_operator", "park_auditor")
 
 
+@extend_schema_serializer(
+    examples=[
+        answer_example(
+            _lazy("已生效的企业前缀"),
+            {
+                "id": 1,
+                "prefix": "88.101.ZLJM",
+                "enterprise": "ZLJM",
+                "status": "active",
+                "status_display": "已生效",
+                "status_reason": "",
+                "upstream_status": "active",
+                "upstream_message": "",
+                "created_at": "2026-02-16T10:20:00+08:00",
+                "updated_at": "2026-03-18T10:00:00+08:00",
+            },
+        )
+    ]
+)
 class PrefixSerializer(serializers.ModelSerializer):
     enterprise = serializers.CharField(source="enterprise.code", read_only=True, help_text=_lazy("企业代码"))
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -41,6 +60,9 @@ class PrefixSerializer(serializers.ModelSerializer):
         return self.context.get("reasons", {}).get(obj.pk, "")
 
 
+@extend_schema_serializer(
+    examples=[request_example(_lazy("填写原因"), {"reason": "企业欠缴前缀年费，暂停注册新标识"})]
+)
 class PrefixReasonSerializer(serializers.Serializer):
     reason = TextField(
         trim_whitespace=False,

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from apps.core.api import TextField
+from apps.core.api import TextField, answer_example, request_example
 from apps.identifiers.models import Identifier
 
 
@@ -17,6 +17,67 @@ class HandleValueSerializer(serializers.Serializer):
     grade = serializers.IntegerField(required=False, help_text=_lazy("受限值的数据分级（公开值无此字段）"))
 
 
+TRANSFORMER_VALUES = {
+    "name": "SCB11-630/10 干式变压器",
+    "model": "SCB11-630/10",
+    "batch_no": "B20260301",
+    "produced_on": "2026-03-01",
+    "qc_result": "合格",
+    "rated_capacity": "630",
+    "production_line": "总装二线",
+    "process_params": "绕组温升≤100K",
+}
+IDENTIFIER = {
+    "id": 1024,
+    "handle": "88.101.ZLJM/TRF2026030001",
+    "object_code": "TRF2026030001",
+    "security_code": "",
+    "name": "SCB11-630/10 干式变压器",
+    "category": "manufacturing",
+    "category_label": "生产制造",
+    "status": "active",
+    "status_label": "有效",
+    "enterprise": {"code": "ZLJM", "name": "苏州智联精密机械有限公司"},
+    "template": {"id": 4, "code": "PARK-MFG", "version": 2},
+    "values": [
+        {
+            "index": 1000,
+            "type": "TEMPLATE_ID",
+            "data": {"format": "string", "value": "PARK-MFG"},
+            "ttl": 86400,
+            "timestamp": "2026-03-18T02:00:00+00:00",
+        },
+        {
+            "index": 2000,
+            "type": "name",
+            "data": {"format": "string", "value": "SCB11-630/10 干式变压器"},
+            "ttl": 86400,
+            "timestamp": "2026-03-18T02:00:00+00:00",
+        },
+        {
+            "index": 2106,
+            "type": "rated_capacity",
+            "data": {"format": "string", "value": "630"},
+            "ttl": 86400,
+            "timestamp": "2026-03-18T02:00:00+00:00",
+        },
+        {
+            "index": 2107,
+            "type": "process_params",
+            "data": {"format": "string", "value": "绕组温升≤100K"},
+            "ttl": 86400,
+            "timestamp": "2026-03-18T02:00:00+00:00",
+            "grade": 3,
+        },
+    ],
+    "resolution_url": "https://park.example.cn/88.101.ZLJM/TRF2026030001",
+    "created_at": "2026-03-18T10:00:00+08:00",
+    "updated_at": "2026-03-18T10:00:00+08:00",
+    "withdrawn_at": None,
+}
+
+
+@extend_schema_serializer(examples=[answer_example(_lazy("一台已登记的干式变压器"), IDENTIFIER)])
 class IdentifierSerializer(serializers.ModelSerializer):
     """An identifier with the values the caller may read (public; restricted when a member or granted)."""
 
@@ -71,6 +132,14 @@ class IdentifierSerializer(serializers.ModelSerializer):
         return resolution_url(obj.handle)
 
 
+@extend_schema_serializer(
+    examples=[
+        request_example(
+            _lazy("按园区生产制造模板登记"),
+            {"template": "PARK-MFG", "object_code": "TRF2026030001", "values": TRANSFORMER_VALUES},
+        )
+    ]
+)
 class IdentifierCreateSerializer(serializers.Serializer):
     template = TextField(help_text=_lazy("模板编码或 ID"))
     object_code = TextField(required=False, allow_blank=True, help_text=_lazy("对象代码；留空自动生成"))
@@ -82,6 +151,14 @@ class IdentifierCreateSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    examples=[
+        request_example(
+            _lazy("整体替换数据项的值"),
+            {"template": "PARK-MFG", "values": {**TRANSFORMER_VALUES, "qc_result": "复检合格"}},
+        )
+    ]
+)
 class IdentifierUpdateSerializer(serializers.Serializer):
     template = TextField(
         required=False, help_text=_lazy("模板编码或 ID；填写则升级到该模板的最新版本（只能是同一模板）")
@@ -91,11 +168,15 @@ class IdentifierUpdateSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    examples=[request_example(_lazy("只改质检结果"), {"values": {"qc_result": "复检合格"}})]
+)
 class IdentifierValuesSerializer(serializers.Serializer):
     values = serializers.DictField(
         child=TextField(allow_blank=True), help_text=_lazy("{数据项英文编码: 值}，只改这些数据项")
     )
 
 
+@extend_schema_serializer(examples=[request_example(_lazy("设备报废"), {"reason": "设备已报废，停止使用"})])
 class WithdrawSerializer(serializers.Serializer):
     reason = TextField(required=False, allow_blank=True, help_text=_lazy("注销原因"))

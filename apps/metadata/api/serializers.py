@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from apps.core.api import answer_example
 from apps.metadata.models import MetadataTemplate
 
 
@@ -24,6 +25,24 @@ class TemplateItemSerializer(serializers.Serializer):
     origin_template = serializers.CharField(required=False, help_text=_lazy("定义该数据项的模板编码"))
 
 
+TEMPLATE = {
+    "id": 16,
+    "code": "ENT-ZLJM-PRODUCT",
+    "name": "智联精密 变压器产品模板",
+    "level": "enterprise",
+    "level_label": "企业元数据模板",
+    "category": "manufacturing",
+    "category_label": "生产制造",
+    "parent": "PARK-MFG",
+    "owner": "ZLJM",
+    "description": "在园区生产制造模板上增加本企业变压器产品的技术参数。",
+    "use_check_character": True,
+    "industry_class": "3821",
+    "version": 1,
+}
+
+
+@extend_schema_serializer(examples=[answer_example(_lazy("企业的变压器产品模板"), TEMPLATE)])
 class TemplateSerializer(serializers.ModelSerializer):
     level_label = serializers.CharField(source="get_level_display", read_only=True)
     category_label = serializers.CharField(source="get_category_display", read_only=True)
@@ -61,6 +80,46 @@ class TemplateSerializer(serializers.ModelSerializer):
         return version.number if version else None
 
 
+@extend_schema_serializer(
+    examples=[
+        answer_example(
+            _lazy("模板及其数据项"),
+            {
+                **TEMPLATE,
+                "items": [
+                    {
+                        "index": 2000,
+                        "code": "name",
+                        "name": "产品名称",
+                        "item_type": "string",
+                        "required": True,
+                        "unique": False,
+                        "grade": 1,
+                        "is_public": True,
+                        "state": "enabled",
+                        "constraints": {"max_length": 60},
+                        "help_text": "",
+                        "origin_template": "CN-CORE",
+                    },
+                    {
+                        "index": 2106,
+                        "code": "rated_capacity",
+                        "name": "额定容量",
+                        "item_type": "number",
+                        "required": True,
+                        "unique": False,
+                        "grade": 1,
+                        "is_public": True,
+                        "state": "enabled",
+                        "constraints": {"minimum": 0, "precision": 1, "unit": "kVA"},
+                        "help_text": "",
+                        "origin_template": "PARK-MFG",
+                    },
+                ],
+            },
+        )
+    ]
+)
 class TemplateDetailSerializer(TemplateSerializer):
     items = serializers.SerializerMethodField()
 

@@ -20,7 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.core.api import FilterSet
+from apps.core.api import FilterSet, answer_example
 from apps.core.pagination import query_integer
 from apps.metadata.api.serializers import TemplateDetailSerializer, TemplateSerializer
 from apps.metadata.choices import ObjectCategory, TemplateLevel, VersionStatus
@@ -108,6 +108,35 @@ class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         summary=_lazy("模板的 JSON Schema（标识 values 对象的格式）"),
         parameters=[VERSION_PARAM],
         responses={200: OpenApiTypes.OBJECT},
+        examples=[
+            answer_example(
+                _lazy("变压器产品模板的 JSON Schema"),
+                {
+                    "$schema": "https://json-schema.org/draft/2020-12/schema",
+                    "$id": "urn:park-portal:template:ENT-ZLJM-PRODUCT:v1",
+                    "title": "智联精密 变压器产品模板 v1",
+                    "type": "object",
+                    "properties": {
+                        "name": {"title": "产品名称", "type": "string", "maxLength": 60, "x-index": 2000},
+                        "rated_capacity": {
+                            "title": "额定容量",
+                            "type": "number",
+                            "minimum": 0,
+                            "x-unit": "kVA",
+                            "x-index": 2106,
+                        },
+                        "qc_result": {
+                            "title": "质检结果",
+                            "type": "string",
+                            "enum": ["合格", "不合格", "复检合格"],
+                            "x-index": 2104,
+                        },
+                    },
+                    "required": ["name", "rated_capacity"],
+                    "additionalProperties": False,
+                },
+            )
+        ],
     )
     @action(detail=True, methods=["get"], url_path="schema", url_name="schema")
     def json_schema(self, request, pk=None):

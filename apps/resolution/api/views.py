@@ -76,33 +76,32 @@ class ResolutionStatFilter(FilterSet):
         fields = ["prefix", "enterprise", "since", "until"]
 
 
+STAT = {
+    "hour": "2026-03-18T02:00:00Z",
+    "prefix": "88.101.ZLJM",
+    "enterprise": "ZLJM",
+    "count": 1520,
+    "not_found": 3,
+    "p50_ms": 2.0,
+    "p99_ms": 10.0,
+}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_lazy("每个前缀每小时的解析量与延迟"),
         examples=[
             OpenApiExample(
                 _lazy("一个小时"),
-                value={
-                    "count": 1,
-                    "next": None,
-                    "previous": None,
-                    "results": [
-                        {
-                            "hour": "2026-03-18T02:00:00Z",
-                            "prefix": "88.101.ALPHA",
-                            "enterprise": "ALPHA",
-                            "count": 1520,
-                            "not_found": 3,
-                            "p50_ms": 2.0,
-                            "p99_ms": 10.0,
-                        }
-                    ],
-                },
+                value=STAT,
                 response_only=True,
             )
         ],
     ),
-    retrieve=extend_schema(summary=_lazy("一个前缀一小时的解析统计")),
+    retrieve=extend_schema(
+        summary=_lazy("一个前缀一小时的解析统计"),
+        examples=[OpenApiExample(_lazy("一个小时"), value=STAT, response_only=True)],
+    ),
 )
 class ResolutionStatViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ResolutionStatSerializer

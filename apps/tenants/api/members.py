@@ -6,18 +6,29 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from apps.accounts.choices import EnterpriseRole
 from apps.accounts.models import Membership
-from apps.core.api import ERROR_RESPONSES, ErrorSerializer, TextField
+from apps.core.api import ERROR_RESPONSES, ErrorSerializer, TextField, answer_example, request_example
 from apps.tenants import memberships, selectors
 from apps.tenants.selectors import current_enterprise
 
+MEMBERSHIP = {
+    "id": 3,
+    "username": "zljm_zhangwei",
+    "display_name": "张伟",
+    "email": "zhangwei@zljm.example.cn",
+    "role": "enterprise_member",
+    "role_display": "企业成员",
+    "created_at": "2026-03-18T10:00:00+08:00",
+}
 
+
+@extend_schema_serializer(examples=[answer_example(_lazy("企业成员"), MEMBERSHIP)])
 class MembershipSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     display_name = serializers.CharField(source="user.display_name", read_only=True, default="")
@@ -30,6 +41,20 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        request_example(
+            _lazy("添加一名成员"),
+            {
+                "username": "zljm_zhangwei",
+                "role": "enterprise_member",
+                "display_name": "张伟",
+                "email": "zhangwei@zljm.example.cn",
+                "phone": "13812340002",
+            },
+        )
+    ]
+)
 class MemberAddSerializer(serializers.Serializer):
     username = TextField(trim_whitespace=False, max_length=150)
     role = serializers.ChoiceField(choices=EnterpriseRole.choices, default=EnterpriseRole.ENTERPRISE_MEMBER)
@@ -40,6 +65,13 @@ class MemberAddSerializer(serializers.Serializer):
     phone = TextField(trim_whitespace=False, max_length=30, required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(
+    examples=[
+        answer_example(
+            _lazy("新建账号并加入本企业"), {"membership": MEMBERSHIP, "initial_password": "Qm4!tR8w#Lc2"}
+        )
+    ]
+)
 class MemberAddedSerializer(serializers.Serializer):
     membership = MembershipSerializer(read_only=True)
     initial_password = serializers.CharField(
@@ -47,6 +79,7 @@ class MemberAddedSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(examples=[request_example(_lazy("设为企业管理员"), {"role": "enterprise_admin"})])
 class RoleSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=EnterpriseRole.choices)
 

@@ -17,7 +17,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from apps.core.api import ERROR_RESPONSES, ErrorSerializer, FilterSet
+from apps.core.api import ERROR_RESPONSES, ErrorSerializer, FilterSet, answer_example
 from apps.tenants import selectors, services
 from apps.tenants.api.serializers import (
     ApplicationResultSerializer,
@@ -154,7 +154,8 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
                     "contact_email": "zhang@example.com",
                 },
                 request_only=True,
-            )
+            ),
+            answer_example(_lazy("申请已受理"), {"id": 5, "code": "ZLJM", "status": "applied"}),
         ],
     )
 )
