@@ -14,6 +14,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
+    extend_schema_serializer,
     extend_schema_view,
 )
 from rest_framework import serializers, status, viewsets
@@ -25,10 +26,55 @@ from rest_framework.response import Response
 from apps.buildcases import permissions, selectors, services
 from apps.buildcases.choices import CaseStatus, Stage
 from apps.buildcases.models import BuildCase, CaseArtifact, CaseEvent, CaseItem
-from apps.core.api import ERROR_RESPONSES, ErrorSerializer, FilterSet, TextField
+from apps.core.api import (
+    ERROR_RESPONSES,
+    ErrorSerializer,
+    FilterSet,
+    TextField,
+    answer_example,
+    request_example,
+)
 from apps.tenants.selectors import current_enterprise
 
+ARTIFACT = {
+    "id": 31,
+    "filename": "企业节点部署方案.pdf",
+    "size": 482133,
+    "sha256": "43c7ecd3943dc7cc113342ff36743f680a92522eb4ea69c3962c534a47ea21b5",
+    "uploaded_at": "2026-03-18T10:00:00+08:00",
+}
+ITEM = {
+    "id": 12,
+    "stage": "construction",
+    "name": "企业节点部署方案",
+    "required": True,
+    "completion_kind": "artifact",
+    "automated_step": "",
+    "order": 10,
+    "state": "done",
+    "note": "",
+    "error": "",
+    "result": {},
+    "task_run": None,
+    "done_at": "2026-03-18T10:00:00+08:00",
+    "artifacts": [ARTIFACT],
+}
+CASE = {
+    "id": 2,
+    "title": "智联精密企业节点建设",
+    "mode": "enterprise",
+    "enterprise": "ZLJM",
+    "stage": "construction",
+    "stage_display": "建设",
+    "status": "active",
+    "started_on": "2026-02-16",
+    "target_date": "2026-06-30",
+    "stage_entered_at": "2026-03-10T09:00:00+08:00",
+    "completed_at": None,
+}
 
+
+@extend_schema_serializer(examples=[answer_example(_lazy("上传的部署方案"), ARTIFACT)])
 class ArtifactSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseArtifact
@@ -36,6 +82,26 @@ class ArtifactSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        answer_example(_lazy("已完成的文档项"), ITEM),
+        answer_example(
+            _lazy("排队运行的自动检查"),
+            {
+                **ITEM,
+                "id": 15,
+                "name": "分配标识前缀",
+                "completion_kind": "automated",
+                "automated_step": "allocate_prefix",
+                "order": 40,
+                "state": "running",
+                "task_run": 90,
+                "done_at": None,
+                "artifacts": [],
+            },
+        ),
+    ]
+)
 class CaseItemSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="display_name", read_only=True)
     task_run = serializers.IntegerField(source="task_run_id", read_only=True, allow_null=True)
@@ -62,6 +128,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(examples=[answer_example(_lazy("建设阶段的企业节点"), CASE)])
 class BuildCaseSerializer(serializers.ModelSerializer):
     enterprise = serializers.CharField(
         source="enterprise.code", read_only=True, allow_null=True, default=None
@@ -77,6 +144,28 @@ class BuildCaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        answer_example(
+            _lazy("建设案例及其检查项与时间线"),
+            {
+                **CASE,
+                "description": "建设企业二级节点，接入园区标识解析体系",
+                "items": [ITEM],
+                "timeline": [
+                    {
+                        "id": 25,
+                        "kind": "artifact_uploaded",
+                        "stage": "construction",
+                        "text": "上传文档《企业节点部署方案.pdf》：企业节点部署方案",
+                        "actor": "zljm_admin",
+                        "created_at": "2026-03-18T10:00:00+08:00",
+                    }
+                ],
+            },
+        )
+    ]
+)
 class BuildCaseDetailSerializer(BuildCaseSerializer):
     items = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
@@ -95,10 +184,16 @@ class BuildCaseDetailSerializer(BuildCaseSerializer):
         return CaseEventSerializer(events, many=True).data
 
 
+@extend_schema_serializer(examples=[request_example(_lazy("签核意见"), {"note": "现场核验通过"})])
 class NoteSerializer(serializers.Serializer):
     note = TextField(trim_whitespace=False, max_length=2000, required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(
+    examples=[
+        request_example(_lazy("上传文档"), {"file": "企业节点部署方案.pdf"}, media_type="multipart/form-data")
+    ]
+)
 class ArtifactUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 

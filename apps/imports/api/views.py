@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -22,7 +22,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from apps.core.api import ERROR_RESPONSES, ErrorSerializer, FilterSet
+from apps.core.api import ERROR_RESPONSES, ErrorSerializer, FilterSet, answer_example, request_example
 from apps.core.errors import ApplicationError
 from apps.imports import services
 from apps.imports.choices import ImportState
@@ -36,6 +36,44 @@ PARK_READERS = ("park_admin", "park_operator", "park_auditor")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+IMPORT_JOB = {
+    "id": 9,
+    "original_name": "2026年3月变压器出厂台账.xlsx",
+    "file_format": "xlsx",
+    "file_size": 84512,
+    "template": "PARK-MFG",
+    "template_version": 2,
+    "state": "validated",
+    "state_display": "校验通过，待确认",
+    "total_rows": 1200,
+    "create_count": 1180,
+    "update_count": 20,
+    "unchanged_count": 0,
+    "error_count": 0,
+    "message": "",
+    "can_confirm": True,
+    "validate_run": 87,
+    "apply_run": None,
+    "created_at": "2026-03-18T10:00:00+08:00",
+    "applied_at": None,
+}
+
+
+@extend_schema_serializer(
+    examples=[
+        answer_example(_lazy("校验通过，待确认"), IMPORT_JOB),
+        answer_example(
+            _lazy("确认后导入中"),
+            {
+                **IMPORT_JOB,
+                "state": "applying",
+                "state_display": "导入中",
+                "can_confirm": False,
+                "apply_run": 91,
+            },
+        ),
+    ]
+)
 class ImportJobSerializer(serializers.ModelSerializer):
     template = serializers.CharField(source="template_version.template.code", read_only=True)
     template_version = serializers.IntegerField(source="template_version.number", read_only=True)
@@ -54,11 +92,34 @@ class ImportJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        request_example(
+            _lazy("上传 Excel 台账"),
+            {"template": 4, "file": "2026年3月变压器出厂台账.xlsx"},
+            media_type="multipart/form-data",
+        )
+    ]
+)
 class ImportUploadSerializer(serializers.Serializer):
     template = serializers.IntegerField(min_value=1, help_text=_lazy("元数据模板 ID（按其当前发布版本导入）"))
     file = serializers.FileField(help_text=_lazy(".xlsx 或 CSV（UTF-8 或 GBK）"))
 
 
+@extend_schema_serializer(
+    examples=[
+        answer_example(
+            _lazy("一行的错误"),
+            {
+                "row": 17,
+                "column": "额定容量",
+                "code": "rated_capacity",
+                "message": "应为数字",
+                "text": "第 17 行「额定容量」: 应为数字",
+            },
+        )
+    ]
+)
 class RowErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField(allow_null=True, help_text=_lazy("Excel 行号；整份文件的问题为空"))
     column = serializers.CharField(allow_blank=True, required=False)

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -20,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from apps.accounts.selectors import is_enterprise_admin
-from apps.core.api import ERROR_RESPONSES, ErrorSerializer, FilterSet, TextField
+from apps.core.api import ERROR_RESPONSES, ErrorSerializer, FilterSet, TextField, answer_example
 from apps.core.errors import ApplicationError
 from apps.reports import selectors, services
 from apps.reports.choices import ReportKind, ReportStatus
@@ -31,6 +37,48 @@ PARK_STAFF = ("park_admin", "park_operator", "park_auditor")
 REQUEST_ROLES = ("park_admin", "park_operator")
 
 
+FILING_REPORT = {
+    "id": 21,
+    "kind": "monthly_filing",
+    "kind_display": "月度报备",
+    "period_start": "2026-02-01",
+    "period_end": "2026-02-28",
+    "enterprise": None,
+    "status": "ready",
+    "status_display": "已生成",
+    "progress": 100,
+    "task_run": 86,
+    "pages": 6,
+    "summary": {"registrations": 15230, "resolutions": 2861450, "availability": 0.99982},
+    "error": "",
+    "language": "zh-hans",
+    "created_at": "2026-03-01T02:00:00+08:00",
+    "generated_at": "2026-03-01T02:01:40+08:00",
+}
+REPORT_ANSWER = answer_example(_lazy("已生成的月度报备"), FILING_REPORT)
+REPORT_PENDING = answer_example(
+    _lazy("生成中的企业报告"),
+    {
+        **FILING_REPORT,
+        "id": 22,
+        "kind": "enterprise",
+        "kind_display": "企业标识报告",
+        "period_start": "2026-01-01",
+        "period_end": "2026-03-17",
+        "enterprise": "ZLJM",
+        "status": "pending",
+        "status_display": "生成中",
+        "progress": 40,
+        "task_run": 92,
+        "pages": 0,
+        "summary": {},
+        "created_at": "2026-03-18T10:00:00+08:00",
+        "generated_at": None,
+    },
+)
+
+
+@extend_schema_serializer(examples=[REPORT_ANSWER, REPORT_PENDING])
 class ReportSerializer(serializers.ModelSerializer):
     enterprise = serializers.CharField(
         source="enterprise.code", read_only=True, allow_null=True, default=None
@@ -104,7 +152,8 @@ def _refused(code: str):
                 _lazy("2026 年 2 月的月度报备"),
                 value={"kind": "monthly_filing", "period_start": "2026-02-01", "period_end": "2026-02-28"},
                 request_only=True,
-            )
+            ),
+            REPORT_PENDING,
         ],
     ),
 )
@@ -206,6 +255,56 @@ class ReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             200: OpenApiResponse(OpenApiTypes.OBJECT, description=_lazy("报送上级的 JSON")),
             404: _refused("404"),
         },
+        examples=[
+            answer_example(
+                _lazy("2026 年 2 月的月度报备"),
+                {
+                    "version": 1,
+                    "node": {
+                        "name": "数智产业园",
+                        "prefix_root": "88.101",
+                        "node_mode": "enterprise_node",
+                        "domain": "park.example.cn",
+                        "operator": "数智产业园运营管理有限公司",
+                        "operator_credit_code": "91320594MA1XKL7K3B",
+                    },
+                    "period": {"month": "2026-02", "start": "2026-02-01", "end": "2026-02-28"},
+                    "operation": {
+                        "operating_hours": 672.0,
+                        "downtime_minutes": 7.5,
+                        "enterprises_active": 36,
+                        "enterprises_joined": 2,
+                        "prefixes": 37,
+                    },
+                    "sla": {
+                        "availability": 0.999814,
+                        "availability_basis": "events",
+                        "resolution_p50_ms": 2.1,
+                        "resolution_p99_ms": 9.8,
+                        "registrations": 15230,
+                        "identifiers_total": 182604,
+                        "withdrawals": 41,
+                        "resolutions": 2861450,
+                        "resolutions_not_found": 312,
+                        "sync_sent": 15230,
+                        "sync_pending": 0,
+                        "sync_failed": 0,
+                    },
+                    "maintenance": [
+                        {
+                            "title": "解析服务器升级",
+                            "description": "升级解析服务器版本",
+                            "started_at": "2026-02-14T02:00:00+08:00",
+                            "ended_at": "2026-02-14T02:07:30+08:00",
+                            "service_interrupted": True,
+                            "minutes": 7.5,
+                        }
+                    ],
+                    "emergencies": [],
+                    "generated_at": "2026-03-01T02:01:40+08:00",
+                },
+            )
+        ],
     )
     @action(detail=True, methods=["get"])
     def filing(self, request, pk=None):

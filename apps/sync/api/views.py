@@ -7,13 +7,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api import ERROR_RESPONSES, ErrorSerializer, FilterSet
+from apps.core.api import ERROR_RESPONSES, ErrorSerializer, FilterSet, answer_example, request_example
 from apps.sync import services
 from apps.sync.models import OutboxEntry, OutboxStatus
 
@@ -35,6 +35,25 @@ def _require_staff(request, roles=PARK_STAFF) -> None:
         )
 
 
+@extend_schema_serializer(
+    examples=[
+        answer_example(
+            _lazy("有积压与失败的同步"),
+            {
+                "applicable": True,
+                "configured": True,
+                "pending": 120,
+                "failed": 2,
+                "stopped": 0,
+                "sent": 182480,
+                "not_applicable": 0,
+                "waiting_data": 1,
+                "lag_seconds": 45,
+                "oldest_pending_at": "2026-03-18T09:59:15+08:00",
+            },
+        )
+    ]
+)
 class OverviewSerializer(serializers.Serializer):
     applicable = serializers.BooleanField(help_text=_lazy("本节点有上级节点"))
     configured = serializers.BooleanField(help_text=_lazy("已设置上级节点地址"))
@@ -48,6 +67,24 @@ class OverviewSerializer(serializers.Serializer):
     oldest_pending_at = serializers.DateTimeField(allow_null=True)
 
 
+@extend_schema_serializer(
+    examples=[
+        answer_example(
+            _lazy("一次失败、等待重试的登记"),
+            {
+                "id": 372,
+                "operation": "create",
+                "handle": "88.101.ZLJM/TRF2026030001",
+                "status": "failed",
+                "attempts": 3,
+                "next_attempt_at": "2026-03-18T10:08:00+08:00",
+                "last_error": "上级节点返回 503 Service Unavailable",
+                "created_at": "2026-03-18T10:00:00+08:00",
+                "sent_at": None,
+            },
+        )
+    ]
+)
 class OutboxEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = OutboxEntry
@@ -65,6 +102,12 @@ class OutboxEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        request_example(_lazy("重试两条"), {"entries": [372, 373]}),
+        request_example(_lazy("重试全部失败条目"), {}),
+    ]
+)
 class RetrySerializer(serializers.Serializer):
     entries = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
@@ -74,6 +117,7 @@ class RetrySerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(examples=[answer_example(_lazy("已重新排队"), {"retried": 2})])
 class RetriedSerializer(serializers.Serializer):
     retried = serializers.IntegerField()
 
