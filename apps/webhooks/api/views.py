@@ -17,6 +17,7 @@ from apps.core.api import FilterSet
 from apps.tenants.selectors import current_enterprise
 from apps.webhooks import selectors, services
 from apps.webhooks.api.serializers import (
+    SUBSCRIPTION_ANSWER,
     DeliveryDetailSerializer,
     DeliverySerializer,
     SubscriptionSerializer,
@@ -69,7 +70,7 @@ class SubscriberMixin:
         summary=_lazy("订阅事件"),
         request=SubscriptionWriteSerializer,
         responses={201: SubscriptionSerializer},
-        examples=[SUBSCRIPTION_EXAMPLE],
+        examples=[SUBSCRIPTION_EXAMPLE, SUBSCRIPTION_ANSWER],
     ),
     update=extend_schema(
         summary=_lazy("修改订阅"),
