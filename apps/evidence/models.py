@@ -178,6 +178,9 @@ class WatchedLog(TimeStampedModel):
     active = models.BooleanField(_("启用"), default=True)
     last_size = models.PositiveBigIntegerField(_("最近见证的树大小"), default=0)
     last_root = models.BinaryField(_("最近见证的根哈希"), default=b"")
+    # the signed body and signature of the head we last cosigned: the evidence of a split view
+    last_body = models.TextField(_("最近见证的树头正文"), blank=True)
+    last_signature = models.TextField(_("最近见证的树头签名"), blank=True)
     last_cosigned_at = models.DateTimeField(_("最近见证时间"), null=True, blank=True)
     split_view = models.BooleanField(_("发现分叉视图"), default=False)
     last_error = models.CharField(_("最近错误"), max_length=500, blank=True)

@@ -286,9 +286,16 @@ def sth_make(*, log: EvidenceLog | None = None) -> SignedTreeHead | None:
 
 
 def sth_for_entry(*, log: EvidenceLog, index: int) -> SignedTreeHead:
-    """The first head covering leaf ``index``, made now when none does yet (on demand)."""
-    head = evlog.sth_covering(log, index)
+    """The head a receipt of leaf ``index`` is proved against: the latest witnessed head covering
+    it, else the latest head, made now when none covers it yet (on demand)."""
+    head = (
+        SignedTreeHead.objects.filter(log=log, tree_size__gt=index, cosignatures__isnull=False)
+        .order_by("-tree_size")
+        .first()
+    )
     if head is None:
+        head = evlog.latest_sth(log)
+    if head is None or head.tree_size <= index:
         head = sth_make(log=log)
     if head is None or head.tree_size <= index:
         raise NotFound(_("该条目尚未收录"))
@@ -307,7 +314,9 @@ def cosignature_accept(
     if head is None:
         raise NotFound(_("没有这个大小的签名树头"))
     body = sth_format.cosignature_body(
-        witness.name, timestamp, evlog.sth_body(log, head.tree_size, bytes(head.root_hash), head.timestamp)
+        witness.fingerprint,
+        timestamp,
+        evlog.sth_body(log, head.tree_size, bytes(head.root_hash), head.timestamp),
     )
     if not keys.verify(keys.parse_public_key(witness.public_key), signature, body):
         raise ApplicationError(_("见证签名无效"), code="bad_signature")
@@ -333,7 +342,7 @@ def split_view_report_accept(
         second = base64.b64decode(report["second"])
     except (KeyError, TypeError, ValueError):
         raise ApplicationError(_("分叉报告格式不正确"), code="invalid") from None
-    body = sth_format.split_view_body(witness.name, log.origin, first, second)
+    body = sth_format.split_view_body(witness.fingerprint, log.origin, first, second)
     if not keys.verify(keys.parse_public_key(witness.public_key), signature, body):
         raise ApplicationError(_("分叉报告签名无效"), code="bad_signature")
     return alert_raise(

@@ -1,7 +1,7 @@
 """The signed forms of the log, with no Django in them (the stand-alone verifier imports it).
 
 A tree head is signed over ``sth_body``; a witness cosigns ``cosignature_body`` (the tree head's
-body behind its own name and time), both with SM2 (SM3, default user ID), DER signatures.
+body behind its key's fingerprint and its time), both with SM2 (SM3, default user ID), DER signatures.
 """
 
 from __future__ import annotations
@@ -18,9 +18,15 @@ def sth_body(origin: str, algorithm: str, size: int, root: bytes, timestamp: int
     ).encode()
 
 
-def cosignature_body(witness: str, timestamp: int, body: bytes) -> bytes:
-    return f"{COSIGNATURE_HEADER}\nwitness {witness}\ntime {int(timestamp)}\n".encode() + body
+def cosignature_body(witness_fingerprint: str, timestamp: int, body: bytes) -> bytes:
+    """``witness_fingerprint``: SHA-256 of the witness key's SubjectPublicKeyInfo (hex)."""
+    return f"{COSIGNATURE_HEADER}\nwitness {witness_fingerprint}\ntime {int(timestamp)}\n".encode() + body
 
 
-def split_view_body(witness: str, origin: str, first: bytes, second: bytes) -> bytes:
-    return f"{SPLIT_VIEW_HEADER}\nwitness {witness}\nlog {origin}\n".encode() + first + b"--\n" + second
+def split_view_body(witness_fingerprint: str, origin: str, first: bytes, second: bytes) -> bytes:
+    return (
+        f"{SPLIT_VIEW_HEADER}\nwitness {witness_fingerprint}\nlog {origin}\n".encode()
+        + first
+        + b"--\n"
+        + second
+    )

@@ -113,7 +113,7 @@ def verify_receipt(
         pem = cosig["public_key"]
         if trusted and _fingerprint(pem) not in trusted:
             continue
-        cbody = sth_format.cosignature_body(cosig["witness"], int(cosig["timestamp"]), body)
+        cbody = sth_format.cosignature_body(_fingerprint(pem), int(cosig["timestamp"]), body)
         if _sm2_verify(pem, base64.b64decode(cosig["signature"]), cbody):
             valid_witnesses.append(cosig["witness"])
     claimed = int(receipt.get("witnesses_cosigned") or 0)
