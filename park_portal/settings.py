@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "apps.resolution.middleware.ResolutionFastPathMiddleware",
     # the device API (POST /api/terminals/…) authenticates itself: same shortcut
     "apps.terminals.middleware.DeviceFastPathMiddleware",
+    # the DID resolver path (GET /1.0/identifiers/<did>), a public read like Handle REST
+    "apps.bid.middleware.BidResolverFastPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apps.core.middleware.ParkLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -32,6 +32,7 @@ PORTAL_APPS = [
     "webhooks",
     "workbench",
     "terminals",
+    "bid",
     "evidence",
 ]
 

@@ -17,6 +17,9 @@ urlpatterns = [
     *_patterns("apps.resolution.protocol_urls", "urlpatterns"),
     *_patterns("apps.sync.protocol_urls", "urlpatterns"),
     *_patterns("apps.terminals.protocol_urls", "urlpatterns"),
+    # Before the catch-all: /1.0/identifiers/<did> (the DIF Universal Resolver driver path) starts
+    # like a handle ("1.0").
+    *_patterns("apps.bid.protocol_urls", "urlpatterns"),
     *_patterns("apps.evidence.protocol_urls", "urlpatterns"),
     *app_urls("urlpatterns"),
     *media_urls(),

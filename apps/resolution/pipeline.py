@@ -223,3 +223,15 @@ def handle_page(request: ResolutionRequest, handle: str) -> Reply | Page:
 def page_headers(request: ResolutionRequest, page: Page) -> list[tuple[str, str]]:
     """Headers of the rendered HTML page (the caller renders the body, then calls ``finish``)."""
     return [("Link", page.link_header), ("Vary", "Accept")] if page.outcome.ok else []
+
+
+# ------------------------------------------------------------------ read paths of other apps
+# Apps built on resolution register the read-only paths both servers answer (apps.bid: the DID
+# resolver path /1.0/identifiers/): path prefix -> (reply(request, rest) -> Reply, warm(rest) ->
+# bool, True when reply can answer without blocking). The resolution server serves them for the
+# park domain; Django routes them through the app's own URL conf.
+EXTRA_READ_PATHS: dict[str, tuple] = {}
+
+
+def register_read_path(prefix: str, reply, warm) -> None:
+    EXTRA_READ_PATHS[prefix] = (reply, warm)

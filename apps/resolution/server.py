@@ -287,6 +287,33 @@ async def _lifespan(receive, send) -> None:
             return
 
 
+async def _extra_read(scope, receive, send, rest: str, reply_fn, warm_fn) -> None:
+    """A read path another app registered (``pipeline.EXTRA_READ_PATHS``, e.g. apps.bid's
+    ``/1.0/identifiers/``): answered here for the park domain without credentials, on the event
+    loop when ``warm_fn`` says it needs no read, else on a thread; anything else goes to Django."""
+    headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
+    host = headers.get("host", "")
+    if "authorization" in headers or not await _public_host(host):
+        return await django_app(scope, receive, send)
+    request = pipeline.ResolutionRequest(
+        method=scope["method"],
+        query=scope.get("query_string", b"").decode("latin-1"),
+        headers=headers,
+        client=forwarded_client(
+            scope["client"][0] if scope.get("client") else None, headers.get("x-forwarded-for", "")
+        )
+        or "unknown",
+        scheme=_scheme(scope, headers),
+        host=host,
+    )
+    request_id = headers.get("x-request-id") or _request_id()
+    if warm_fn(rest):
+        reply = reply_fn(request, rest)
+    else:
+        reply = await asyncio.get_running_loop().run_in_executor(_blocking, reply_fn, request, rest)
+    await _send(send, reply, request_id, [])
+
+
 async def app(scope, receive, send):
     kind = scope["type"]
     if kind == "lifespan":
@@ -294,6 +321,9 @@ async def app(scope, receive, send):
     if kind != "http":
         return await django_app(scope, receive, send)
     path = scope["path"]
+    for prefix, (extra_reply, extra_warm) in pipeline.EXTRA_READ_PATHS.items():
+        if path.startswith(prefix):
+            return await _extra_read(scope, receive, send, path[len(prefix) :], extra_reply, extra_warm)
     if path.startswith(HANDLE_API):
         handle, rest = path[len(HANDLE_API) :], True
     elif HANDLE_PAGE.match(path):

@@ -1,0 +1,44 @@
+"""Connections made in BidConfig.ready(): the BID section of the evaluation report, the
+DID resolver path in the resolution server, and retiring the BID of a withdrawn identifier."""
+
+from django.utils.translation import gettext as _
+
+from apps.bid import resolve
+from apps.identifiers.signals import identifier_written
+from apps.reports.sections import ReportSection, register
+from apps.resolution import pipeline
+
+
+def _figures(scope):
+    from apps.bid.selectors import report_figures
+
+    return report_figures(scope)
+
+
+register(
+    ReportSection(
+        key="bid",
+        title=lambda: _("数字身份管理（BID 映射）"),
+        figures=_figures,
+        template="bid/report_section.html",
+    )
+)
+
+pipeline.register_read_path(resolve.PATH, resolve.reply, resolve.warm)
+
+
+def _identifier_written(sender, operation=None, identifier=None, **kwargs):
+    from apps.identifiers.choices import IdentifierStatus
+
+    if identifier is None or not getattr(identifier, "pk", None):
+        return
+    if operation == "delete" or getattr(identifier, "status", None) == IdentifierStatus.WITHDRAWN:
+        from apps.bid.models import Bid
+
+        if Bid.objects.filter(identifier_id=identifier.pk, state="active").exists():
+            from apps.bid.services import bids_retire
+
+            bids_retire(identifier_ids=[identifier.pk], reason=_("标识已注销"))
+
+
+identifier_written.connect(_identifier_written, dispatch_uid="bid.identifier_written")
