@@ -318,7 +318,7 @@ def cosignature_accept(
         timestamp,
         evlog.sth_body(log, head.tree_size, bytes(head.root_hash), head.timestamp),
     )
-    if not keys.verify(keys.parse_public_key(witness.public_key), signature, body):
+    if not signature_valid(witness.public_key, signature, body):
         raise ApplicationError(_("见证签名无效"), code="bad_signature")
     cosig, _created = Cosignature.objects.update_or_create(
         sth=head, witness=witness, defaults={"timestamp": timestamp, "signature": signature}
@@ -343,7 +343,7 @@ def split_view_report_accept(
     except (KeyError, TypeError, ValueError):
         raise ApplicationError(_("分叉报告格式不正确"), code="invalid") from None
     body = sth_format.split_view_body(witness.fingerprint, log.origin, first, second)
-    if not keys.verify(keys.parse_public_key(witness.public_key), signature, body):
+    if not signature_valid(witness.public_key, signature, body):
         raise ApplicationError(_("分叉报告签名无效"), code="bad_signature")
     return alert_raise(
         kind=AlertKind.SPLIT_VIEW,
@@ -354,6 +354,15 @@ def split_view_report_accept(
             "second": second.decode(errors="replace"),
         },
     )
+
+
+def signature_valid(public_key_pem: str, signature: bytes, message: bytes) -> bool:
+    """SM2 verification that says no to anything malformed (tongsuopy raises InternalError on a
+    signature that is not DER, which ``keys.verify`` lets through)."""
+    try:
+        return keys.verify(keys.parse_public_key(public_key_pem), signature, message)
+    except Exception:
+        return False
 
 
 def alert_raise(*, kind: str, message: str, details: dict | None = None) -> EvidenceAlert:

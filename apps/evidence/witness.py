@@ -24,7 +24,7 @@ from apps.evidence import merkle
 from apps.evidence import sth as sth_format
 from apps.evidence.choices import AlertKind
 from apps.evidence.models import WatchedLog
-from apps.evidence.services import alert_raise
+from apps.evidence.services import alert_raise, signature_valid
 from apps.terminals import keys
 
 logger = logging.getLogger(__name__)
@@ -109,9 +109,7 @@ def witness_poll(watched: WatchedLog) -> str:
         algorithm, origin = head["hash_algorithm"], head["origin"]
         h = merkle.hash_function(algorithm)
         body = sth_format.sth_body(origin, algorithm, size, root, timestamp)
-        if not keys.verify(
-            keys.parse_public_key(watched.public_key), base64.b64decode(head["signature"]), body
-        ):
+        if not signature_valid(watched.public_key, base64.b64decode(head["signature"]), body):
             raise WitnessError(_("树头签名无效"))
         last_size, last_root = watched.last_size, bytes(watched.last_root)
         last_body = watched.last_body.encode()
