@@ -2,10 +2,12 @@
 and the embedded PostgreSQL and Redis too when this run's ``make services`` started them (with
 DATABASE_URL / REDIS_URL unset); servers that were already running are left running.
 
-The web process is the resolution server (apps.resolution.server) under granian on the one
-public port: it answers the resolution paths itself and hands every other request to Django's
-ASGI application in the same process, so the two-command set-up keeps one URL and exercises
-the same resolution server as production (where nginx does the routing, deploy/nginx).
+The web process is the device server (apps.terminals.server) under granian on the one public
+port: it answers the device API of terminal authentication itself and hands everything else to
+the resolution server (apps.resolution.server), which answers the resolution paths and hands
+every other request to Django's ASGI application in the same process, so the two-command set-up
+keeps one URL and exercises the same servers as production (where nginx does the routing,
+deploy/nginx).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             str(args.port),
             "--workers",
             "1",
-            "apps.resolution.server:app",
+            "apps.terminals.server:app",
         ],  # fmt: skip
         "worker": [
             py,
