@@ -80,6 +80,7 @@ ROOT_URLCONF = "park_portal.urls_tenant"
 TENANT_BASE_SCHEMA = "tenant_base"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+REPLICA_MIDDLEWARE = "apps.core.replicas.ReplicaRoutingMiddleware"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -134,6 +135,32 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or 
 DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
     5 if env_bool("DB_PREPARED_STATEMENTS", True) else None
 )
+
+# Read replicas (PostgreSQL streaming standbys of the primary above), comma-separated URLs:
+# aliases replica_1, replica_2… Dashboards, report generation, resolution misses and public
+# pages read them; writes and whatever a user just changed read the primary (apps.core.replicas).
+# Unset: no replica alias, router or middleware, everything on "default" as before.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+DATABASE_REPLICAS: list[str] = []
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "5"))
+REPLICA_READ_YOUR_WRITES_SECONDS = float(os.environ.get("REPLICA_READ_YOUR_WRITES_SECONDS", "10"))
+REPLICA_CONNECT_TIMEOUT = float(os.environ.get("REPLICA_CONNECT_TIMEOUT", "2"))
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _replica = dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    _replica["ENGINE"] = "apps.core.replica_backend"
+    _replica["OPTIONS"] = {
+        **DATABASES["default"]["OPTIONS"],
+        "connect_timeout": max(1, int(REPLICA_CONNECT_TIMEOUT)),
+    }
+    _replica["TEST"] = {"MIRROR": "default"}  # the test suite reads its one database
+    DATABASES[f"replica_{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+if DATABASE_REPLICAS:  # the request's routing scope and read-your-writes stamp, the read router
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, REPLICA_MIDDLEWARE
+    )
+    DATABASE_ROUTERS = ("apps.core.replicas.ReplicaRouter",)
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {

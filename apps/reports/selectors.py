@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Avg, Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.replicas import read_alias, replica_reads
 from apps.identifiers.choices import IdentifierStatus
 from apps.identifiers.models import Identifier, Prefix
 from apps.metadata.choices import Grade, ObjectCategory
@@ -258,7 +259,7 @@ def _published_items_by_grade(scope: Scope) -> tuple[int, dict[str, int]]:
     if scope.enterprise is not None:
         where += " AND (t.owner_id = %s OR t.owner_id IS NULL)"
         params.append(scope.enterprise.pk)
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(
             f"""
             WITH current AS (
@@ -301,7 +302,7 @@ def _stored_values_by_grade(scope: Scope) -> dict[str, int]:
     enterprises = Enterprise.objects.all()
     if scope.enterprise is not None:
         enterprises = enterprises.filter(pk=scope.enterprise.pk)
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(
             "SELECT table_schema FROM information_schema.tables WHERE table_name = %s",
             [RestrictedValues._meta.db_table],
@@ -456,7 +457,7 @@ def resolution_section(scope: Scope) -> dict[str, Any]:
     if scope.enterprise is not None:
         where += " AND enterprise_id = %s"
         params.append(scope.enterprise.pk)
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(
             f"""
             SELECT b.ord, sum(b.n::bigint)
@@ -740,6 +741,7 @@ def report_list(*, enterprise: Enterprise | None = None, park: bool = True):
     return qs
 
 
+@replica_reads()
 def report_data(scope: Scope, *, verify_audit: bool = True) -> dict[str, Any]:
     """Every section of the evaluation report (park or one enterprise)."""
     events = service_events(scope)

@@ -173,6 +173,69 @@ class LocalLRU:
 local = LocalLRU(settings.RESOLUTION_LOCAL_MAX)
 
 
+class RecentChanges:
+    """Handles invalidated in the last ``REPLICA_READ_YOUR_WRITES_SECONDS`` (with read replicas
+    only): their misses read the primary, since a replica may not have replayed the change that
+    the invalidation announced yet, and a stale record read then would be kept (in this process
+    and in the Redis copy, tagged with the new version) until the next change. Everything counts
+    as just changed after a subscription starts (what was announced before it is unknown) and
+    after an ``invalidate_all``; past ``RECENT_MAX`` handles in the window, too."""
+
+    RECENT_MAX = 10_000
+
+    def __init__(self):
+        self._until: OrderedDict[str, float] = OrderedDict()
+        self._all_until = 0.0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _window() -> float:
+        from apps.core.hot_settings import setting
+
+        return setting("REPLICA_READ_YOUR_WRITES_SECONDS") if setting("DATABASE_REPLICAS") else 0.0
+
+    def note(self, keys) -> None:
+        window = self._window()
+        if not window:
+            return
+        now = time.monotonic()
+        with self._lock:
+            for key in keys:
+                self._until[key] = now + window
+                self._until.move_to_end(key)
+            while self._until and next(iter(self._until.values())) <= now:
+                self._until.popitem(last=False)
+            if len(self._until) > self.RECENT_MAX:
+                self._all_until = now + window
+                self._until.clear()
+
+    def note_all(self) -> None:
+        window = self._window()
+        if window:
+            with self._lock:
+                self._all_until = time.monotonic() + window
+                self._until.clear()
+
+    def settled(self, handle_ci: str) -> bool:
+        """May a replica answer a miss of ``handle_ci``? Not while this process cannot hear
+        invalidations, nor within the window after one that named it."""
+        if not local.live:
+            return False
+        now = time.monotonic()
+        if self._all_until > now:
+            return False
+        until = self._until.get(handle_ci)
+        return until is None or until <= now
+
+    def clear(self) -> None:
+        with self._lock:
+            self._until.clear()
+            self._all_until = 0.0
+
+
+recent = RecentChanges()
+
+
 class _Subscriber:
     """The per-process invalidation listener (a daemon thread, started lazily after fork)."""
 
@@ -205,6 +268,7 @@ class _Subscriber:
                 for message in pubsub.listen():
                     kind = message.get("type")
                     if kind == "subscribe":
+                        recent.note_all()
                         local.set_live(True)
                         self.subscribed.set()
                     elif kind == "message":
@@ -224,8 +288,10 @@ class _Subscriber:
     def _handle(client: redis.Redis, data: bytes) -> None:
         message_id, _, keys = data.decode().partition("|")
         if keys == ALL:
+            recent.note_all()
             local.clear()
         else:
+            recent.note(keys.split("\n") if keys else [])
             local.drop(keys.split("\n") if keys else [])
         if message_id:
             pipe = client.pipeline(transaction=False)
@@ -248,6 +314,7 @@ def invalidate_handles(handles: list[str]) -> None:
     keys = sorted({handle.lower() for handle in handles})
     if not keys:
         return
+    recent.note(keys)
     local.drop(keys)
     client = redis_client()
     message_id = uuid.uuid4().hex
@@ -264,6 +331,7 @@ def invalidate_all() -> None:
     join rather than their own row (a template's name or default link). Rare admin writes, so a
     cold cache for a moment beats tracking which handles use what: the Redis copies are retired
     by one INCR of the generation in their tag, not by a key per identifier."""
+    recent.note_all()
     local.clear()
     client = redis_client()
     message_id = uuid.uuid4().hex

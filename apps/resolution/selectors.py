@@ -152,8 +152,31 @@ def load_local_record(handle_ci: str) -> dict | None:
     (``CONN_MAX_AGE``); a connection pooler in front of PostgreSQL must support protocol-level
     prepared statements (PgBouncer >= 1.21 with ``max_prepared_statements``). The resolution
     server reads the same row with the same statement over its async pool
-    (``apps.resolution.server``): both build the record with ``local_record_from_row``."""
-    from django.db import connection
+    (``apps.resolution.server``): both build the record with ``local_record_from_row``.
+
+    With read replicas the miss reads one (``apps.core.replicas``), unless the handle changed
+    within the read-your-writes window (``cache.recent``); a replica that fails marks itself
+    down and the primary answers."""
+    from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+    from apps.core import replicas
+
+    alias = DEFAULT_DB_ALIAS
+    if replicas.aliases() and cache.recent.settled(handle_ci):
+        alias = replicas.read_alias(force=True)
+    if alias != DEFAULT_DB_ALIAS:
+        try:
+            return _load_local_record(connections[alias], handle_ci)
+        except DatabaseError as exc:
+            replicas.mark_down(alias, exc)
+            try:
+                connections[alias].close()
+            except DatabaseError:
+                pass
+    return _load_local_record(connections[DEFAULT_DB_ALIAS], handle_ci)
+
+
+def _load_local_record(connection, handle_ci: str) -> dict | None:
     from psycopg import Cursor
 
     sql = local_record_sql()

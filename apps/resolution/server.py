@@ -64,6 +64,7 @@ from django.http.request import split_domain_port, validate_host  # noqa: E402
 from django.utils import translation  # noqa: E402
 from django_tenants.utils import get_public_schema_name, remove_www  # noqa: E402
 
+from apps.core import replicas  # noqa: E402
 from apps.core.clients import forwarded_client  # noqa: E402
 from apps.core.hot_settings import setting  # noqa: E402
 from apps.core.middleware import LANGUAGE_COOKIE  # noqa: E402
@@ -83,6 +84,9 @@ _blocking = ThreadPoolExecutor(
 # Connections of this process's async pool: one per batch of misses in flight (_MissBatcher).
 DB_POOL_SIZE = int(os.environ.get("RESOLUTION_DB_POOL", "2"))
 _pool: AsyncConnectionPool | None = None
+# With read replicas (settings.DATABASE_REPLICAS) one pool per replica: misses read a usable one
+# (apps.core.replicas.pick) unless the handle changed within the read-your-writes window.
+_replica_pools: dict[str, AsyncConnectionPool] = {}
 POOL_APPLICATION_NAME = "park-portal-resolution"
 _hosts: dict[str, tuple[float, bool]] = {}  # Host header → (expires at, the park's own domain?)
 
@@ -138,18 +142,49 @@ def _warm(handle: str, parts: tuple[str, str] | None) -> bool:
     return selectors.is_local_prefix(prefix_ci) and cache.local.get(handle.lower()) is not cache.MISSING
 
 
-def _db_pool() -> AsyncConnectionPool:
-    """The registry's async pool, with Django's connection settings (not opened yet)."""
-    from django.db import connection
+def _db_pool(alias: str = "default") -> AsyncConnectionPool:
+    """The registry's async pool, with Django's connection settings of ``alias`` (not opened
+    yet). A replica's keeps no connection open and waits for one no longer than its connect
+    timeout: a replica that is down costs one batch that wait, then the primary reads."""
+    from django.db import connections
 
     params = {
         name: value
-        for name, value in connection.get_connection_params().items()
+        for name, value in connections[alias].get_connection_params().items()
         if name not in ("cursor_factory", "context")  # Django's own (client-side binding, adapters)
     }
     params["autocommit"] = True  # one statement: no BEGIN/COMMIT round trips
     params["application_name"] = POOL_APPLICATION_NAME  # its sessions, told apart in pg_stat_activity
-    return AsyncConnectionPool(min_size=1, max_size=DB_POOL_SIZE, kwargs=params, open=False)
+    if alias == "default":
+        return AsyncConnectionPool(min_size=1, max_size=DB_POOL_SIZE, kwargs=params, open=False)
+    wait = float(setting("REPLICA_CONNECT_TIMEOUT"))
+    return AsyncConnectionPool(
+        min_size=0, max_size=DB_POOL_SIZE, kwargs=params, open=False, timeout=wait, reconnect_timeout=wait
+    )
+
+
+async def _read_records(keys: list[str]) -> list[tuple]:
+    """The registry rows of ``keys``: from a usable replica for the handles that did not change
+    lately (``cache.recent``), from the primary for the others and when the replica fails."""
+    alias = replicas.pick() if _replica_pools else None
+    on_primary = keys
+    rows: list[tuple] = []
+    if alias in _replica_pools:
+        settled = [key for key in keys if cache.recent.settled(key)]
+        on_primary = [key for key in keys if not cache.recent.settled(key)] if settled else keys
+        if settled:
+            try:
+                async with _replica_pools[alias].connection() as conn:
+                    cursor = await conn.execute(selectors.local_records_sql(), (settled,), prepare=True)
+                    rows = await cursor.fetchall()
+            except Exception as exc:  # down or gone: the primary answers this batch
+                replicas.mark_down(alias, exc)
+                on_primary, rows = keys, []
+    if on_primary:
+        async with _pool.connection() as conn:
+            cursor = await conn.execute(selectors.local_records_sql(), (on_primary,), prepare=True)
+            rows += await cursor.fetchall()
+    return rows
 
 
 class _MissBatcher:
@@ -197,9 +232,7 @@ class _MissBatcher:
                 self.wake.clear()
             epoch = cache.local.epoch
             try:
-                async with _pool.connection() as conn:
-                    cursor = await conn.execute(selectors.local_records_sql(), (keys,), prepare=True)
-                    rows = await cursor.fetchall()
+                rows = await _read_records(keys)
                 records: dict[str, dict | None] = dict.fromkeys(keys)
                 for row in rows:
                     record = selectors.local_record_from_row(row)
@@ -267,6 +300,9 @@ async def _lifespan(receive, send) -> None:
             cache.subscriber.ensure()  # subscribe before the first request
             _pool = _db_pool()
             await _pool.open()
+            for alias in replicas.aliases():
+                _replica_pools[alias] = _db_pool(alias)
+                await _replica_pools[alias].open(wait=False)
             _misses.start()
             # What Django and this server built at start-up (130,000 objects) lives as long as
             # the process: out of the cyclic collector's sight, its collections walk only what
@@ -283,6 +319,9 @@ async def _lifespan(receive, send) -> None:
             await _misses.stop()
             if _pool is not None:
                 await _pool.close()
+            for replica_pool in _replica_pools.values():
+                await replica_pool.close()
+            _replica_pools.clear()
             await send({"type": "lifespan.shutdown.complete"})
             return
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.replicas import read_alias, replica_reads
 from apps.workbench.models import RegistrationDay, SummaryMark
 from apps.workbench.services import REGISTRATIONS
 
@@ -44,6 +45,7 @@ def _roles(user) -> set[str]:
 
 
 # ------------------------------------------------------------------------------------ park to-do
+@replica_reads()
 def park_todo(*, user) -> list[dict[str, Any]]:
     """What the signed-in park role may act on and what waits for it, each with a link to the
     list filtered to exactly those rows. A role sees only the entries it can act on."""
@@ -255,7 +257,7 @@ def resolutions(*, enterprise=None, hours: int = RESOLUTION_HOURS) -> dict[str, 
     # One pass: per hour the count, the not-found count and each latency bucket summed by its
     # position in the stored array (no unnesting of 24 × prefixes arrays).
     bucket_sums = ", ".join(f"sum((latency_buckets->>{i})::bigint)" for i in range(size))
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(
             f'SELECT hour, sum(count), sum(not_found), {bucket_sums} FROM "{table}" WHERE {where} GROUP BY hour',
             params,
@@ -375,6 +377,7 @@ def audit_last_verified() -> dict[str, Any] | None:
     }
 
 
+@replica_reads()
 def park_figures() -> dict[str, Any]:
     return {
         "enterprises": enterprises_by_state(),
@@ -387,6 +390,7 @@ def park_figures() -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- an enterprise
+@replica_reads()
 def enterprise_todo(*, user, enterprise) -> list[dict[str, Any]]:
     from apps.accounts.models import Membership
     from apps.imports.choices import ImportState
@@ -443,6 +447,7 @@ def enterprise_todo(*, user, enterprise) -> list[dict[str, Any]]:
     return items
 
 
+@replica_reads()
 def enterprise_figures(*, enterprise) -> dict[str, Any]:
     from apps.accounts.models import Membership
     from apps.identifiers.models import IdentifierGrant, Prefix
