@@ -37,6 +37,33 @@ B64 = "2Ozt2Gs6WzhvWBLyLy0p4eqo3fZDrYUEW1ex1r9Zz9w="
 SIG = "MEUCIQDx...（DER, Base64）"
 STH_EXAMPLE = {"tree_size": 1024, "timestamp": 1773799200000, "root_hash": B64, "signature": SIG}
 MAX_ENTRIES = 1000
+WITNESS_EXAMPLE = {
+    "id": 1,
+    "name": "邻园节点",
+    "url": "https://park2.example.cn",
+    "public_key": "-----BEGIN PUBLIC KEY-----…",
+    "fingerprint": "3f" * 32,
+    "last_cosigned_size": 1024,
+    "last_cosigned_at": "2026-03-18T10:01:00+08:00",
+}
+RECEIPT_EXAMPLE = {
+    "version": 1,
+    "log": {
+        "origin": "park.localhost/evidence",
+        "hash_algorithm": "sm3",
+        "public_key": "-----BEGIN PUBLIC KEY-----…",
+        "key_fingerprint": "9f…",
+    },
+    "evidence_code": "88.101.ALPHA/EV000001",
+    "leaf_index": 7,
+    "entry": "eyJjb2RlIjoi...",
+    "leaf_hash": B64,
+    "sth": STH_EXAMPLE,
+    "inclusion_proof": [B64],
+    "cosignatures": [],
+    "witnesses_cosigned": 0,
+    "anchor": None,
+}
 
 
 def _refused(code: str):
@@ -217,24 +244,7 @@ class ReceiptView(PublicView):
         examples=[
             OpenApiExample(
                 "receipt",
-                value={
-                    "version": 1,
-                    "log": {
-                        "origin": "park.localhost/evidence",
-                        "hash_algorithm": "sm3",
-                        "public_key": "-----BEGIN PUBLIC KEY-----…",
-                        "key_fingerprint": "9f…",
-                    },
-                    "evidence_code": "88.101.ALPHA/EV000001",
-                    "leaf_index": 7,
-                    "entry": "eyJjb2RlIjoi...",
-                    "leaf_hash": B64,
-                    "sth": STH_EXAMPLE,
-                    "inclusion_proof": [B64],
-                    "cosignatures": [],
-                    "witnesses_cosigned": 0,
-                    "anchor": None,
-                },
+                value=RECEIPT_EXAMPLE,
                 response_only=True,
             )
         ],
@@ -357,17 +367,7 @@ class WitnessListView(ParkStaffView):
         examples=[
             OpenApiExample(
                 "witnesses",
-                value=[
-                    {
-                        "id": 1,
-                        "name": "邻园节点",
-                        "url": "https://park2.example.cn",
-                        "public_key": "-----BEGIN PUBLIC KEY-----…",
-                        "fingerprint": "3f" * 32,
-                        "last_cosigned_size": 1024,
-                        "last_cosigned_at": "2026-03-18T10:01:00+08:00",
-                    }
-                ],
+                value=WITNESS_EXAMPLE,  # one item: shown as a list of it
                 response_only=True,
             )
         ],
@@ -388,7 +388,8 @@ class WitnessListView(ParkStaffView):
                     "public_key": "-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----",
                 },
                 request_only=True,
-            )
+            ),
+            OpenApiExample("witness", value=WITNESS_EXAMPLE, response_only=True),
         ],
     )
     def post(self, request):
@@ -534,19 +535,18 @@ class EvidenceListView(EnterpriseView):
         examples=[
             OpenApiExample(
                 "list",
-                value=[
-                    {
-                        **RECORDED_EXAMPLE,
-                        "subject": "88.101.ALPHA/BOILER-01",
-                        "evidence_type": "carbon",
-                        "kind": "json",
-                        "filename": "",
-                        "size": 96,
-                        "supersedes": "",
-                        "title": "2026 年 2 月碳排放核查记录",
-                        "inclusion": "included",
-                    }
-                ],
+                # one item: drf-spectacular shows a list operation's example as a list of it
+                value={
+                    **RECORDED_EXAMPLE,
+                    "subject": "88.101.ALPHA/BOILER-01",
+                    "evidence_type": "carbon",
+                    "kind": "json",
+                    "filename": "",
+                    "size": 96,
+                    "supersedes": "",
+                    "title": "2026 年 2 月碳排放核查记录",
+                    "inclusion": "included",
+                },
                 response_only=True,
             )
         ],
@@ -599,7 +599,7 @@ class EvidenceBulkView(EnterpriseView):
                 },
                 request_only=True,
             ),
-            OpenApiExample("recorded", value=[RECORDED_EXAMPLE], response_only=True),
+            OpenApiExample("recorded", value=RECORDED_EXAMPLE, response_only=True),
         ],
     )
     def post(self, request):
@@ -647,13 +647,7 @@ class EvidenceReceiptView(EnterpriseView):
         examples=[
             OpenApiExample(
                 "receipt",
-                value={
-                    "version": 1,
-                    "evidence_code": "88.101.ALPHA/EV000001",
-                    "leaf_index": 7,
-                    "sth": STH_EXAMPLE,
-                    "witnesses_cosigned": 1,
-                },
+                value=RECEIPT_EXAMPLE,
                 response_only=True,
             )
         ],
@@ -673,7 +667,7 @@ class EvidenceTypeListView(EnterpriseView):
         responses={200: s.EvidenceTypeSerializer(many=True)},
         examples=[
             OpenApiExample(
-                "types", value=[{"code": "carbon", "name": "碳资产", "is_public": False}], response_only=True
+                "types", value={"code": "carbon", "name": "碳资产", "is_public": False}, response_only=True
             )
         ],
     )
