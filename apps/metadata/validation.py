@@ -158,15 +158,15 @@ def _clean_number(item: dict, value: Any) -> str:
         if max(0, -n_exp) > int(precision):
             raise _Invalid(_number_message(item))
         number = normalized
-    name = _label(item)
     unit_text = f" {unit}" if unit else ""
+    # the label (a translation) only for a refusal: terminals validate thousands of readings a second
     if c.get("min") is not None and number < Decimal(str(c["min"])):
         raise _Invalid(
-            _("%(name)s不能小于 %(min)s%(unit)s") % {"name": name, "min": c["min"], "unit": unit_text}
+            _("%(name)s不能小于 %(min)s%(unit)s") % {"name": _label(item), "min": c["min"], "unit": unit_text}
         )
     if c.get("max") is not None and number > Decimal(str(c["max"])):
         raise _Invalid(
-            _("%(name)s不能大于 %(max)s%(unit)s") % {"name": name, "max": c["max"], "unit": unit_text}
+            _("%(name)s不能大于 %(max)s%(unit)s") % {"name": _label(item), "max": c["max"], "unit": unit_text}
         )
     result = format(number, "f")
     if result.startswith("-") and number == 0:

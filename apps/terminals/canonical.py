@@ -12,6 +12,7 @@ last). The node id is ``settings.TERMINALS_NODE_ID``, by default the park's pref
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from django.conf import settings
@@ -35,8 +36,11 @@ def _park_node_id(country: str) -> str:
     return f"{country}.{_park_code()}"
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
 def has_control(text: str) -> bool:
-    return any(ord(c) < 0x20 or ord(c) == 0x7F for c in text)
+    return _CONTROL.search(text) is not None
 
 
 def auth_message(handle: str, nonce: str, node: str) -> bytes:
