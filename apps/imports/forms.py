@@ -34,3 +34,16 @@ class ExportForm(forms.Form):
     def __init__(self, *args, templates=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates
+
+
+class OnboardingForm(forms.Form):
+    """Mass onboarding: one .xlsx of enterprises (apps.imports.onboarding)."""
+
+    file = forms.FileField(
+        label=_("企业名单"),
+        help_text=_("按模板填写的 Excel (.xlsx)，每行一家企业；任何一行有错都不会导入"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx"

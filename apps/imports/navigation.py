@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.navigation import ENTERPRISE, ENTERPRISE_USERS, IDENTIFIERS, PARK, NavItem
+from apps.core.navigation import ENTERPRISE, ENTERPRISE_USERS, ENTERPRISES, IDENTIFIERS, PARK, NavItem
 
 ITEMS = [
     NavItem(
@@ -12,3 +12,14 @@ ITEMS = [
         group=IDENTIFIERS,
     ),
 ]
+
+ITEMS.append(
+    NavItem(
+        _("企业批量入驻"),
+        "imports:onboarding",
+        domains=(PARK,),
+        roles=("park_admin",),
+        order=105,
+        group=ENTERPRISES,
+    )
+)

@@ -89,3 +89,12 @@ def import_apply(self, job_id: int) -> dict:
         raise
     finally:
         progress.close()
+
+
+@shared_task(base=TrackedTask, bind=True, name="imports.onboard_enterprises")
+def onboard_enterprises(self, enterprise_ids: list[int]) -> dict:
+    """Mass onboarding: approve the applications one Excel file brought in, a batch per
+    transaction, progress on the TaskRun (apps.imports.onboarding)."""
+    from apps.imports.onboarding import onboarding_provision
+
+    return onboarding_provision(enterprise_ids=enterprise_ids, progress=self.progress)

@@ -14,4 +14,10 @@ urlpatterns = [
     path("<int:pk>/confirm/", views.job_confirm, name="job_confirm"),
     path("<int:pk>/errors.xlsx", views.error_report, name="error_report"),
 ]
-enterprise_urlpatterns = urlpatterns
+enterprise_urlpatterns = list(urlpatterns)
+
+# Park domain only: a park administrator brings many enterprises in at once.
+urlpatterns += [
+    path("enterprises/", views.onboarding_view, name="onboarding"),
+    path("enterprises/template.xlsx", views.onboarding_template_view, name="onboarding_template"),
+]

@@ -187,3 +187,53 @@ def export_view(request):
     else:
         content_type = XLSX if kind == FileFormat.XLSX else "text/csv; charset=utf-8"
     return _attachment(buffer.getvalue(), name, content_type)
+
+
+# ---------------------------------------------------------------- mass onboarding (park domain)
+
+
+def _park_admin_only(request) -> None:
+    if current_enterprise() is not None:
+        raise Http404
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if not (request.user.is_superuser or request.user.park_role == "park_admin"):
+        raise PermissionDenied
+
+
+def onboarding_view(request):
+    """A park administrator uploads an Excel file of enterprises; their schemas are provisioned
+    by a tracked task whose progress page the upload leads to."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    _park_admin_only(request)
+    from apps.imports.forms import OnboardingForm
+    from apps.imports.onboarding import OnboardingRefused, onboarding_start
+    from apps.tasks.selectors import task_run_list
+
+    form = OnboardingForm(request.POST or None, request.FILES or None)
+    row_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = onboarding_start(actor=request.user, uploaded_file=form.cleaned_data["file"])
+        except OnboardingRefused as exc:
+            form.add_error("file", exc.message)
+            row_errors = [str(e) for e in exc.rows]
+        except ApplicationError as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, _("已接收，正在后台开通企业"))
+            return redirect("tasks:run_detail", pk=run.pk)
+    runs = task_run_list(user=request.user, enterprise=None).filter(task_name="imports.onboard_enterprises")[
+        :20
+    ]
+    return render(request, "imports/onboarding.html", {"form": form, "row_errors": row_errors, "runs": runs})
+
+
+def onboarding_template_view(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    _park_admin_only(request)
+    from apps.imports.onboarding import onboarding_template
+
+    return _attachment(onboarding_template(), _("企业批量入驻模板.xlsx"), XLSX)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_exists
 
-from apps.audit.services import audit_write
+from apps.audit.services import AuditRecord, audit_write, audit_write_many
 from apps.core.errors import ApplicationError
 from apps.tenants.choices import EnterpriseStatus
 from apps.tenants.middleware import forget_domains
@@ -49,8 +49,7 @@ def enterprise_code_taken(code: str) -> bool:
     return Enterprise.objects.annotate(code_lower=Lower("code")).filter(code_lower=code.lower()).exists()
 
 
-@transaction.atomic
-def enterprise_apply(
+def enterprise_application_build(
     *,
     name: str,
     credit_code: str,
@@ -62,9 +61,10 @@ def enterprise_apply(
     industry_code: str = "",
     address: str = "",
     **upstream_info: str,
-) -> Enterprise:
-    """An enterprise asks to join the park. Nothing but the application row is created.
-    ``upstream_info``: any of UPSTREAM_INFO_FIELDS (上级节点前缀申请资料), optional here."""
+) -> tuple[Enterprise, dict[str, list[str]]]:
+    """An unsaved application and what is wrong with its fields (the form, the API and the
+    Excel mass onboarding check a value one way). Uniqueness is the caller's to check: one
+    application looks it up, a batch of thousands looks all of its codes up at once."""
     unknown = set(upstream_info) - set(UPSTREAM_INFO_FIELDS)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
@@ -84,12 +84,33 @@ def enterprise_apply(
     )
     errors: dict[str, list[str]] = {}
     try:
-        # Uniqueness is checked below with messages of our own (and enforced by the database).
+        # Uniqueness is checked by the caller with messages of our own (and enforced by the database).
         enterprise.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
         if "code" in errors:
             errors.pop("schema_name", None)  # derived from the code: its error says it already
+    return enterprise, errors
+
+
+def _apply_audit_record(enterprise: Enterprise) -> AuditRecord:
+    after = {"name": enterprise.name, "code": enterprise.code, "status": enterprise.status}
+    return AuditRecord(
+        action="enterprise.apply",
+        object_type="tenants.Enterprise",
+        object_id=enterprise.pk,
+        object_repr=enterprise.name,
+        changes={key: [None, value] for key, value in after.items()},
+        tenant_schema="public",
+    )
+
+
+@transaction.atomic
+def enterprise_apply(**fields: str) -> Enterprise:
+    """An enterprise asks to join the park. Nothing but the application row is created.
+    ``fields``: those of enterprise_application_build, any of UPSTREAM_INFO_FIELDS
+    (上级节点前缀申请资料) optional."""
+    enterprise, errors = enterprise_application_build(**fields)
     if "code" not in errors and enterprise_code_taken(enterprise.code):
         errors["code"] = [_("企业代码已被使用")]
     if "credit_code" not in errors and Enterprise.objects.filter(credit_code=enterprise.credit_code).exists():
@@ -107,6 +128,29 @@ def enterprise_apply(
         tenant_schema="public",
     )
     return enterprise
+
+
+def enterprise_codes_taken(*, codes: list[str], credit_codes: list[str]) -> tuple[set[str], set[str]]:
+    """Which of ``codes`` (lower-cased) and ``credit_codes`` are already the park's: two queries
+    for a batch of any size."""
+    taken_codes = set(
+        Enterprise.objects.annotate(code_lower=Lower("code"))
+        .filter(code_lower__in=[c.lower() for c in codes])
+        .values_list("code_lower", flat=True)
+    )
+    taken_credit = set(
+        Enterprise.objects.filter(credit_code__in=credit_codes).values_list("credit_code", flat=True)
+    )
+    return taken_codes, taken_credit
+
+
+@transaction.atomic
+def enterprise_apply_many(*, applications: list[Enterprise]) -> list[Enterprise]:
+    """Store checked applications (enterprise_application_build, uniqueness checked by the
+    caller) at once: one INSERT and one audit COPY, not a round of queries per row."""
+    created = Enterprise.objects.bulk_create(applications, batch_size=1000)
+    audit_write_many(_apply_audit_record(e) for e in created)
+    return created
 
 
 # ---------------------------------------------------------------- review
@@ -224,7 +268,9 @@ def _locked(enterprise: Enterprise) -> Enterprise:
     return Enterprise.objects.select_for_update().get(pk=enterprise.pk)
 
 
-def _ensure_admin_user(enterprise: Enterprise, actor) -> tuple[object, str | None]:
+def _ensure_admin_user(
+    enterprise: Enterprise, actor, *, with_password: bool = True
+) -> tuple[object, str | None]:
     from apps.accounts.choices import EnterpriseRole
     from apps.accounts.models import Membership, User
 
@@ -241,14 +287,17 @@ def _ensure_admin_user(enterprise: Enterprise, actor) -> tuple[object, str | Non
     while User.objects.filter(username__iexact=username).exists():
         n += 1
         username = f"{base}{n}"
-    password = generate_initial_password()
+    password = generate_initial_password() if with_password else None
     user = User(
         username=username,
         email=enterprise.contact_email,
         display_name=enterprise.contact_name,
         phone=enterprise.contact_phone,
     )
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     user.full_clean()
     user.save()
     Membership.objects.create(user=user, enterprise=enterprise, role=EnterpriseRole.ENTERPRISE_ADMIN)
@@ -313,10 +362,13 @@ def _enqueue_prefix_sync(prefix, *, created: bool) -> None:
 
 
 @transaction.atomic
-def enterprise_approve(*, enterprise: Enterprise, actor) -> ApprovalResult:
+def enterprise_approve(*, enterprise: Enterprise, actor, initial_password: bool = True) -> ApprovalResult:
     """Approve an application: clone the enterprise's schema from the base schema, add its
     domain, create its administrator and its prefix. Safe to call twice: what exists is kept,
-    so a second call (or a call after a half-finished one) creates nothing twice."""
+    so a second call (or a call after a half-finished one) creates nothing twice.
+
+    ``initial_password=False`` (a mass onboarding, where no one is shown a password): the new
+    administrator gets no usable password, so none is generated, hashed or kept."""
     enterprise = _locked(enterprise)
     if enterprise.is_park_operator:
         raise ApplicationError(_("园区运营方无需审批"), code="is_operator")
@@ -344,7 +396,7 @@ def enterprise_approve(*, enterprise: Enterprise, actor) -> ApprovalResult:
     )
     if _domain.tenant_id != enterprise.pk:
         raise ApplicationError(_("域名 %(domain)s 已被占用") % {"domain": domain_name}, code="domain_taken")
-    admin_user, password = _ensure_admin_user(enterprise, actor)
+    admin_user, password = _ensure_admin_user(enterprise, actor, with_password=initial_password)
     prefix, prefix_created = _ensure_prefix(enterprise, actor)
     _enqueue_prefix_sync(prefix, created=prefix_created)
     if enterprise.status == EnterpriseStatus.APPROVED:

@@ -1,9 +1,13 @@
 from rest_framework.routers import SimpleRouter
 
+from apps.imports.api.onboarding import OnboardingViewSet
 from apps.imports.api.views import ImportJobViewSet
 
 router = SimpleRouter()
 router.register("jobs", ImportJobViewSet, basename="job")
+enterprise_urlpatterns = router.urls
 
-urlpatterns = router.urls
-enterprise_urlpatterns = urlpatterns
+# Park domain only: mass onboarding of enterprises.
+park_router = SimpleRouter()
+park_router.register("enterprises", OnboardingViewSet, basename="onboarding")
+urlpatterns = [*router.urls, *park_router.urls]

@@ -1,0 +1,471 @@
+#!/usr/bin/env python
+"""10,000 enterprises in one park (issue 18, "Many tenants").
+
+Runs on a database of its own (``<dev db>_tenants_bench``), created fresh and dropped at the end
+(``--keep`` keeps it). Enterprises come in the way a park administrator's mass onboarding brings
+them: an Excel file per stage read and checked by apps.imports.onboarding, the applications
+stored at once, then approved by the onboarding task's body (``onboarding_provision``, run in
+this process: the real approval path, a schema cloned from the base schema per enterprise, 50
+per transaction). Measured, with the baselines taken in the same run:
+
+* provisioning time per tenant at 100 / 1,000 / 10,000 existing tenants (median per tenant of
+  the batches just before each size is reached): the curve; target 10,000th within 2x the 100th;
+* ``manage.py bootstrap`` and ``manage.py migrate_tenants`` with nothing to apply at 10,000
+  (target < 2 min), against django-tenants' own per-schema migrate timed on a sample in the same
+  run and extrapolated;
+* one new tenant-app migration (tests/perf/benchtenantapp: a table with an index) applied to all
+  of them by ``bootstrap`` (apps.tenants.migrating; target < 15 min): wall time and the peak of
+  connections to the database (pg_stat_activity sampled every 20 ms);
+* the PostgreSQL catalog's size;
+* the park dashboard, the enterprise list (page 1, a search; page and API) and the park
+  evaluation report's data at every size: server time (median of ROUNDS, through the whole
+  Django stack for pages) and SQL statements, which must not grow with the tenants;
+* resolution throughput at 3 tenants (measured first) and at 10,000 (at the end) over the same
+  20,000 identifiers: registry misses (the prepared lookup) and whole requests through Django
+  (GET /api/handles/…); target within 10%.
+
+``--quick``: sizes 100 / 300 / 1,000. The machine is shared (2 cores, other work running):
+figures are noisy, ratios within one run are what to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import _benchdb  # noqa: E402
+
+ROOT = _benchdb.ROOT
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 5))
+HOST = "park.localhost"
+IDENTIFIERS = 20_000
+PAGE_TARGET = 1.0
+NOOP_TARGET = 120.0
+MIGRATE_TARGET = 15 * 60.0
+
+
+def _database_url() -> str:
+    _benchdb.bench_database_url()  # loads the dev services' environment
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/park_portal")
+    parts = urlsplit(base)
+    name = parts.path.lstrip("/") or "park_portal"
+    return urlunsplit(parts._replace(path=f"/{name}_tenants_bench"))
+
+
+def _admin_conninfo(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/postgres")), parts.path.lstrip("/")
+
+
+def _drop_database(url: str) -> None:
+    import psycopg
+
+    admin, name = _admin_conninfo(url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _env(url: str, **extra: str) -> dict:
+    env = dict(os.environ)
+    env.update(DATABASE_URL=url, PYTHONPATH=f"{HERE}{os.pathsep}{ROOT}", **extra)
+    return env
+
+
+def _manage(url: str, *args: str, settings_module: str | None = None) -> float:
+    env = _env(url)
+    if settings_module:
+        env["DJANGO_SETTINGS_MODULE"] = settings_module
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    took = time.perf_counter() - started
+    if result.returncode != 0:
+        print(result.stdout[-3000:], result.stderr[-3000:])
+        raise SystemExit(f"manage.py {' '.join(args)} failed")
+    out = result.stdout.strip().splitlines()
+    for line in out:
+        if "schemas:" in line:
+            print(f"    {line}")
+    return took
+
+
+class PeakConnections:
+    """The most connections to the database seen in pg_stat_activity, sampled every 20 ms from a
+    connection of its own (not counted)."""
+
+    def __init__(self, url: str):
+        self.url, self.name = url, urlsplit(url).path.lstrip("/")
+        self.peak = 0
+        self._stop = threading.Event()
+
+    def __enter__(self):
+        import psycopg
+
+        self.conn = psycopg.connect(self.url, autocommit=True)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        return self
+
+    def _run(self):
+        while not self._stop.is_set():
+            n = self.conn.execute(
+                "SELECT count(*) - 1 FROM pg_stat_activity WHERE datname = %s", [self.name]
+            ).fetchone()[0]
+            self.peak = max(self.peak, n)
+            self._stop.wait(0.02)
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self.thread.join()
+        self.conn.close()
+
+
+def credit_code(n: int) -> str:
+    from stdnum.cn import uscc
+
+    base = f"91320594BN{n:07d}"
+    return base + uscc.calc_check_digit(base)
+
+
+def excel(start: int, count: int) -> bytes:
+    from openpyxl import Workbook
+
+    from apps.imports.onboarding import COLUMNS
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append([str(label) for _f, label, _r in COLUMNS])
+    for n in range(start, start + count):
+        sheet.append(
+            [f"规模基准企业{n:05d}有限公司", f"基准{n:05d}", credit_code(n), f"BN{n:05d}", "张三",
+             "13800000000", f"bn{n}@example.com", "C3484", "苏州工业园区"]
+        )  # fmt: skip
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def onboard(start: int, count: int) -> tuple[list[float], float]:
+    """Bring ``count`` enterprises in; per-tenant seconds of each batch, and the file's check time."""
+    from apps.imports.onboarding import BATCH_SIZE, onboarding_check, onboarding_provision
+    from apps.tenants.services import enterprise_apply_many
+
+    data = excel(start, count)
+    started = time.perf_counter()
+    applications = onboarding_check(fileobj=io.BytesIO(data), name="bench.xlsx")
+    check = time.perf_counter() - started
+    ids = [e.pk for e in enterprise_apply_many(applications=applications)]
+    per_tenant: list[float] = []
+    last = [time.perf_counter()]
+    done = [0]
+
+    def progress(_percent, _message):
+        now = time.perf_counter()
+        total = min(len(ids), done[0] + BATCH_SIZE)
+        per_tenant.append((now - last[0]) / max(1, total - done[0]))
+        done[0], last[0] = total, now
+
+    onboarding_provision(enterprise_ids=ids, progress=progress)
+    return per_tenant, check
+
+
+def load_identifiers() -> None:
+    from django.db import connection
+
+    from apps.metadata.models import MetadataTemplate, TemplateVersion
+    from apps.tenants.models import Park
+
+    park = Park.objects.get()
+    template, _ = MetadataTemplate.objects.get_or_create(
+        owner=None,
+        code="bench-tenants",
+        defaults={"name": "规模基准", "level": "park", "category": "manufacturing"},
+    )
+    version, _ = TemplateVersion.objects.get_or_create(
+        template=template, number=1, defaults={"status": "published", "effective_items": []}
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO identifiers_identifier (
+                created_at, updated_at, handle, handle_ci, prefix_id, suffix, object_code, security_code,
+                enterprise_id, category, template_version_id, name, status, "values")
+            SELECT now(), now(), p.prefix || '/t' || g, lower(p.prefix || '/t' || g), p.id, 't' || g, 't' || g, '',
+                   p.enterprise_id, 'manufacturing', %s, '', 'active', '[]'::jsonb
+            FROM generate_series(1, %s) AS g
+            JOIN (SELECT id, prefix, enterprise_id, (row_number() OVER (ORDER BY id)) - 1 AS rn
+                  FROM identifiers_prefix WHERE prefix LIKE %s) p ON p.rn = g %% 3
+            """,
+            [version.pk, IDENTIFIERS, f"{park.prefix_root}.BN%"],
+        )
+        cursor.execute("ANALYZE")
+
+
+def resolution_throughput(handles: list[str]) -> tuple[float, float]:
+    """(registry misses per second, whole Django requests per second), medians of ROUNDS."""
+    from django.test import Client
+
+    from apps.resolution.selectors import load_local_record
+
+    client = Client()
+    miss_rates, request_rates = [], []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        for h in handles[:2000]:
+            assert load_local_record(h.lower()) is not None
+        miss_rates.append(2000 / (time.perf_counter() - started))
+        for h in handles[:200]:  # warm the caches
+            client.get(f"/api/handles/{h}", HTTP_HOST=HOST)
+        started = time.perf_counter()
+        for h in handles[:200] * 3:
+            response = client.get(f"/api/handles/{h}", HTTP_HOST=HOST)
+            assert response.status_code == 200, response.status_code
+        request_rates.append(600 / (time.perf_counter() - started))
+    return statistics.median(miss_rates), statistics.median(request_rates)
+
+
+def measure(client, path: str) -> tuple[float, int]:
+    from django.db import connection
+
+    counts = {"n": 0}
+
+    def count(execute, sql, params, many, context):
+        counts["n"] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        started = time.perf_counter()
+        response = client.get(path, HTTP_HOST=HOST)
+        took = time.perf_counter() - started
+    assert response.status_code == 200, (path, response.status_code)
+    return took, counts["n"]
+
+
+def report_measure() -> tuple[float, int]:
+    from django.db import connection
+    from django.utils import timezone
+
+    from apps.reports.selectors import Scope, report_data
+
+    today = timezone.localdate()
+    scope = Scope(start=today - dt.timedelta(days=29), end=today)
+    counts = {"n": 0}
+
+    def count(execute, sql, params, many, context):
+        counts["n"] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        started = time.perf_counter()
+        report_data(scope, verify_audit=False)
+        took = time.perf_counter() - started
+    return took, counts["n"]
+
+
+def pages(client) -> dict[str, tuple[float, int]]:
+    from apps.tenants.models import Enterprise
+
+    last_page = max(1, -(-Enterprise.objects.filter(is_park_operator=False).count() // 50))
+    out = {}
+    for label, path in (
+        ("park dashboard /", "/"),
+        ("enterprise list /tenants/", "/tenants/"),
+        ("enterprise list, search", "/tenants/?q=基准00042"),
+        ("enterprise list, last page", f"/tenants/?page={last_page}"),
+        ("API enterprises", "/api/v1/tenants/enterprises/"),
+        ("API enterprises, search", "/api/v1/tenants/enterprises/?q=BN00042"),
+    ):
+        for _ in range(2):
+            measure(client, path)
+        runs = [measure(client, path) for _ in range(ROUNDS)]
+        out[label] = (statistics.median(t for t, _n in runs), runs[-1][1])
+    for _ in range(1):
+        report_measure()
+    runs = [report_measure() for _ in range(max(3, ROUNDS // 2))]
+    out["park evaluation report (data)"] = (statistics.median(t for t, _n in runs), runs[-1][1])
+    return out
+
+
+def catalog() -> dict[str, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'pg_catalog' AND c.relkind = 'r' "
+            "ORDER BY 2 DESC LIMIT 6"
+        )
+        out = {name: size for name, size in cursor.fetchall()}
+        cursor.execute(
+            "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'pg_catalog' AND c.relkind = 'r'"
+        )
+        out["pg_catalog total"] = int(cursor.fetchone()[0])
+        cursor.execute("SELECT pg_database_size(current_database())")
+        out["database"] = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM pg_class")
+        out["pg_class rows"] = cursor.fetchone()[0]
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="sizes 100 / 300 / 1,000")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args()
+    sizes = [100, 300, 1000] if args.quick else [100, 1000, 10_000]
+
+    url = _database_url()
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="park_portal.settings",
+        CACHE_KEY_PREFIX="pp-bench-tenants",
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        RESOLUTION_RATE_LIMIT="100000000/m",
+    )
+    _drop_database(url)
+    _benchdb._create_database(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from apps.accounts.models import User
+    from apps.identifiers.models import Identifier
+    from apps.tenants.models import Enterprise
+
+    call_command("bootstrap", verbosity=0)
+    admin = User.objects.create(username="bench_tenants_admin", park_role="park_admin")
+    client = Client()
+    client.force_login(admin)
+    results: dict[int, dict] = {}
+    ok = True
+    try:
+        # 3 tenants: the resolution baseline and the pages' first figures
+        onboard(0, 3)
+        load_identifiers()
+        handles = list(Identifier.objects.order_by("?").values_list("handle", flat=True)[:2000])
+        base_miss, base_request = resolution_throughput(handles)
+        print(f"3 tenants: resolution {base_miss:,.0f} misses/s, {base_request:,.0f} requests/s", flush=True)
+        results[3] = pages(client)
+        count, curve = 3, {}
+        for size in sizes:
+            started = time.perf_counter()
+            per_tenant, check = onboard(count, size - count)
+            took = time.perf_counter() - started
+            tail = per_tenant[-4:]  # the batches just before the size was reached
+            curve[size] = statistics.median(tail)
+            print(
+                f"{size:,} tenants: +{size - count:,} in {took:.0f}s (file check {check:.1f}s, "
+                f"{(size - count) / check:,.0f} rows/s); per tenant at {size:,}: {curve[size] * 1000:.1f} ms",
+                flush=True,
+            )
+            count = size
+            connection.cursor().execute("ANALYZE")
+            results[size] = pages(client)
+        top = sizes[-1]
+        existing = Enterprise.objects.filter(is_park_operator=False).count()
+
+        # migrate with nothing to apply, and django-tenants' per-schema migrate as the baseline
+        noop_bootstrap = _manage(url, "bootstrap")
+        noop_tenants = _manage(url, "migrate_tenants")
+        sample = list(
+            Enterprise.objects.exclude(schema_name="public").values_list("schema_name", flat=True)[:20]
+        )
+        started = time.perf_counter()
+        for schema in sample:
+            call_command("migrate_schemas", schema_name=schema, tenant=True, interactive=False, verbosity=0)
+        per_schema = (time.perf_counter() - started) / len(sample)
+        connection.set_schema_to_public()
+
+        # one new tenant-app migration to every schema
+        with PeakConnections(url) as peak:
+            new_migration = _manage(url, "bootstrap", settings_module="_tenants_bench_settings")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relname = 'benchtenantapp_benchnote'"
+            )
+            tables = cursor.fetchone()[0]
+        cat = catalog()
+        miss, request = resolution_throughput(handles)
+    finally:
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            _drop_database(url)
+
+    print()
+    print(f"=== {existing:,} enterprises (each its own schema), database {urlsplit(url).path[1:]} ===")
+    first = curve[sizes[0]]
+    print("provisioning per tenant (median of the last 4 batches of 50 before the size):")
+    for size in sizes:
+        print(f"  at {size:>6,}: {curve[size] * 1000:7.1f} ms  ({curve[size] / first:.2f}x the {sizes[0]}th)")
+    flat = curve[top] <= 2 * first
+    ok &= flat
+    print(f"  target {top:,}th within 2x the {sizes[0]}th: {'met' if flat else 'MISSED'}")
+    print(
+        f"no-op `manage.py bootstrap` at {top:,}: {noop_bootstrap:.1f}s; `migrate_tenants`: {noop_tenants:.1f}s"
+    )
+    print(
+        f"  baseline django-tenants migrate_schemas per schema (no-op, {len(sample)} sampled): "
+        f"{per_schema * 1000:.0f} ms -> {per_schema * existing / 60:.1f} min for {existing:,} serially "
+        f"({per_schema * existing / max(noop_tenants, 1e-9):.0f}x migrate_tenants)"
+    )
+    ok &= noop_bootstrap < NOOP_TARGET
+    print(f"  target < {NOOP_TARGET:.0f}s: {'met' if noop_bootstrap < NOOP_TARGET else 'MISSED'}")
+    print(
+        f"new tenant-app migration to every schema (`bootstrap`, {tables:,} tables created): "
+        f"{new_migration:.1f}s wall, peak {peak.peak} connections to the database"
+    )
+    ok &= new_migration < MIGRATE_TARGET and tables >= existing
+    print(
+        f"  target < {MIGRATE_TARGET / 60:.0f} min: {'met' if new_migration < MIGRATE_TARGET else 'MISSED'}"
+    )
+    print("catalog:")
+    for name, size in cat.items():
+        print(f"  {name:<28} {size / 1e6:10.1f} MB" if "rows" not in name else f"  {name:<28} {size:10,}")
+    print("pages (median server time, SQL statements) by number of tenants:")
+    labels = list(results[3])
+    print("  " + " " * 32 + "".join(f"{n:>18,}" for n in results))
+    for label in labels:
+        cells = "".join(
+            f"{results[n][label][0] * 1000:>10.0f} ms {results[n][label][1]:>4}q" for n in results
+        )
+        print(f"  {label:<32}{cells}")
+        times_ok = results[top][label][0] < PAGE_TARGET
+        same_sql = len({results[n][label][1] for n in results}) == 1
+        ok &= times_ok and same_sql
+        if not (times_ok and same_sql):
+            print(f"    MISSED: {'over 1 s' if not times_ok else ''} {'' if same_sql else 'statements grow'}")
+    miss_ratio, request_ratio = miss / base_miss, request / base_request
+    print(
+        f"resolution at {existing:,} vs 3 tenants: misses {miss:,.0f}/s vs {base_miss:,.0f}/s "
+        f"({miss_ratio:.2f}x), requests {request:,.0f}/s vs {base_request:,.0f}/s ({request_ratio:.2f}x)"
+    )
+    within = miss_ratio >= 0.9 and request_ratio >= 0.9
+    ok &= within
+    print(
+        f"  target within 10%: {'met' if within else 'MISSED'} (noisy shared machine: rerun before believing a miss)"
+    )
+    print("all targets met" if ok else "SOME TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
