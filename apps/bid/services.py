@@ -294,7 +294,7 @@ def _check_signature(bid: Bid, payload: bytes, signature: str) -> None:
 
 
 def _locked(bid: Bid) -> Bid:
-    locked = Bid.objects.select_for_update().select_related("enterprise", "identifier").get(pk=bid.pk)
+    locked = Bid.objects.select_for_update(of=("self",)).select_related("enterprise", "identifier").get(pk=bid.pk)
     if locked.state != BidState.ACTIVE:
         raise ApplicationError(_("BID 已停用"), code="bid_deactivated")
     return locked
