@@ -190,6 +190,13 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE: dict = {}  # each app adds its entries in its AppConfig.ready()
+# Queues per kind of work (deploy/README.md): "task-name-pattern=queue" pairs, e.g.
+# CELERY_ROUTES=imports.*=bulk,apps.sync.*=sync. Unset: every task on CELERY_QUEUE.
+CELERY_TASK_ROUTES = {
+    pattern.strip(): {"queue": queue.strip()}
+    for pattern, _sep, queue in (pair.partition("=") for pair in env_list("CELERY_ROUTES", []))
+    if pattern.strip() and queue.strip()
+}
 
 # ---------------------------------------------------------------- auth and security
 AUTH_USER_MODEL = "accounts.User"
