@@ -340,6 +340,7 @@ SPECTACULAR_SETTINGS = {
         "BidKeyTypeEnum": "apps.bid.choices.BidKeyType",
         "BidStateEnum": "apps.bid.choices.BidState",
         "BidSubjectEnum": "apps.bid.choices.BidSubject",
+        "BidOperationEnum": "apps.bid.choices.BidOperation",
     },
 }
 

@@ -37,3 +37,11 @@ class AuthOutcome(models.TextChoices):
     CODE_MISMATCH = "code_mismatch", _("随机码不是为该 BID 签发的")
     BAD_SIGNATURE = "bad_signature", _("签名验证失败")
     RATE_LIMITED = "rate_limited", _("请求过于频繁")
+
+
+class BidOperation(models.TextChoices):
+    """What a holder signs: the canonical payload names the operation."""
+
+    UPDATE = "update", _("更新服务")
+    ROTATE = "rotate", _("轮换密钥")
+    DEACTIVATE = "deactivate", _("停用")

@@ -79,6 +79,7 @@ class ParkTenantMiddleware(TenantMainMiddleware):
 OPEN_PATH_PREFIXES = (
     "/accounts/login",
     "/accounts/logout",
+    "/bid/wallet-login/",  # apps.bid: enterprise administrators' 星火 wallet login
     "/static/",
     "/i18n/",
     "/jsi18n/",
