@@ -42,3 +42,20 @@ def _identifier_written(sender, operation=None, identifier=None, **kwargs):
 
 
 identifier_written.connect(_identifier_written, dispatch_uid="bid.identifier_written")
+
+
+def _dashboard():
+    from apps.bid.selectors import park_statistics
+
+    stats = park_statistics()
+    stats["by_enterprise"] = stats["by_enterprise"][:5]
+    return stats
+
+
+try:  # the workbench's card registry (apps.workbench.sections)
+    from apps.workbench.sections import DashboardSection
+    from apps.workbench.sections import register as register_card
+except ImportError:  # a workbench without cards: the BID page has the same figures
+    pass
+else:
+    register_card(DashboardSection(key="bid", template="bid/dashboard_card.html", figures=_dashboard))
