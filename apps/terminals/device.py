@@ -612,27 +612,49 @@ def _store_round(reports: list[Prepared], indexes: list[int], outcomes: list):
     for i in indexes:
         if reports[i].rows:
             by_schema.setdefault(reports[i].data_schema, []).append(i)
-    accepted: list[int] = []
     for schema, members in by_schema.items():
+        # One statement per schema: the batches (a (terminal, sequence) already there is left
+        # alone), the readings of the batches inserted now, the registry's last state of their
+        # terminals; it answers which terminals' batches were inserted.
         r = [reports[i] for i in members]
+        readings: list[list] = [[], [], [], [], [], []]
+        for p in r:
+            for code, grade, recorded, value, number in p.rows:
+                for column, v in zip(readings, (p.terminal_id, code, grade, recorded, value, number), strict=True):
+                    column.append(v)
         inserted = yield (
-            f"INSERT INTO {_q(schema, ReportBatch)} (terminal_id, sequence, digest, received_at,"
-            " reading_count) SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[],"
-            " %s::timestamptz[], %s::int[]) ON CONFLICT (terminal_id, sequence) DO NOTHING"
-            " RETURNING id, terminal_id",
+            "WITH v AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::timestamptz[],"
+            " %s::int[], %s::text[], %s::text[], %s::text[])"
+            " AS v(terminal_id, sequence, digest, seen, n, address, status, state)),"
+            f" ins AS (INSERT INTO {_q(schema, ReportBatch)} (terminal_id, sequence, digest, received_at,"
+            " reading_count) SELECT terminal_id, sequence, digest, seen, n FROM v"
+            " ON CONFLICT (terminal_id, sequence) DO NOTHING RETURNING id, terminal_id),"
+            f" rd AS (INSERT INTO {_q(schema, Reading)} (terminal_id, batch_id, item_code, grade,"
+            " recorded_at, value, number) SELECT r.terminal_id, ins.id, r.code, r.grade, r.at, r.value,"
+            " r.number FROM unnest(%s::bigint[], %s::text[], %s::smallint[], %s::timestamptz[],"
+            " %s::text[], %s::numeric[]) AS r(terminal_id, code, grade, at, value, number)"
+            " JOIN ins ON ins.terminal_id = r.terminal_id),"
+            f" upd AS (UPDATE {terminals} AS t SET last_seen_at = v.seen, last_address = v.address,"
+            " last_status = v.status, public_state = v.state::jsonb FROM v JOIN ins"
+            " ON ins.terminal_id = v.terminal_id WHERE t.id = v.terminal_id)"
+            " SELECT terminal_id FROM ins",
             [
                 [p.terminal_id for p in r],
                 [p.sequence for p in r],
                 [p.digest for p in r],
                 [p.now for p in r],
                 [len(p.rows) for p in r],
+                [p.address for p in r],
+                [p.status for p in r],
+                [p.public_state for p in r],
+                *readings,
             ],
             True,
         )
-        batch_ids = {terminal_id: batch_id for batch_id, terminal_id in inserted}
-        rest = [p for p in r if p.terminal_id not in batch_ids]
+        done = {row[0] for row in inserted}
+        rest = [p for p in r if p.terminal_id not in done]
         existing = {}
-        if rest:
+        if rest:  # a new statement: it sees what a concurrent request committed meanwhile
             rows = yield (
                 f"SELECT terminal_id, digest, reading_count FROM {_q(schema, ReportBatch)}"
                 " WHERE (terminal_id, sequence) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
@@ -640,42 +662,12 @@ def _store_round(reports: list[Prepared], indexes: list[int], outcomes: list):
                 True,
             )
             existing = {terminal_id: (digest, n) for terminal_id, digest, n in rows}
-        columns: list[list] = [[], [], [], [], [], [], []]
         for i, p in zip(members, r, strict=True):
-            batch_id = batch_ids.get(p.terminal_id)
-            if batch_id is None:
+            if p.terminal_id in done:
+                outcomes[i] = Ack("accepted", p.sequence, len(p.rows))
+            else:
                 digest, n = existing.get(p.terminal_id, (None, 0))
                 outcomes[i] = Ack("duplicate", p.sequence, n) if digest == p.digest else "sequence_conflict"
-                continue
-            outcomes[i] = Ack("accepted", p.sequence, len(p.rows))
-            accepted.append(i)
-            for code, grade, recorded, value, number in p.rows:
-                for column, v in zip(columns, (p.terminal_id, batch_id, code, grade, recorded, value, number), strict=True):
-                    column.append(v)
-        if columns[0]:
-            yield (
-                f"INSERT INTO {_q(schema, Reading)} (terminal_id, batch_id, item_code, grade,"
-                " recorded_at, value, number) SELECT * FROM unnest(%s::bigint[], %s::bigint[],"
-                " %s::text[], %s::smallint[], %s::timestamptz[], %s::text[], %s::numeric[])",
-                columns,
-                False,
-            )
-    if accepted:
-        r = [reports[i] for i in accepted]
-        yield (
-            f"UPDATE {terminals} AS t SET last_seen_at = v.seen, last_address = v.address,"
-            " last_status = v.status, public_state = v.state::jsonb"
-            " FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], %s::text[], %s::text[])"
-            " AS v(id, seen, address, status, state) WHERE t.id = v.id",
-            [
-                [p.terminal_id for p in r],
-                [p.now for p in r],
-                [p.address for p in r],
-                [p.status for p in r],
-                [p.public_state for p in r],
-            ],
-            False,
-        )
 
 
 def run_sync(plan):

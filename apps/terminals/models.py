@@ -144,6 +144,8 @@ class AuthCount(models.Model):
     )
     outcome = models.CharField(_("结果"), max_length=32, choices=AuthOutcome.choices)
     count = models.PositiveBigIntegerField(_("次数"), default=0)
+    # successes are audited per enterprise and hour once the hour is over (services.auth_counts_flush)
+    audited_at = models.DateTimeField(_("审计时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("终端认证统计")

@@ -51,7 +51,7 @@ from apps.terminals.middleware import DEVICE_API  # noqa: E402
 
 logger = logging.getLogger(__name__)
 PATHS = {f"{DEVICE_API}challenge": "challenge", f"{DEVICE_API}token": "token", f"{DEVICE_API}report": "report"}
-DB_POOL_SIZE = int(os.environ.get("TERMINALS_DB_POOL", "2"))
+DB_POOL_SIZE = int(os.environ.get("TERMINALS_DB_POOL", "4"))
 POOL_APPLICATION_NAME = "park-portal-terminals"
 _threads = ThreadPoolExecutor(
     max_workers=int(os.environ.get("TERMINALS_THREADS", "4")), thread_name_prefix="terminals-blocking"
@@ -132,7 +132,7 @@ class _Pending:
 
 async def run_async(plan, conn):
     """Run a ``device.store_plan`` on an async connection, in one transaction."""
-    async with conn.transaction():
+    async with conn.transaction(), conn.pipeline():  # BEGIN goes with the first statement
         result = None
         try:
             while True:
