@@ -118,7 +118,12 @@ def challenge(*, did: str, client: str = "") -> dict:
     redis_client().set(
         _key("code", code), json.dumps({"bid": parsed.did, "issued": issued.timestamp()}), ex=seconds * 2 + 60
     )
-    return {"bid": parsed.did, "randomCode": code, "expiresIn": seconds, "expiresAt": issued + dt.timedelta(seconds=seconds)}
+    return {
+        "bid": parsed.did,
+        "randomCode": code,
+        "expiresIn": seconds,
+        "expiresAt": issued + dt.timedelta(seconds=seconds),
+    }
 
 
 # ---------------------------------------------------------------- verification

@@ -165,7 +165,10 @@ class BidKey:
     @property
     def encoded(self) -> str:
         """BIF's encoded public key (hex), the form the SDKs print and BID documents carry."""
-        return bytes([PUBLIC_KEY_MARK, ord(KEY_CHAR[self.key_type]), ord(ENCODING_BASE58)]).hex() + self.raw.hex()
+        return (
+            bytes([PUBLIC_KEY_MARK, ord(KEY_CHAR[self.key_type]), ord(ENCODING_BASE58)]).hex()
+            + self.raw.hex()
+        )
 
     def bid(self, ac_code: str = "") -> str:
         return bid_for(self.key_type, self.raw, ac_code)
@@ -186,7 +189,9 @@ def _checked(key_type: str, raw: bytes) -> BidKey:
         else:
             ed25519.Ed25519PublicKey.from_public_bytes(raw)
     except Exception:
-        raise _key_error(_("公钥不是有效的 %(type)s 公钥") % {"type": BidKey(key_type, raw).document_type}) from None
+        raise _key_error(
+            _("公钥不是有效的 %(type)s 公钥") % {"type": BidKey(key_type, raw).document_type}
+        ) from None
     return BidKey(key_type, raw)
 
 
@@ -284,7 +289,9 @@ def _raw_private(private_key) -> bytes:
 
 def _pair(key_type: str, private_key) -> KeyPair:
     if key_type == BidKeyType.SM2:
-        raw_public = private_key.public_key().public_bytes(t_ser.Encoding.X962, t_ser.PublicFormat.UncompressedPoint)
+        raw_public = private_key.public_key().public_bytes(
+            t_ser.Encoding.X962, t_ser.PublicFormat.UncompressedPoint
+        )
     else:
         raw_public = private_key.public_key().public_bytes(c_ser.Encoding.Raw, c_ser.PublicFormat.Raw)
     encoded = b58encode(PRIVATE_KEY_MARK + KEY_CHAR[key_type].encode() + b"f" + _raw_private(private_key))

@@ -134,7 +134,9 @@ def build(
     builder.service.add(type_="DIDResolver", service_endpoint=resolver_base(), ident="resolver")
     for service in services:
         builder.service.add(
-            type_=service["type"], service_endpoint=service["serviceEndpoint"], ident=service["id"].lstrip("#")
+            type_=service["type"],
+            service_endpoint=service["serviceEndpoint"],
+            ident=service["id"].lstrip("#"),
         )
     document = builder.build().serialize()
     document["version"] = DOCUMENT_VERSION

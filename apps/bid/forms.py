@@ -27,7 +27,10 @@ class KeyFields(forms.Form):
 class MapForm(KeyFields):
     subject = forms.ChoiceField(
         label=_("映射对象"),
-        choices=[(BidSubject.IDENTIFIER, BidSubject.IDENTIFIER.label), (BidSubject.ENTERPRISE, BidSubject.ENTERPRISE.label)],
+        choices=[
+            (BidSubject.IDENTIFIER, BidSubject.IDENTIFIER.label),
+            (BidSubject.ENTERPRISE, BidSubject.ENTERPRISE.label),
+        ],
     )
     handle = forms.CharField(label=_("标识"), required=False, max_length=255)
     use_terminal_key = forms.BooleanField(label=_("使用终端凭证的公钥"), required=False)

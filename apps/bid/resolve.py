@@ -44,7 +44,12 @@ def _error(status: int, error: str, message: str = "") -> pipeline.Reply:
     metadata = {"error": error, "contentType": DID_LD_JSON}
     if message:
         metadata["message"] = message
-    body = {"@context": RESOLUTION_CONTEXT, "didDocument": None, "didResolutionMetadata": metadata, "didDocumentMetadata": {}}
+    body = {
+        "@context": RESOLUTION_CONTEXT,
+        "didDocument": None,
+        "didResolutionMetadata": metadata,
+        "didDocumentMetadata": {},
+    }
     return pipeline.Reply(status, body=_dumps(body), content_type=RESULT_TYPE)
 
 
@@ -65,7 +70,14 @@ def _entry_of(did: str, row: dict | None) -> tuple:
             "versionId": str(row["version"]),
         },
     }
-    return (did, True, deactivated, _dumps(result), _dumps(document), row["billing_prefix"] or UNCOUNTED_PREFIX)
+    return (
+        did,
+        True,
+        deactivated,
+        _dumps(result),
+        _dumps(document),
+        row["billing_prefix"] or UNCOUNTED_PREFIX,
+    )
 
 
 def load(did: str) -> tuple:

@@ -111,7 +111,8 @@ def report_figures(scope) -> dict:
     labels = dict(AuthOutcome.choices)
     accepted = outcomes.pop(AuthOutcome.OK, 0)
     refusals = sorted(
-        ({"reason": str(labels.get(k, k)), "count": v} for k, v in outcomes.items()), key=lambda r: -r["count"]
+        ({"reason": str(labels.get(k, k)), "count": v} for k, v in outcomes.items()),
+        key=lambda r: -r["count"],
     )
     subjects = dict(BidSubject.choices)
     return {

@@ -91,18 +91,25 @@ def _document_inputs(bid: Bid) -> dict:
         identifier = bid.identifier
         also_known_as.append(f"hdl:{identifier.handle}")
         for value in identifier.values or []:  # the registry's values: public ones only
-            if int(value.get("index", 0)) >= INDEX_TEMPLATE_ID and not str(value.get("type", "")).startswith("HS_"):
-                attributes.append({"key": value["type"], "value": str((value.get("data") or {}).get("value", ""))})
+            if int(value.get("index", 0)) >= INDEX_TEMPLATE_ID and not str(value.get("type", "")).startswith(
+                "HS_"
+            ):
+                attributes.append(
+                    {"key": value["type"], "value": str((value.get("data") or {}).get("value", ""))}
+                )
         equipment = hasattr(identifier, "terminal")
     elif bid.subject == BidSubject.ENTERPRISE and bid.enterprise_id:
         from apps.identifiers.choices import PrefixStatus
         from apps.identifiers.models import Prefix
 
-        for prefix in Prefix.objects.filter(enterprise_id=bid.enterprise_id, status=PrefixStatus.ACTIVE).order_by(
-            "prefix"
-        ):
+        for prefix in Prefix.objects.filter(
+            enterprise_id=bid.enterprise_id, status=PrefixStatus.ACTIVE
+        ).order_by("prefix"):
             also_known_as.append(f"hdl:{prefix.prefix}")
-        attributes = [{"key": "name", "value": bid.enterprise.name}, {"key": "code", "value": bid.enterprise.code}]
+        attributes = [
+            {"key": "name", "value": bid.enterprise.name},
+            {"key": "code", "value": bid.enterprise.code},
+        ]
     return {"also_known_as": also_known_as, "attributes": attributes, "equipment": equipment}
 
 
@@ -157,7 +164,12 @@ def _create(*, actor, subject, enterprise, identifier, key, generated, billing_p
     _audit(
         "bid.map",
         bid,
-        {"did": [None, did], "subject": [None, subject], "key_type": [None, key.key_type], "generated": [None, generated]},
+        {
+            "did": [None, did],
+            "subject": [None, subject],
+            "key_type": [None, key.key_type],
+            "generated": [None, generated],
+        },
     )
     return bid
 
@@ -183,7 +195,9 @@ def bid_map_enterprise(*, actor, enterprise, public_key=None, key_type: str | No
     _assert_manager(actor, enterprise)
     if enterprise.status not in (EnterpriseStatus.APPROVED, EnterpriseStatus.ACTIVE):
         raise ApplicationError(_("企业获批后才能映射 BID"), code="enterprise_not_approved")
-    if Bid.objects.filter(subject=BidSubject.ENTERPRISE, enterprise=enterprise, state=BidState.ACTIVE).exists():
+    if Bid.objects.filter(
+        subject=BidSubject.ENTERPRISE, enterprise=enterprise, state=BidState.ACTIVE
+    ).exists():
         raise ApplicationError(_("企业已有有效的 BID"), code="already_mapped")
     key, private = _key_or_generate(public_key, key_type)
     bid = _create(
@@ -234,7 +248,9 @@ def bid_map_identifier(
     if use_terminal_key:
         key = terminal_key(identifier)
         if key is None:
-            raise ApplicationError(_("该标识不是终端，或终端没有 SM2/Ed25519 的有效凭证"), code="no_terminal_key")
+            raise ApplicationError(
+                _("该标识不是终端，或终端没有 SM2/Ed25519 的有效凭证"), code="no_terminal_key"
+            )
         private = None
     else:
         key, private = _key_or_generate(public_key, key_type)
@@ -294,7 +310,9 @@ def _check_signature(bid: Bid, payload: bytes, signature: str) -> None:
 
 
 def _locked(bid: Bid) -> Bid:
-    locked = Bid.objects.select_for_update(of=("self",)).select_related("enterprise", "identifier").get(pk=bid.pk)
+    locked = (
+        Bid.objects.select_for_update(of=("self",)).select_related("enterprise", "identifier").get(pk=bid.pk)
+    )
     if locked.state != BidState.ACTIVE:
         raise ApplicationError(_("BID 已停用"), code="bid_deactivated")
     return locked
@@ -311,10 +329,14 @@ def clean_services(services) -> list[dict]:
         endpoint = str(service.get("serviceEndpoint", "")).strip()
         if not _FRAGMENT.match(fragment) or fragment in seen:
             message = _("第 %(n)d 项服务的 id 应为 1–32 位字母、数字、- 或 _，且不重复") % {"n": index + 1}
-            raise ApplicationError(message, errors={f"services.{index}.id": [message]}, code="invalid_services")
+            raise ApplicationError(
+                message, errors={f"services.{index}.id": [message]}, code="invalid_services"
+            )
         if not (0 < len(kind) <= 64):
             message = _("第 %(n)d 项服务的类型不能为空") % {"n": index + 1}
-            raise ApplicationError(message, errors={f"services.{index}.type": [message]}, code="invalid_services")
+            raise ApplicationError(
+                message, errors={f"services.{index}.type": [message]}, code="invalid_services"
+            )
         if not _ENDPOINT.match(endpoint):
             message = _("第 %(n)d 项服务的地址应为 http(s) URL") % {"n": index + 1}
             raise ApplicationError(
@@ -363,7 +385,9 @@ def bid_rotate(*, actor, bid: Bid, signature: str, public_key=None, key_type: st
     now = timezone.now()
     old = current_key(bid)
     BidKey.objects.filter(pk=old.pk).update(revoked_at=now)
-    BidKey.objects.create(bid=bid, number=old.number + 1, key_type=key.key_type, public_key=key.encoded, created_at=now)
+    BidKey.objects.create(
+        bid=bid, number=old.number + 1, key_type=key.key_type, public_key=key.encoded, created_at=now
+    )
     bid.key_type = key.key_type
     bid.key_generated_by_portal = private is not None
     bid.version += 1
@@ -371,7 +395,10 @@ def bid_rotate(*, actor, bid: Bid, signature: str, public_key=None, key_type: st
     _audit(
         "bid.rotate",
         bid,
-        {"key": [f"#key-{old.number}", f"#key-{old.number + 1}"], "public_key": [old.public_key, key.encoded]},
+        {
+            "key": [f"#key-{old.number}", f"#key-{old.number + 1}"],
+            "public_key": [old.public_key, key.encoded],
+        },
     )
     return Issued(bid, private)
 
@@ -423,8 +450,12 @@ def park_bid_refresh() -> Bid:
         bid = Bid.objects.select_for_update().filter(did=did).first()
         if bid is None:
             key = documents.registrar().key
-            bid = Bid.objects.create(did=did, ac_code=documents.ac_code(), subject=BidSubject.PARK, key_type=key.key_type)
-            BidKey.objects.create(bid=bid, number=1, key_type=key.key_type, public_key=key.encoded, created_at=timezone.now())
+            bid = Bid.objects.create(
+                did=did, ac_code=documents.ac_code(), subject=BidSubject.PARK, key_type=key.key_type
+            )
+            BidKey.objects.create(
+                bid=bid, number=1, key_type=key.key_type, public_key=key.encoded, created_at=timezone.now()
+            )
             _audit("bid.map", bid, {"did": [None, did], "subject": [None, BidSubject.PARK]})
         _rebuild(bid)
     return bid

@@ -46,7 +46,11 @@ def resolve_view(request, did: str):
 
 
 PARK_STAFF = ("park_admin", "park_operator", "park_auditor")
-SIGNED_FORMS = {BidOperation.UPDATE: UpdateForm, BidOperation.ROTATE: RotateForm, BidOperation.DEACTIVATE: DeactivateForm}
+SIGNED_FORMS = {
+    BidOperation.UPDATE: UpdateForm,
+    BidOperation.ROTATE: RotateForm,
+    BidOperation.DEACTIVATE: DeactivateForm,
+}
 
 
 def _enterprise():
@@ -87,7 +91,9 @@ def bid_list_view(request):
         {
             "bids": bids,
             "lookup": lookup,
-            "has_enterprise_bid": any(b.subject == BidSubject.ENTERPRISE and b.state == BidState.ACTIVE for b in bids),
+            "has_enterprise_bid": any(
+                b.subject == BidSubject.ENTERPRISE and b.state == BidState.ACTIVE for b in bids
+            ),
             "can_write": services.may_manage(request.user, enterprise),
             "map_form": MapForm(),
             "batch_form": BatchForm(),
@@ -97,7 +103,9 @@ def bid_list_view(request):
 
 
 def _private_key_once(request, issued_list):
-    response = render(request, "bid/private_key_once.html", {"issued": [i for i in issued_list if i.private_key]})
+    response = render(
+        request, "bid/private_key_once.html", {"issued": [i for i in issued_list if i.private_key]}
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -132,7 +140,10 @@ def bid_map_view(request):
             if identifier is None:
                 raise ApplicationError(_("本企业没有这个标识"))
             issued = services.bid_map_identifier(
-                actor=request.user, identifier=identifier, use_terminal_key=data.get("use_terminal_key"), **key_args
+                actor=request.user,
+                identifier=identifier,
+                use_terminal_key=data.get("use_terminal_key"),
+                **key_args,
             )
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -154,7 +165,10 @@ def bid_batch_view(request):
         messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
         return redirect("bid:list")
     handles = form.cleaned_data["handles"]
-    found = {i.handle_ci: i for i in Identifier.objects.filter(enterprise=enterprise, handle_ci__in=[h.lower() for h in handles])}
+    found = {
+        i.handle_ci: i
+        for i in Identifier.objects.filter(enterprise=enterprise, handle_ci__in=[h.lower() for h in handles])
+    }
     missing = [h for h in handles if h.lower() not in found]
     if missing:
         messages.error(request, _("本企业没有这些标识：%(list)s") % {"list": "、".join(missing[:20])})
@@ -221,10 +235,14 @@ def bid_operation_view(request, pk: int, operation: str):
                 return render(
                     request,
                     "bid/bid_detail.html",
-                    _detail_context(request, bid, forms=forms_, payloads={operation: payload.decode()}, open=operation),
+                    _detail_context(
+                        request, bid, forms=forms_, payloads={operation: payload.decode()}, open=operation
+                    ),
                 )
             if operation == BidOperation.UPDATE:
-                services.bid_update(actor=request.user, bid=bid, services=body["services"], signature=data["signature"])
+                services.bid_update(
+                    actor=request.user, bid=bid, services=body["services"], signature=data["signature"]
+                )
             elif operation == BidOperation.ROTATE:
                 issued = services.bid_rotate(
                     actor=request.user,
@@ -236,13 +254,20 @@ def bid_operation_view(request, pk: int, operation: str):
                 if issued.private_key:
                     return _private_key_once(request, [issued])
             else:
-                services.bid_deactivate(actor=request.user, bid=bid, reason=body["reason"], signature=data["signature"])
+                services.bid_deactivate(
+                    actor=request.user, bid=bid, reason=body["reason"], signature=data["signature"]
+                )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("BID 文档已更新"))
             return redirect("bid:detail", pk=bid.pk)
-    return render(request, "bid/bid_detail.html", _detail_context(request, bid, forms=forms_, open=operation), status=400)
+    return render(
+        request,
+        "bid/bid_detail.html",
+        _detail_context(request, bid, forms=forms_, open=operation),
+        status=400,
+    )
 
 
 @park_role_required(*PARK_STAFF)
@@ -273,7 +298,9 @@ def _wallet_mode() -> str:
 def _client(request) -> str:
     from apps.core.clients import forwarded_client
 
-    return forwarded_client(request.META.get("REMOTE_ADDR"), request.META.get("HTTP_X_FORWARDED_FOR", "")) or ""
+    return (
+        forwarded_client(request.META.get("REMOTE_ADDR"), request.META.get("HTTP_X_FORWARDED_FOR", "")) or ""
+    )
 
 
 @portal_user
@@ -292,7 +319,10 @@ def wallet_bind_view(request):
         try:
             if not data.get("sign_data"):
                 answer = auth.challenge(did=data["bid"], client=_client(request))
-                request.session["bid_wallet_bind"] = challenge = {"bid": answer["bid"], "code": answer["randomCode"]}
+                request.session["bid_wallet_bind"] = challenge = {
+                    "bid": answer["bid"],
+                    "code": answer["randomCode"],
+                }
             elif not challenge:
                 raise ApplicationError(_("请先获取随机码"))
             else:
@@ -323,7 +353,9 @@ def wallet_bind_view(request):
             form.add_error(None, exc.message)
     binding = WalletLogin.objects.filter(user=request.user).first()
     return render(
-        request, "bid/wallet.html", {"form": form, "challenge": challenge, "binding": binding, "mode": _wallet_mode()}
+        request,
+        "bid/wallet.html",
+        {"form": form, "challenge": challenge, "binding": binding, "mode": _wallet_mode()},
     )
 
 
@@ -345,7 +377,10 @@ def wallet_login_view(request):
         try:
             if not data.get("sign_data"):
                 answer = auth.challenge(did=data["bid"], client=_client(request))
-                request.session["bid_wallet_login"] = pending = {"bid": answer["bid"], "code": answer["randomCode"]}
+                request.session["bid_wallet_login"] = pending = {
+                    "bid": answer["bid"],
+                    "code": answer["randomCode"],
+                }
             elif not pending:
                 raise ApplicationError(_("请先获取随机码"))
             else:
@@ -362,10 +397,16 @@ def wallet_login_view(request):
                 binding = WalletLogin.objects.select_related("user").filter(did=verified.bid.did).first()
                 user = binding.user if binding is not None else None
                 if mode == "second_factor":
-                    password_user = authenticate(request, username=data.get("username"), password=data.get("password"))
+                    password_user = authenticate(
+                        request, username=data.get("username"), password=data.get("password")
+                    )
                     if password_user is None or user is None or password_user.pk != user.pk:
                         user = None
-                if user is None or not user.is_active or not is_enterprise_admin(user=user, enterprise=enterprise):
+                if (
+                    user is None
+                    or not user.is_active
+                    or not is_enterprise_admin(user=user, enterprise=enterprise)
+                ):
                     raise ApplicationError(_("该 BID 未绑定本企业管理员，或用户名、密码不正确"))
                 request.session.pop("bid_wallet_login", None)
                 login(request, user, backend="apps.accounts.backends.LockoutModelBackend")

@@ -4,8 +4,11 @@ from django.test import TestCase
 from apps.bid import codec
 from apps.terminals import keys as terminal_keys
 from apps.terminals import services as terminal_services
-from tests.terminals.conftest import device_values, ensure_prefix  # noqa: F401 - fixtures' helpers
-from tests.terminals.conftest import terminal_version  # noqa: F401 - the fixture
+from tests.terminals.conftest import (  # noqa: F401 - fixtures' helpers
+    device_values,
+    ensure_prefix,
+    terminal_version,  # noqa: F401 - the fixture
+)
 
 
 def committed(service, **kwargs):

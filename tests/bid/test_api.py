@@ -20,11 +20,16 @@ def post(client, url, body, user=None):
     return client.post(url, body, content_type="application/json", **(auth(user) if user else {}))
 
 
-def test_map_sign_update_and_lookup_through_the_api(tenant_client, enterprise_a, admin_a, terminal_identifier):
+def test_map_sign_update_and_lookup_through_the_api(
+    tenant_client, enterprise_a, admin_a, terminal_identifier
+):
     identifier, _ = terminal_identifier()
     client = tenant_client(enterprise_a)
     mapped = post(
-        client, "/api/v1/bid/bids/", {"subject": "identifier", "handle": identifier.handle, "generate": "sm2"}, admin_a
+        client,
+        "/api/v1/bid/bids/",
+        {"subject": "identifier", "handle": identifier.handle, "generate": "sm2"},
+        admin_a,
     )
     assert mapped.status_code == 201, mapped.json()
     assert mapped["Cache-Control"] == "no-store"
@@ -32,11 +37,17 @@ def test_map_sign_update_and_lookup_through_the_api(tenant_client, enterprise_a,
     pair = codec.decode_private_key(body["private_key"])
     bid_id, did = body["bid"]["id"], body["bid"]["did"]
     assert did == pair.key.bid() and body["bid"]["handle"] == identifier.handle
-    services = [{"id": "#telemetry", "type": "TelemetryService", "serviceEndpoint": "https://alpha.example/t"}]
-    prepared = post(client, f"/api/v1/bid/bids/{bid_id}/prepare/", {"operation": "update", "services": services}, admin_a)
+    services = [
+        {"id": "#telemetry", "type": "TelemetryService", "serviceEndpoint": "https://alpha.example/t"}
+    ]
+    prepared = post(
+        client, f"/api/v1/bid/bids/{bid_id}/prepare/", {"operation": "update", "services": services}, admin_a
+    )
     assert prepared.status_code == 200, prepared.json()
     payload = bytes.fromhex(prepared.json()["payload_hex"])
-    unsigned = post(client, f"/api/v1/bid/bids/{bid_id}/update/", {"services": services, "signature": ""}, admin_a)
+    unsigned = post(
+        client, f"/api/v1/bid/bids/{bid_id}/update/", {"services": services, "signature": ""}, admin_a
+    )
     assert unsigned.status_code == 400 and unsigned.json()["code"] == "signature_required"
     updated = post(
         client,
@@ -58,21 +69,31 @@ def test_another_enterprise_probes_learn_nothing(
     identifier, _ = terminal_identifier()
     client_a, client_b = tenant_client(enterprise_a), tenant_client(enterprise_b)
     body = post(
-        client_a, "/api/v1/bid/bids/", {"subject": "identifier", "handle": identifier.handle, "generate": "sm2"}, admin_a
+        client_a,
+        "/api/v1/bid/bids/",
+        {"subject": "identifier", "handle": identifier.handle, "generate": "sm2"},
+        admin_a,
     ).json()
     bid_id, did = body["bid"]["id"], body["bid"]["did"]
     # B, on its own domain: A's BID does not exist for it
     for url in (f"/api/v1/bid/bids/{bid_id}/", f"/api/v1/bid/bids/{bid_id}/prepare/"):
-        response = client_b.get(url, **auth(admin_b)) if url.endswith(f"{bid_id}/") else post(
-            client_b, url, {"operation": "deactivate", "reason": "x"}, admin_b
+        response = (
+            client_b.get(url, **auth(admin_b))
+            if url.endswith(f"{bid_id}/")
+            else post(client_b, url, {"operation": "deactivate", "reason": "x"}, admin_b)
         )
         assert response.status_code == 404
-    rotated = post(client_b, f"/api/v1/bid/bids/{bid_id}/rotate/", {"generate": "sm2", "signature": "00"}, admin_b)
+    rotated = post(
+        client_b, f"/api/v1/bid/bids/{bid_id}/rotate/", {"generate": "sm2", "signature": "00"}, admin_b
+    )
     assert rotated.status_code == 404
     assert client_b.get("/api/v1/bid/lookup/", {"did": did}, **auth(admin_b)).status_code == 404
     # B cannot map A's identifier either (it is not B's)
     refused = post(
-        client_b, "/api/v1/bid/bids/", {"subject": "identifier", "handle": identifier.handle, "generate": "sm2"}, admin_b
+        client_b,
+        "/api/v1/bid/bids/",
+        {"subject": "identifier", "handle": identifier.handle, "generate": "sm2"},
+        admin_b,
     )
     assert refused.status_code == 400 and "handle" in refused.json()["errors"]
     # B on A's domain: not a member
@@ -81,8 +102,8 @@ def test_another_enterprise_probes_learn_nothing(
 
 
 def test_park_overview_for_staff(park_client, park_admin, admin_a, enterprise_a):
-    from tests.bid.conftest import committed
     from apps.bid import services
+    from tests.bid.conftest import committed
 
     committed(services.bid_map_enterprise, actor=admin_a, enterprise=enterprise_a, key_type="sm2")
     response = park_client.get("/api/v1/bid/overview/", **auth(park_admin))

@@ -33,17 +33,26 @@ def outcome_of(payload):
 
 def test_verify_over_the_api_and_replay_refused(park_client, holder):
     bid, pair = holder
-    challenge = park_client.post("/api/v1/bid/auth/challenge/", {"bid": bid.did}, content_type="application/json")
+    challenge = park_client.post(
+        "/api/v1/bid/auth/challenge/", {"bid": bid.did}, content_type="application/json"
+    )
     assert challenge.status_code == 200, challenge.json()
     code = challenge.json()["randomCode"]
     assert len(code) == 32 and challenge.json()["expiresIn"] == 60
     body = answer(pair, bid.did, code)
     verified = park_client.post("/api/v1/bid/auth/verify/", body, content_type="application/json")
     assert verified.status_code == 200, verified.json()
-    assert verified.json() == {"bid": bid.did, "verified": True, "key": f"{bid.did}#key-1", "subject": "identifier"}
+    assert verified.json() == {
+        "bid": bid.did,
+        "verified": True,
+        "key": f"{bid.did}#key-1",
+        "subject": "identifier",
+    }
     replay = park_client.post("/api/v1/bid/auth/verify/", body, content_type="application/json")
     assert replay.status_code == 400 and replay.json()["code"] == "code_used"
-    outcomes = [e.changes["outcome"][1] for e in AuditEntry.objects.filter(action="bid.auth.verify").order_by("id")]
+    outcomes = [
+        e.changes["outcome"][1] for e in AuditEntry.objects.filter(action="bid.auth.verify").order_by("id")
+    ]
     assert outcomes[-2:] == ["ok", "code_used"]
 
 
@@ -84,10 +93,18 @@ def test_deactivated_bid_and_rotated_key(holder, admin_a):
     bid, pair = holder
     new = codec.generate("sm2")
     payload = services.signing_payload(bid, "rotate", services.rotation_body(new.key.encoded))
-    committed(services.bid_rotate, actor=admin_a, bid=bid, public_key=new.key.encoded, signature=signed(pair, payload))
+    committed(
+        services.bid_rotate,
+        actor=admin_a,
+        bid=bid,
+        public_key=new.key.encoded,
+        signature=signed(pair, payload),
+    )
     code = auth.challenge(did=bid.did)["randomCode"]
     assert outcome_of(answer(pair, bid.did, code)) == "key_revoked"
-    assert auth.verify(payload=answer(new, bid.did, auth.challenge(did=bid.did)["randomCode"])).key.number == 2
+    assert (
+        auth.verify(payload=answer(new, bid.did, auth.challenge(did=bid.did)["randomCode"])).key.number == 2
+    )
     bid.refresh_from_db()
     payload = services.signing_payload(bid, "deactivate", {"reason": "gone"})
     committed(services.bid_deactivate, actor=admin_a, bid=bid, reason="gone", signature=signed(new, payload))

@@ -159,8 +159,8 @@ def test_signatures_both_key_types():
 
 def test_sm2_signature_from_gmssl_verifies():
     # an independent SM2 implementation (gmssl, pure Python) signs; we verify r‖s
+    from gmssl import func, sm3
     from gmssl import sm2 as g_sm2
-    from gmssl import sm3, func
 
     pair = codec.generate(BidKeyType.SM2)
     raw_private = pair.private_key.private_numbers().private_value.to_bytes(32, "big").hex()

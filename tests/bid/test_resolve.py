@@ -44,7 +44,9 @@ def test_a_change_is_seen_at_once_and_deactivation_is_410(park_client, terminal_
     bid, pair, _ = mapped(terminal_identifier, admin_a)
     assert park_client.get(f"/1.0/identifiers/{bid.did}").status_code == 200  # now cached
     payload = services.signing_payload(bid, "deactivate", {"reason": "retired"})
-    committed(services.bid_deactivate, actor=admin_a, bid=bid, reason="retired", signature=signed(pair, payload))
+    committed(
+        services.bid_deactivate, actor=admin_a, bid=bid, reason="retired", signature=signed(pair, payload)
+    )
     response = park_client.get(f"/1.0/identifiers/{bid.did}")
     assert response.status_code == 410
     assert response.json()["didDocumentMetadata"]["deactivated"] is True

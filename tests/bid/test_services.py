@@ -56,7 +56,9 @@ def test_a_terminal_credential_key_is_the_bid_key(terminal_identifier, admin_a):
     from apps.terminals import keys as terminal_keys
 
     identifier, private = terminal_identifier()
-    issued = committed(services.bid_map_identifier, actor=admin_a, identifier=identifier, use_terminal_key=True)
+    issued = committed(
+        services.bid_map_identifier, actor=admin_a, identifier=identifier, use_terminal_key=True
+    )
     expected = codec.from_terminal_key(terminal_keys.public_key_of(private)).bid()
     assert issued.bid.did == expected and issued.private_key is None
 
@@ -74,11 +76,15 @@ def test_signed_update_accepted_unsigned_and_wrongly_signed_refused(terminal_ide
     with pytest.raises(ApplicationError) as wrong:
         services.bid_update(actor=admin_a, bid=bid, services=services_, signature=signed(other, payload))
     assert wrong.value.code == "bad_signature"
-    updated = committed(services.bid_update, actor=admin_a, bid=bid, services=services_, signature=signed(pair, payload))
-    assert updated.version == 2
-    assert {"id": f"{bid.did}#telemetry", "type": "TelemetryService", "serviceEndpoint": "https://a.example/t"} in (
-        updated.document["service"]
+    updated = committed(
+        services.bid_update, actor=admin_a, bid=bid, services=services_, signature=signed(pair, payload)
     )
+    assert updated.version == 2
+    assert {
+        "id": f"{bid.did}#telemetry",
+        "type": "TelemetryService",
+        "serviceEndpoint": "https://a.example/t",
+    } in (updated.document["service"])
     # the same signature again: it was for version 2, the document is at 2 now
     with pytest.raises(ApplicationError) as replay:
         services.bid_update(actor=admin_a, bid=updated, services=services_, signature=signed(pair, payload))
@@ -91,7 +97,11 @@ def test_rotation_lists_the_old_key_revoked(terminal_identifier, admin_a, frozen
     new = codec.generate("ed25519")
     payload = services.signing_payload(bid, "rotate", services.rotation_body(new.key.encoded))
     issued = committed(
-        services.bid_rotate, actor=admin_a, bid=bid, public_key=new.key.encoded, signature=signed(pair, payload)
+        services.bid_rotate,
+        actor=admin_a,
+        bid=bid,
+        public_key=new.key.encoded,
+        signature=signed(pair, payload),
     )
     document = issued.bid.document
     assert issued.bid.did == bid.did  # the BID stays
@@ -105,7 +115,9 @@ def test_deactivation_signed_then_refuses_changes(terminal_identifier, admin_a):
     identifier, _ = terminal_identifier()
     bid, pair = map_generated(identifier, admin_a)
     payload = services.signing_payload(bid, "deactivate", {"reason": "retired"})
-    done = committed(services.bid_deactivate, actor=admin_a, bid=bid, reason="retired", signature=signed(pair, payload))
+    done = committed(
+        services.bid_deactivate, actor=admin_a, bid=bid, reason="retired", signature=signed(pair, payload)
+    )
     assert done.state == BidState.DEACTIVATED and done.document["deactivated"] is True
     assert done.document.get("authentication", []) == []
     with pytest.raises(ApplicationError) as refused:
@@ -135,7 +147,9 @@ def test_another_enterprise_cannot_map_rotate_or_deactivate(terminal_identifier,
 
 
 def test_enterprise_bid_once_and_only_for_an_approved_enterprise(enterprise_a, admin_a):
-    issued = committed(services.bid_map_enterprise, actor=admin_a, enterprise=enterprise_a, key_type="ed25519")
+    issued = committed(
+        services.bid_map_enterprise, actor=admin_a, enterprise=enterprise_a, key_type="ed25519"
+    )
     assert issued.bid.did.startswith("did:bid:ef") and issued.private_key.startswith("priSPK")
     assert {"key": "code", "value": enterprise_a.code} in issued.bid.document["extension"]["attributes"]
     with pytest.raises(ApplicationError) as again:
@@ -154,12 +168,17 @@ def test_other_apps_add_methods_to_the_park_document():
     evidence = codec.generate("sm2")
     registry.register_park_method(
         "test-evidence",
-        lambda: [registry.ParkMethod(fragment="evidence-log", key_type="sm2", public_key_hex=evidence.key.encoded)],
+        lambda: [
+            registry.ParkMethod(fragment="evidence-log", key_type="sm2", public_key_hex=evidence.key.encoded)
+        ],
     )
     try:
         bid = services.park_bid_refresh()
         method = f"{bid.did}#evidence-log"
         assert method in bid.document["assertionMethod"]
-        assert pydid.deserialize_document(bid.document).dereference(method).public_key_hex == evidence.key.encoded
+        assert (
+            pydid.deserialize_document(bid.document).dereference(method).public_key_hex
+            == evidence.key.encoded
+        )
     finally:
         registry._PROVIDERS.pop("test-evidence", None)

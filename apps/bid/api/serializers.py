@@ -31,9 +31,12 @@ class BidDetailSerializer(BidSerializer):
     document = serializers.DictField(help_text=_("BID 文档（RFC-005 / W3C DID Core）"))
 
 
-class MapSerializer(serializers.Serializer):
+class BidMapSerializer(serializers.Serializer):
     subject = serializers.ChoiceField(
-        choices=[(BidSubject.ENTERPRISE, BidSubject.ENTERPRISE.label), (BidSubject.IDENTIFIER, BidSubject.IDENTIFIER.label)]
+        choices=[
+            (BidSubject.ENTERPRISE, BidSubject.ENTERPRISE.label),
+            (BidSubject.IDENTIFIER, BidSubject.IDENTIFIER.label),
+        ]
     )
     handle = TextField(required=False, max_length=255, help_text=_("subject 为 identifier 时：本企业的标识"))
     public_key = TextField(
@@ -41,90 +44,96 @@ class MapSerializer(serializers.Serializer):
         help_text=_("持有者公钥：BIF 编码十六进制、PEM 或原始十六进制；不传则由门户生成（generate）"),
     )  # fmt: skip
     generate = serializers.ChoiceField(
-        choices=BidKeyType.choices, required=False, help_text=_("由门户生成的密钥类型（私钥只在本次响应中返回）")
+        choices=BidKeyType.choices,
+        required=False,
+        help_text=_("由门户生成的密钥类型（私钥只在本次响应中返回）"),
     )
-    use_terminal_key = serializers.BooleanField(required=False, default=False, help_text=_("使用终端的有效凭证公钥"))
+    use_terminal_key = serializers.BooleanField(
+        required=False, default=False, help_text=_("使用终端的有效凭证公钥")
+    )
 
 
-class IssuedSerializer(serializers.Serializer):
+class BidIssuedSerializer(serializers.Serializer):
     bid = BidDetailSerializer()
     private_key = serializers.CharField(
         allow_null=True, help_text=_("门户生成的私钥（BIF 编码 pri…），只返回这一次，门户不保存")
     )
 
 
-class BatchSerializer(serializers.Serializer):
+class BidBatchSerializer(serializers.Serializer):
     handles = serializers.ListField(child=TextField(max_length=255), min_length=1, max_length=500)
     generate = serializers.ChoiceField(choices=BidKeyType.choices, required=False, default=BidKeyType.SM2)
 
 
-class BatchIssuedSerializer(serializers.Serializer):
-    issued = IssuedSerializer(many=True)
+class BidBatchIssuedSerializer(serializers.Serializer):
+    issued = BidIssuedSerializer(many=True)
 
 
-class ServiceSerializer(serializers.Serializer):
+class BidServiceSerializer(serializers.Serializer):
     id = TextField(max_length=40, help_text=_("服务片段名，如 #telemetry"))
     type = TextField(max_length=64)
     serviceEndpoint = TextField(max_length=500)  # noqa: N815 - the DID Core member's name
 
 
-class UpdateSerializer(serializers.Serializer):
-    services = ServiceSerializer(many=True, help_text=_("持有者声明的全部服务（替换原有的）"))
-    signature = TextField(max_length=300, allow_blank=True, help_text=_("持有者当前密钥对签名载荷的签名（十六进制）"))
+class BidUpdateSerializer(serializers.Serializer):
+    services = BidServiceSerializer(many=True, help_text=_("持有者声明的全部服务（替换原有的）"))
+    signature = TextField(
+        max_length=300, allow_blank=True, help_text=_("持有者当前密钥对签名载荷的签名（十六进制）")
+    )
 
 
-class RotateSerializer(serializers.Serializer):
+class BidRotateSerializer(serializers.Serializer):
     public_key = TextField(required=False, allow_blank=True, max_length=4000)
     generate = serializers.ChoiceField(choices=BidKeyType.choices, required=False)
     signature = TextField(max_length=300, allow_blank=True)
 
 
-class DeactivateSerializer(serializers.Serializer):
+class BidDeactivateSerializer(serializers.Serializer):
     reason = TextField(max_length=300)
     signature = TextField(max_length=300, allow_blank=True)
 
 
-class PrepareSerializer(serializers.Serializer):
+class BidPrepareSerializer(serializers.Serializer):
     operation = serializers.ChoiceField(choices=BidOperation.choices)
-    services = ServiceSerializer(many=True, required=False)
+    services = BidServiceSerializer(many=True, required=False)
     public_key = TextField(required=False, allow_blank=True, max_length=4000)
     generate = serializers.ChoiceField(choices=BidKeyType.choices, required=False)
     reason = TextField(required=False, allow_blank=True, max_length=300)
 
 
-class PreparedSerializer(serializers.Serializer):
+class BidPreparedSerializer(serializers.Serializer):
     operation = serializers.ChoiceField(choices=BidOperation.choices)
     version = serializers.IntegerField(help_text=_("变更后的文档版本"))
     payload = serializers.CharField(help_text=_("待签名的规范 JSON（UTF-8）"))
     payload_hex = serializers.CharField(help_text=_("同一载荷的十六进制"))
 
 
-class ChallengeSerializer(serializers.Serializer):
+class BidChallengeSerializer(serializers.Serializer):
     bid = TextField(max_length=64)
 
 
-class ChallengeAnswerSerializer(serializers.Serializer):
+class BidChallengeAnswerSerializer(serializers.Serializer):
     bid = serializers.CharField()
     randomCode = serializers.CharField(help_text=_("随机码（十六进制），一次有效"))  # noqa: N815
     expiresIn = serializers.IntegerField(help_text=_("有效秒数"))  # noqa: N815
     expiresAt = serializers.DateTimeField()  # noqa: N815
 
 
-class VerifySerializer(serializers.Serializer):
+class BidVerifySerializer(serializers.Serializer):
     publicKey = TextField(max_length=4000, help_text=_("钱包 signAuth 返回的公钥（BIF 编码）"))  # noqa: N815
     signData = TextField(max_length=300, help_text=_("对随机码字节的签名（十六进制）"))  # noqa: N815
     bid = TextField(max_length=64)
     randomCode = TextField(max_length=64)  # noqa: N815
 
 
-class VerifiedSerializer(serializers.Serializer):
+class BidVerifiedSerializer(serializers.Serializer):
     bid = serializers.CharField()
     verified = serializers.BooleanField()
     key = serializers.CharField(help_text=_("验证所用密钥在文档中的 id"))
     subject = serializers.ChoiceField(choices=BidSubject.choices)
 
 
-class EnterpriseCountSerializer(serializers.Serializer):
+class BidEnterpriseCountSerializer(serializers.Serializer):
     enterprise_name = serializers.CharField(source="enterprise__name")
     enterprise_code = serializers.CharField(source="enterprise__code")
     total = serializers.IntegerField()
@@ -133,24 +142,24 @@ class EnterpriseCountSerializer(serializers.Serializer):
     active = serializers.IntegerField()
 
 
-class SubjectCountSerializer(serializers.Serializer):
+class BidSubjectCountSerializer(serializers.Serializer):
     subject = serializers.ChoiceField(choices=BidSubject.choices)
     label = serializers.CharField()
     count = serializers.IntegerField()
 
 
-class KeyTypeCountSerializer(serializers.Serializer):
+class BidKeyTypeCountSerializer(serializers.Serializer):
     key_type = serializers.ChoiceField(choices=BidKeyType.choices)
     count = serializers.IntegerField()
 
 
-class OverviewSerializer(serializers.Serializer):
+class BidOverviewSerializer(serializers.Serializer):
     ac_code = serializers.CharField()
     park_bid = serializers.CharField()
     park_document = serializers.DictField()
     total = serializers.IntegerField()
     active = serializers.IntegerField()
     deactivated = serializers.IntegerField()
-    by_enterprise = EnterpriseCountSerializer(many=True)
-    by_subject = SubjectCountSerializer(many=True)
-    by_key_type = KeyTypeCountSerializer(many=True)
+    by_enterprise = BidEnterpriseCountSerializer(many=True)
+    by_subject = BidSubjectCountSerializer(many=True)
+    by_key_type = BidKeyTypeCountSerializer(many=True)

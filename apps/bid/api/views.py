@@ -18,22 +18,22 @@ from rest_framework.views import APIView
 
 from apps.bid import auth, documents, selectors, services
 from apps.bid.api.serializers import (
-    BatchIssuedSerializer,
-    BatchSerializer,
+    BidBatchIssuedSerializer,
+    BidBatchSerializer,
+    BidChallengeAnswerSerializer,
+    BidChallengeSerializer,
+    BidDeactivateSerializer,
     BidDetailSerializer,
+    BidIssuedSerializer,
+    BidMapSerializer,
+    BidOverviewSerializer,
+    BidPreparedSerializer,
+    BidPrepareSerializer,
+    BidRotateSerializer,
     BidSerializer,
-    ChallengeAnswerSerializer,
-    ChallengeSerializer,
-    DeactivateSerializer,
-    IssuedSerializer,
-    MapSerializer,
-    OverviewSerializer,
-    PreparedSerializer,
-    PrepareSerializer,
-    RotateSerializer,
-    UpdateSerializer,
-    VerifiedSerializer,
-    VerifySerializer,
+    BidUpdateSerializer,
+    BidVerifiedSerializer,
+    BidVerifySerializer,
 )
 from apps.bid.choices import BidOperation, BidSubject
 from apps.core.api import ERROR_RESPONSES, ErrorSerializer
@@ -53,7 +53,11 @@ DOCUMENT = {
     "verificationMethod": [{"id": f"{DID}#key-1", "type": "SM2", "controller": DID, "publicKeyHex": KEY}],
     "authentication": [f"{DID}#key-1"],
     "service": [
-        {"id": f"{DID}#resolver", "type": "DIDResolver", "serviceEndpoint": "https://park.example/1.0/identifiers/"}
+        {
+            "id": f"{DID}#resolver",
+            "type": "DIDResolver",
+            "serviceEndpoint": "https://park.example/1.0/identifiers/",
+        }
     ],
     "version": "1.0.0",
     "publicKey": [{"id": f"{DID}#key-1", "type": "SM2", "controller": DID, "publicKeyHex": KEY}],
@@ -79,7 +83,13 @@ BID_ROW = {
     "created_at": "2026-03-18T10:00:00+08:00",
     "deactivated_at": None,
 }
-KEY_ROW = {"number": 1, "key_type": "sm2", "public_key": KEY, "created_at": "2026-03-18T10:00:00+08:00", "revoked_at": None}
+KEY_ROW = {
+    "number": 1,
+    "key_type": "sm2",
+    "public_key": KEY,
+    "created_at": "2026-03-18T10:00:00+08:00",
+    "revoked_at": None,
+}
 DETAIL = {**BID_ROW, "keys": [KEY_ROW], "document": DOCUMENT}
 SIGNATURE = "a" * 128
 
@@ -115,7 +125,7 @@ def _detail(bid) -> dict:
 
 def _issued(issued, code=status.HTTP_201_CREATED) -> Response:
     response = Response(
-        IssuedSerializer({"bid": _detail(issued.bid), "private_key": issued.private_key}).data, status=code
+        BidIssuedSerializer({"bid": _detail(issued.bid), "private_key": issued.private_key}).data, status=code
     )
     if issued.private_key:
         response["Cache-Control"] = "no-store"  # the generated private key: this answer only
@@ -123,7 +133,9 @@ def _issued(issued, code=status.HTTP_201_CREATED) -> Response:
 
 
 def _client(request) -> str:
-    return forwarded_client(request.META.get("REMOTE_ADDR"), request.META.get("HTTP_X_FORWARDED_FOR", "")) or ""
+    return (
+        forwarded_client(request.META.get("REMOTE_ADDR"), request.META.get("HTTP_X_FORWARDED_FOR", "")) or ""
+    )
 
 
 class EnterpriseMixin:
@@ -153,15 +165,17 @@ class BidListView(EnterpriseMixin, APIView):
     @extend_schema(
         summary=_lazy("本企业的 BID"),
         responses={200: BidSerializer(many=True)},
-        examples=[_example(_lazy("一个标识对象的 BID"), [BID_ROW])],
+        examples=[_example(_lazy("一个标识对象的 BID"), BID_ROW)],
     )
     def get(self, request):
-        return Response(BidSerializer([_row(b) for b in selectors.bids_for(self.enterprise())], many=True).data)
+        return Response(
+            BidSerializer([_row(b) for b in selectors.bids_for(self.enterprise())], many=True).data
+        )
 
     @extend_schema(
         summary=_lazy("映射企业或标识对象为 BID（上传公钥或由门户生成）"),
-        request=MapSerializer,
-        responses={201: IssuedSerializer, 400: _refused("400"), 403: _refused("403")},
+        request=BidMapSerializer,
+        responses={201: BidIssuedSerializer, 400: _refused("400"), 403: _refused("403")},
         examples=[
             _example(_lazy("标识对象，门户生成 SM2 密钥"), {"subject": "identifier", "handle": "88.101.alpha/TH00000001", "generate": "sm2"}, request=True),
             _example(_lazy("企业，上传 BIF 编码公钥"), {"subject": "enterprise", "public_key": KEY}, request=True),
@@ -170,7 +184,7 @@ class BidListView(EnterpriseMixin, APIView):
     )  # fmt: skip
     def post(self, request):
         self.require_writer()
-        serializer = MapSerializer(data=request.data)
+        serializer = BidMapSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         key_args = {"public_key": data.get("public_key") or None, "key_type": data.get("generate") or None}
@@ -179,7 +193,10 @@ class BidListView(EnterpriseMixin, APIView):
         else:
             identifier = _own_identifier(self.enterprise(), data.get("handle"))
             issued = services.bid_map_identifier(
-                actor=request.user, identifier=identifier, use_terminal_key=data["use_terminal_key"], **key_args
+                actor=request.user,
+                identifier=identifier,
+                use_terminal_key=data["use_terminal_key"],
+                **key_args,
             )
         return _issued(issued)
 
@@ -203,8 +220,8 @@ def _own_identifier(enterprise, handle):
 class BidBatchView(EnterpriseMixin, APIView):
     @extend_schema(
         summary=_lazy("批量映射标识对象（门户生成密钥，全部成功或全部不做）"),
-        request=BatchSerializer,
-        responses={201: BatchIssuedSerializer, 400: _refused("400"), 403: _refused("403")},
+        request=BidBatchSerializer,
+        responses={201: BidBatchIssuedSerializer, 400: _refused("400"), 403: _refused("403")},
         examples=[
             _example(_lazy("两个标识"), {"handles": ["88.101.alpha/TH00000001", "88.101.alpha/TH00000002"], "generate": "sm2"}, request=True),
             _example(_lazy("已映射"), {"issued": [{"bid": DETAIL, "private_key": "priSrrk31MhNGEGAmnmZPH5K8fnuqTKLuLMvWd6E7TEdEjWkcQ"}]}, code="201"),
@@ -212,14 +229,17 @@ class BidBatchView(EnterpriseMixin, APIView):
     )  # fmt: skip
     def post(self, request):
         self.require_writer()
-        serializer = BatchSerializer(data=request.data)
+        serializer = BidBatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         identifiers = [_own_identifier(self.enterprise(), h) for h in data["handles"]]
         issued = services.bid_map_batch(
-            actor=request.user, enterprise=self.enterprise(), identifiers=identifiers, key_type=data["generate"]
+            actor=request.user,
+            enterprise=self.enterprise(),
+            identifiers=identifiers,
+            key_type=data["generate"],
         )
-        body = BatchIssuedSerializer(
+        body = BidBatchIssuedSerializer(
             {"issued": [{"bid": _detail(i.bid), "private_key": i.private_key} for i in issued]}
         ).data
         response = Response(body, status=status.HTTP_201_CREATED)
@@ -244,8 +264,8 @@ class BidPrepareView(EnterpriseMixin, APIView):
             "载荷为规范 JSON（键排序、无空格、UTF-8）：{bid, version, operation, …}；"
             "持有者用 BID 当前密钥签名（SM2 为 r‖s 十六进制，Ed25519 为 64 字节十六进制）。"
         ),
-        request=PrepareSerializer,
-        responses={200: PreparedSerializer, 400: _refused("400"), 404: _refused("404")},
+        request=BidPrepareSerializer,
+        responses={200: BidPreparedSerializer, 400: _refused("400"), 404: _refused("404")},
         examples=[
             _example(_lazy("停用"), {"operation": "deactivate", "reason": "设备报废"}, request=True),
             _example(
@@ -261,7 +281,7 @@ class BidPrepareView(EnterpriseMixin, APIView):
     )
     def post(self, request, id=None):
         bid = self.bid(id)
-        serializer = PrepareSerializer(data=request.data)
+        serializer = BidPrepareSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         operation = data["operation"]
@@ -273,8 +293,13 @@ class BidPrepareView(EnterpriseMixin, APIView):
             body = {"reason": (data.get("reason") or "").strip()}
         payload = services.signing_payload(bid, operation, body)
         return Response(
-            PreparedSerializer(
-                {"operation": operation, "version": bid.version + 1, "payload": payload.decode(), "payload_hex": payload.hex()}
+            BidPreparedSerializer(
+                {
+                    "operation": operation,
+                    "version": bid.version + 1,
+                    "payload": payload.decode(),
+                    "payload_hex": payload.hex(),
+                }
             ).data
         )
 
@@ -282,7 +307,7 @@ class BidPrepareView(EnterpriseMixin, APIView):
 class BidUpdateView(EnterpriseMixin, APIView):
     @extend_schema(
         summary=_lazy("更新持有者声明的服务（须持有者签名）"),
-        request=UpdateSerializer,
+        request=BidUpdateSerializer,
         responses={200: BidDetailSerializer, 400: _refused("400"), 403: _refused("403"), 404: _refused("404")},
         examples=[
             _example(_lazy("声明一个服务"), {"services": [{"id": "#telemetry", "type": "TelemetryService", "serviceEndpoint": "https://alpha.example/telemetry"}], "signature": SIGNATURE}, request=True),
@@ -291,11 +316,14 @@ class BidUpdateView(EnterpriseMixin, APIView):
     )  # fmt: skip
     def post(self, request, id=None):
         bid = self.bid(id)
-        serializer = UpdateSerializer(data=request.data)
+        serializer = BidUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         bid = services.bid_update(
-            actor=request.user, bid=bid, services=[dict(s) for s in data["services"]], signature=data["signature"]
+            actor=request.user,
+            bid=bid,
+            services=[dict(s) for s in data["services"]],
+            signature=data["signature"],
         )
         return Response(BidDetailSerializer(_detail(bid)).data)
 
@@ -303,8 +331,13 @@ class BidUpdateView(EnterpriseMixin, APIView):
 class BidRotateView(EnterpriseMixin, APIView):
     @extend_schema(
         summary=_lazy("轮换密钥（须旧密钥签名；旧密钥列为已作废）"),
-        request=RotateSerializer,
-        responses={201: IssuedSerializer, 400: _refused("400"), 403: _refused("403"), 404: _refused("404")},
+        request=BidRotateSerializer,
+        responses={
+            201: BidIssuedSerializer,
+            400: _refused("400"),
+            403: _refused("403"),
+            404: _refused("404"),
+        },
         examples=[
             _example(_lazy("由门户生成新密钥"), {"generate": "sm2", "signature": SIGNATURE}, request=True),
             _example(_lazy("已轮换"), {"bid": {**DETAIL, "version": 2}, "private_key": None}, code="201"),
@@ -312,7 +345,7 @@ class BidRotateView(EnterpriseMixin, APIView):
     )
     def post(self, request, id=None):
         bid = self.bid(id)
-        serializer = RotateSerializer(data=request.data)
+        serializer = BidRotateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         issued = services.bid_rotate(
@@ -328,7 +361,7 @@ class BidRotateView(EnterpriseMixin, APIView):
 class BidDeactivateView(EnterpriseMixin, APIView):
     @extend_schema(
         summary=_lazy("停用 BID（须持有者签名；仍可解析，标为已停用）"),
-        request=DeactivateSerializer,
+        request=BidDeactivateSerializer,
         responses={200: BidDetailSerializer, 400: _refused("400"), 403: _refused("403"), 404: _refused("404")},
         examples=[
             _example(_lazy("设备报废"), {"reason": "设备报废", "signature": SIGNATURE}, request=True),
@@ -337,10 +370,12 @@ class BidDeactivateView(EnterpriseMixin, APIView):
     )  # fmt: skip
     def post(self, request, id=None):
         bid = self.bid(id)
-        serializer = DeactivateSerializer(data=request.data)
+        serializer = BidDeactivateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        bid = services.bid_deactivate(actor=request.user, bid=bid, reason=data["reason"], signature=data["signature"])
+        bid = services.bid_deactivate(
+            actor=request.user, bid=bid, reason=data["reason"], signature=data["signature"]
+        )
         return Response(BidDetailSerializer(_detail(bid)).data)
 
 
@@ -371,9 +406,9 @@ class ChallengeView(APIView):
 
     @extend_schema(
         summary=_lazy("BIDAuth：取随机码（一次有效，60 秒）"),
-        request=ChallengeSerializer,
+        request=BidChallengeSerializer,
         responses={
-            200: ChallengeAnswerSerializer,
+            200: BidChallengeAnswerSerializer,
             400: _refused("400"),
             404: _refused("404", _lazy("BID 未在本节点登记（unknown_bid）")),
             429: _refused("400", _lazy("请求过于频繁（rate_limited）")),
@@ -384,10 +419,10 @@ class ChallengeView(APIView):
         ],
     )  # fmt: skip
     def post(self, request):
-        serializer = ChallengeSerializer(data=request.data)
+        serializer = BidChallengeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         answer = auth.challenge(did=serializer.validated_data["bid"], client=_client(request))
-        return Response(ChallengeAnswerSerializer(answer).data)
+        return Response(BidChallengeAnswerSerializer(answer).data)
 
 
 class VerifyView(APIView):
@@ -400,9 +435,9 @@ class VerifyView(APIView):
             "拒绝时 code 为：invalid_did、invalid_public_key、unknown_bid、key_mismatch、key_revoked、"
             "bid_deactivated、code_unknown、code_used、code_expired、code_mismatch、bad_signature、rate_limited。"
         ),
-        request=VerifySerializer,
+        request=BidVerifySerializer,
         responses={
-            200: VerifiedSerializer,
+            200: BidVerifiedSerializer,
             400: _refused("400"),
             403: _refused("403", _lazy("签名无效、公钥不对应、密钥已作废或 BID 已停用")),
             404: _refused("404", _lazy("BID 未在本节点登记（unknown_bid）")),
@@ -414,11 +449,11 @@ class VerifyView(APIView):
         ],
     )  # fmt: skip
     def post(self, request):
-        serializer = VerifySerializer(data=request.data)
+        serializer = BidVerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         verified = auth.verify(payload=dict(serializer.validated_data), client=_client(request))
         return Response(
-            VerifiedSerializer(
+            BidVerifiedSerializer(
                 {
                     "bid": verified.bid.did,
                     "verified": True,
@@ -433,7 +468,7 @@ class VerifyView(APIView):
 class OverviewView(APIView):
     @extend_schema(
         summary=_lazy("园区 BID 概况：AC 号、园区节点 BID 与文档、各企业和类型的 BID 数"),
-        responses={200: OverviewSerializer, 403: _refused("403")},
+        responses={200: BidOverviewSerializer, 403: _refused("403")},
         examples=[
             _example(
                 _lazy("园区概况"),
@@ -464,7 +499,12 @@ class OverviewView(APIView):
         park = selectors.park_bid()
         stats = selectors.park_statistics()
         return Response(
-            OverviewSerializer(
-                {"ac_code": documents.ac_code(), "park_bid": park.did, "park_document": park.document, **stats}
+            BidOverviewSerializer(
+                {
+                    "ac_code": documents.ac_code(),
+                    "park_bid": park.did,
+                    "park_document": park.document,
+                    **stats,
+                }
             ).data
         )
