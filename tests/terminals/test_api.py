@@ -34,7 +34,7 @@ def test_enrol_rotate_revoke_and_read_through_the_api(tenant_client, enterprise_
     body = response.json()
     assert body["private_key"] is None and body["credential"]["algorithm"] == "sm2"
     terminal_id = body["terminal_id"]
-    listed = client.get("/api/v1/terminals/terminals/", **headers).json()
+    listed = client.get("/api/v1/terminals/terminals/", **headers).json()["results"]
     assert [t["handle"] for t in listed] == [body["handle"]] and listed[0]["online"] is False
     rotated = client.post(
         f"/api/v1/terminals/terminals/{terminal_id}/rotate/",
@@ -59,7 +59,9 @@ def test_enrol_rotate_revoke_and_read_through_the_api(tenant_client, enterprise_
         **headers,
     )
     assert revoked.status_code == 200 and revoked.json()["state"] == "revoked"
-    assert client.get(f"/api/v1/terminals/terminals/{terminal_id}/readings/", **headers).json() == []
+    assert (
+        client.get(f"/api/v1/terminals/terminals/{terminal_id}/readings/", **headers).json()["results"] == []
+    )
 
 
 def test_bad_input_and_other_tenants(

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -41,7 +42,7 @@ from apps.billing.api.serializers import (
     RejectSerializer,
     UsageSerializer,
 )
-from apps.billing.choices import BillKind, BillStatus, InvoiceRequestStatus, PaymentState
+from apps.billing.choices import BillKind, BillStatus, InvoiceRequestStatus, PaymentState, RunState
 from apps.billing.models import Bill, BillingRun, InvoiceRequest, Payment, PriceList
 from apps.billing.periods import parse_period
 from apps.billing.permissions import (
@@ -50,7 +51,7 @@ from apps.billing.permissions import (
     can_read_park_billing,
     enterprise_ids_readable_by,
 )
-from apps.core.api import ERROR_RESPONSES, ErrorSerializer
+from apps.core.api import ERROR_RESPONSES, ErrorSerializer, FilterSet
 from apps.tenants.selectors import current_enterprise
 
 
@@ -313,11 +314,20 @@ class BillViewSet(BillingAPIMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
+class BillingRunFilter(FilterSet):
+    state = filters.ChoiceFilter(choices=RunState.choices, label=_lazy("状态"))
+
+    class Meta:
+        model = BillingRun
+        fields = ["state"]
+
+
 @extend_schema_view(
     list=extend_schema(summary=_lazy("计费批次列表")), retrieve=extend_schema(summary=_lazy("计费批次"))
 )
 class BillingRunViewSet(BillingAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = BillingRunSerializer
+    filterset_class = BillingRunFilter
     queryset = BillingRun.objects.none()
 
     def get_queryset(self):

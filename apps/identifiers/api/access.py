@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django_filters import rest_framework as filters
 from django_tenants.utils import get_public_schema_name
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,7 +20,14 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from apps.accounts.selectors import is_enterprise_admin
-from apps.core.api import ERROR_RESPONSES, ErrorSerializer, TextField, answer_example, request_example
+from apps.core.api import (
+    ERROR_RESPONSES,
+    ErrorSerializer,
+    FilterSet,
+    TextField,
+    answer_example,
+    request_example,
+)
 from apps.core.errors import ApplicationError
 from apps.identifiers import api_clients, grants, selectors
 from apps.identifiers.models import APIClient, Identifier, IdentifierGrant
@@ -188,6 +196,19 @@ class GrantCreateSerializer(serializers.Serializer):
     )
 
 
+class GrantFilter(FilterSet):
+    grantee = filters.CharFilter(
+        field_name="grantee__username", lookup_expr="iexact", label=_lazy("被授权用户的用户名")
+    )
+    handle = filters.CharFilter(
+        field_name="identifier__handle", lookup_expr="iexact", label=_lazy("授权的标识")
+    )
+
+    class Meta:
+        model = IdentifierGrant
+        fields = ["grantee", "handle"]
+
+
 @extend_schema_view(
     list=extend_schema(summary=_lazy("受限数据授权")),
     retrieve=extend_schema(summary=_lazy("一项授权")),
@@ -198,6 +219,7 @@ class GrantCreateSerializer(serializers.Serializer):
 )
 class GrantViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = GrantSerializer
+    filterset_class = GrantFilter
     queryset = IdentifierGrant.objects.none()
 
     def initial(self, request, *args, **kwargs):

@@ -4,8 +4,10 @@ never demoted or removed; a new username gets an initial password shown once).""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -13,7 +15,14 @@ from rest_framework.response import Response
 
 from apps.accounts.choices import EnterpriseRole
 from apps.accounts.models import Membership
-from apps.core.api import ERROR_RESPONSES, ErrorSerializer, TextField, answer_example, request_example
+from apps.core.api import (
+    ERROR_RESPONSES,
+    ErrorSerializer,
+    FilterSet,
+    TextField,
+    answer_example,
+    request_example,
+)
 from apps.tenants import memberships, selectors
 from apps.tenants.selectors import current_enterprise
 
@@ -84,6 +93,23 @@ class RoleSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=EnterpriseRole.choices)
 
 
+class MembershipFilter(FilterSet):
+    role = filters.ChoiceFilter(choices=EnterpriseRole.choices, label=_lazy("角色"))
+    q = filters.CharFilter(method="filter_q", label=_lazy("用户名、姓名或邮箱包含"))
+
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+    def filter_q(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(
+            Q(user__username__icontains=value)
+            | Q(user__display_name__icontains=value)
+            | Q(user__email__icontains=value)
+        )
+
+
 @extend_schema_view(
     list=extend_schema(summary=_lazy("企业成员与角色")),
     retrieve=extend_schema(summary=_lazy("一个成员")),
@@ -109,6 +135,7 @@ class MembershipViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = MembershipSerializer
+    filterset_class = MembershipFilter
     queryset = Membership.objects.none()
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 

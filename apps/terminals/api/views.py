@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import ERROR_RESPONSES, ErrorSerializer
+from apps.core.pagination import PageNumberPagination
 from apps.identifiers.services import can_write
 from apps.metadata.models import TemplateVersion
 from apps.tenants.selectors import current_enterprise
@@ -79,10 +80,18 @@ def _key_args(data) -> dict:
 
 
 class TerminalViewSet(EnterpriseMixin, viewsets.ViewSet):
+    pagination_class = PageNumberPagination
+
     @extend_schema(summary=_lazy("本企业的终端"), responses={200: TerminalSerializer(many=True)})
     def list(self, request):
-        rows = selectors.terminal_rows(self.enterprise())
-        return Response(TerminalSerializer(rows, many=True).data)
+        # a page of terminals, then their rows (credentials, online state) for that page only
+        paginator = self.pagination_class()
+        enterprise = self.enterprise()
+        page = paginator.paginate_queryset(
+            selectors.terminals_for(enterprise).order_by("-id"), request, view=self
+        )
+        rows = selectors.terminal_rows(enterprise, terminals=page)
+        return paginator.get_paginated_response(TerminalSerializer(rows, many=True).data)
 
     @extend_schema(summary=_lazy("终端详情"), responses={200: TerminalDetailSerializer, 404: _refused("404")})
     def retrieve(self, request, id=None):
@@ -155,7 +164,9 @@ class TerminalViewSet(EnterpriseMixin, viewsets.ViewSet):
     )
     def readings(self, request, id=None):
         terminal = self.terminal(id)
-        return Response(ReadingSerializer(selectors.readings_recent(terminal), many=True).data)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(selectors.readings_recent(terminal), request, view=self)
+        return paginator.get_paginated_response(ReadingSerializer(page, many=True).data)
 
 
 class CredentialViewSet(EnterpriseMixin, viewsets.ViewSet):

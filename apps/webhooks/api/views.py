@@ -55,6 +55,19 @@ DELIVERY_EXAMPLE = OpenApiExample(
 )
 
 
+class SubscriptionFilter(FilterSet):
+    kind = filters.ChoiceFilter(
+        choices=EventKind.choices, method="filter_kind", label=_lazy("订阅了该事件类型")
+    )
+
+    class Meta:
+        model = Subscription
+        fields = ["kind"]
+
+    def filter_kind(self, qs, name, value):
+        return qs.filter(kinds__contains=[value])
+
+
 class SubscriberMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -89,6 +102,7 @@ class SubscriptionViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = SubscriptionSerializer
+    filterset_class = SubscriptionFilter
     queryset = Subscription.objects.none()
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
