@@ -94,11 +94,14 @@ def read_nodes(log_id: int, wanted: set[tuple[int, int]]) -> dict[tuple[int, int
         ):
             found[(0, index)] = bytes(value)
     if inner:
+        # a row-constructor list: the planner turns it into index lookups (a join against
+        # unnest() was planned as a scan of the whole node table)
+        pairs = ", ".join(["(%s, %s)"] * len(inner))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT level, index, hash FROM {LogNode._meta.db_table} "
-                "WHERE log_id = %s AND (level, index) IN (SELECT * FROM unnest(%s::smallint[], %s::bigint[]))",
-                [log_id, [lv for lv, _ in inner], [i for _, i in inner]],
+                f"WHERE log_id = %s AND (level, index) IN ({pairs})",
+                [log_id, *[v for pair in inner for v in pair]],
             )
             for level, index, value in cursor.fetchall():
                 found[(level, index)] = bytes(value)

@@ -48,10 +48,24 @@ EVIDENCE_ITEMS = [
 ]
 
 
+SEED_LOCK = 0x45564944  # "EVID": first uses in parallel wait for one seeding
+
+
+def _seed_lock() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEED_LOCK])
+
+
+@transaction.atomic
 def ensure_evidence_types() -> None:
     from apps.evidence.models import EvidenceType
 
     if EvidenceType.objects.exists():
+        return
+    _seed_lock()
+    if EvidenceType.objects.exists():  # seeded while we waited
         return
     for position, (code, name, public) in enumerate(DEFAULT_TYPES):
         EvidenceType.objects.get_or_create(
@@ -65,6 +79,10 @@ def ensure_evidence_template() -> MetadataTemplate:
     from apps.metadata.demo import ensure_seed_templates
     from apps.metadata.selectors import template_current_version
 
+    template = MetadataTemplate.objects.filter(owner__isnull=True, code=EVIDENCE_TEMPLATE_CODE).first()
+    if template is not None and template_current_version(template) is not None:
+        return template
+    _seed_lock()
     template = MetadataTemplate.objects.filter(owner__isnull=True, code=EVIDENCE_TEMPLATE_CODE).first()
     if template is None:
         national = ensure_seed_templates()["CN-CORE"]

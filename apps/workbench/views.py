@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from apps.tenants.selectors import current_enterprise
-from apps.workbench import charts, selectors
+from apps.workbench import charts, selectors, sections
 
 
 def park_home(request):
@@ -18,6 +18,7 @@ def park_home(request):
         "todo": selectors.park_todo(user=request.user),
         "figures": figures,
         "charts": charts.park_charts(figures),
+        "sections": sections.park_sections(),
     }
     return render(request, "workbench/park.html", context)
 
