@@ -20,9 +20,10 @@ per transaction). Measured, with the baselines taken in the same run:
 * the park dashboard, the enterprise list (page 1, a search; page and API) and the park
   evaluation report's data at every size: server time (median of ROUNDS, through the whole
   Django stack for pages) and SQL statements, which must not grow with the tenants;
-* resolution throughput at 3 tenants (measured first) and at 10,000 (at the end) over the same
-  20,000 identifiers: registry misses (the prepared lookup) and whole requests through Django
-  (GET /api/handles/…); target within 10%.
+* resolution throughput at 10,000 tenants against 3, over the same 20,000 identifiers: the
+  3-tenant park is copied into ``<name>_small`` before the fill (CREATE DATABASE … TEMPLATE), and
+  at the end both are measured in interleaved rounds: 2,000 registry misses (the prepared
+  lookup) and 600 whole requests through Django (GET /api/handles/…); target within 10%.
 
 ``--quick``: sizes 100 / 300 / 1,000. The machine is shared (2 cores, other work running):
 figures are noisy, ratios within one run are what to read.
@@ -213,27 +214,49 @@ def load_identifiers() -> None:
         cursor.execute("ANALYZE")
 
 
-def resolution_throughput(handles: list[str]) -> tuple[float, float]:
-    """(registry misses per second, whole Django requests per second), medians of ROUNDS."""
+def use_database(name: str) -> None:
+    from django.db import connections
+
+    connection = connections["default"]
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def resolution_rates(handles: list[str]) -> tuple[float, float]:
+    """(registry misses per second, whole Django requests per second) on the current database."""
     from django.test import Client
 
     from apps.resolution.selectors import load_local_record
 
+    for h in handles[:50]:  # the connection's prepared statement, the pages PostgreSQL reads
+        load_local_record(h.lower())
+    started = time.perf_counter()
+    for h in handles:
+        assert load_local_record(h.lower()) is not None
+    misses = len(handles) / (time.perf_counter() - started)
     client = Client()
-    miss_rates, request_rates = [], []
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        for h in handles[:2000]:
-            assert load_local_record(h.lower()) is not None
-        miss_rates.append(2000 / (time.perf_counter() - started))
-        for h in handles[:200]:  # warm the caches
-            client.get(f"/api/handles/{h}", HTTP_HOST=HOST)
-        started = time.perf_counter()
-        for h in handles[:200] * 3:
-            response = client.get(f"/api/handles/{h}", HTTP_HOST=HOST)
-            assert response.status_code == 200, response.status_code
-        request_rates.append(600 / (time.perf_counter() - started))
-    return statistics.median(miss_rates), statistics.median(request_rates)
+    for h in handles[:200]:  # warm: the resolution caches
+        client.get(f"/api/handles/{h}", HTTP_HOST=HOST)
+    started = time.perf_counter()
+    for h in handles[:200] * 3:
+        response = client.get(f"/api/handles/{h}", HTTP_HOST=HOST)
+        assert response.status_code == 200, response.status_code
+    return misses, 600 / (time.perf_counter() - started)
+
+
+def resolution_compare(big: str, small: str, handles: list[str]) -> list[tuple[float, float, float, float]]:
+    """Interleaved rounds on the big and the small database (order reversed every other round:
+    a shared machine's speed drifts): per round (big misses, small misses, big requests, small
+    requests)."""
+    rounds = []
+    for r in range(ROUNDS):
+        got = {}
+        for name in (big, small) if r % 2 == 0 else (small, big):
+            use_database(name)
+            got[name] = resolution_rates(handles)
+        rounds.append((got[big][0], got[small][0], got[big][1], got[small][1]))
+    use_database(big)
+    return rounds
 
 
 def measure(client, path: str) -> tuple[float, int]:
@@ -328,6 +351,9 @@ def main() -> int:
     sizes = [100, 300, 1000] if args.quick else [100, 1000, 10_000]
 
     url = _database_url()
+    small_url = url + "_small"
+    small_name = urlsplit(small_url).path.lstrip("/")
+    big_name = urlsplit(url).path.lstrip("/")
     os.environ.update(
         DATABASE_URL=url,
         DJANGO_SETTINGS_MODULE="park_portal.settings",
@@ -359,9 +385,17 @@ def main() -> int:
         onboard(0, 3)
         load_identifiers()
         handles = list(Identifier.objects.order_by("?").values_list("handle", flat=True)[:2000])
-        base_miss, base_request = resolution_throughput(handles)
-        print(f"3 tenants: resolution {base_miss:,.0f} misses/s, {base_request:,.0f} requests/s", flush=True)
         results[3] = pages(client)
+        # the 3-tenant park kept as a database of its own, for resolution side by side at the end
+        from django.db import connections
+
+        connections.close_all()
+        _drop_database(small_url)
+        admin_url, big_name = _admin_conninfo(url)
+        import psycopg
+
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{small_name}" TEMPLATE "{big_name}"')
         count, curve = 3, {}
         for size in sizes:
             started = time.perf_counter()
@@ -402,13 +436,14 @@ def main() -> int:
             )
             tables = cursor.fetchone()[0]
         cat = catalog()
-        miss, request = resolution_throughput(handles)
+        resolution = resolution_compare(big_name, small_name, handles)
     finally:
         if not args.keep:
             from django.db import connections
 
             connections.close_all()
             _drop_database(url)
+            _drop_database(small_url)
 
     print()
     print(f"=== {existing:,} enterprises (each its own schema), database {urlsplit(url).path[1:]} ===")
@@ -453,11 +488,14 @@ def main() -> int:
         ok &= times_ok and same_sql
         if not (times_ok and same_sql):
             print(f"    MISSED: {'over 1 s' if not times_ok else ''} {'' if same_sql else 'statements grow'}")
-    miss_ratio, request_ratio = miss / base_miss, request / base_request
-    print(
-        f"resolution at {existing:,} vs 3 tenants: misses {miss:,.0f}/s vs {base_miss:,.0f}/s "
-        f"({miss_ratio:.2f}x), requests {request:,.0f}/s vs {base_request:,.0f}/s ({request_ratio:.2f}x)"
-    )
+    miss_ratio = statistics.median(b / s for b, s, _rb, _rs in resolution)
+    request_ratio = statistics.median(rb / rs for _b, _s, rb, rs in resolution)
+    print(f"resolution at {existing:,} vs 3 tenants (two databases, {ROUNDS} interleaved rounds):")
+    for b, sm, rb, rs in resolution:
+        print(
+            f"  misses {b:8,.0f}/s vs {sm:8,.0f}/s ({b / sm:.2f}x); requests {rb:6,.0f}/s vs {rs:6,.0f}/s ({rb / rs:.2f}x)"
+        )
+    print(f"  median ratios: misses {miss_ratio:.2f}x, requests {request_ratio:.2f}x")
     within = miss_ratio >= 0.9 and request_ratio >= 0.9
     ok &= within
     print(
