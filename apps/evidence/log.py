@@ -85,24 +85,27 @@ def key_fingerprint(pem: str) -> str:
 
 # ---------------------------------------------------------------- reading nodes
 def read_nodes(log_id: int, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """The stored hashes of ``wanted`` (level 0: leaf hashes from the entries), in one query."""
     found: dict[tuple[int, int], bytes] = {}
     leaves = [i for level, i in wanted if level == 0]
     inner = [(level, i) for level, i in wanted if level > 0]
+    parts, params = [], []
     if leaves:
-        for index, value in LogEntry.objects.filter(log_id=log_id, index__in=leaves).values_list(
-            "index", "leaf_hash"
-        ):
-            found[(0, index)] = bytes(value)
+        parts.append(
+            f"SELECT 0, index, leaf_hash FROM {LogEntry._meta.db_table} WHERE log_id = %s AND index = ANY(%s::bigint[])"
+        )
+        params += [log_id, leaves]
     if inner:
         # a row-constructor list: the planner turns it into index lookups (a join against
         # unnest() was planned as a scan of the whole node table)
         pairs = ", ".join(["(%s, %s)"] * len(inner))
+        parts.append(
+            f"SELECT level, index, hash FROM {LogNode._meta.db_table} WHERE log_id = %s AND (level, index) IN ({pairs})"
+        )
+        params += [log_id, *[v for pair in inner for v in pair]]
+    if parts:
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT level, index, hash FROM {LogNode._meta.db_table} "
-                f"WHERE log_id = %s AND (level, index) IN ({pairs})",
-                [log_id, *[v for pair in inner for v in pair]],
-            )
+            cursor.execute(" UNION ALL ".join(parts), params)
             for level, index, value in cursor.fetchall():
                 found[(level, index)] = bytes(value)
     return found
