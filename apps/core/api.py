@@ -114,7 +114,7 @@ def exception_handler(exc, context):
 
 # ---------------------------------------------------------------- OpenAPI
 ERROR_RESPONSES = {
-    "400": _lazy("请求参数或请求体有误"),
+    "400": _lazy("请求参数或请求体有误，或对象当前的状态不允许该操作"),
     "401": _lazy("未提供 API 令牌，或令牌无效（响应头 WWW-Authenticate: Token）"),
     "403": _lazy("无权访问：不是该企业的成员，或无权修改"),
     "404": _lazy("对象不存在或无权访问、页码超出范围，或该接口不在此域名下提供"),
@@ -123,7 +123,7 @@ ERROR_RESPONSES = {
 
 class ParkAutoSchema(AutoSchema):
     """Documents the error answers every operation can give, in the one error shape: 400 when
-    it takes parameters or a body, 401 and 403 when it needs a login, 404 when it names an
+    it takes parameters or a body or writes, 401 and 403 when it needs a login, 404 when it names an
     object or a page, or needs a login (an operation served on the park's domain or on an
     enterprise's alone answers 404 on the other: one schema documents both)."""
 
@@ -133,7 +133,11 @@ class ParkAutoSchema(AutoSchema):
             return None
         parameters = operation.get("parameters", [])
         codes = []
-        if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
+        if (
+            "requestBody" in operation
+            or any(p["in"] == "query" for p in parameters)
+            or self.method in ("POST", "PUT", "PATCH", "DELETE")  # a business rule may refuse any write
+        ):
             codes.append("400")
         security = operation.get("security", [])
         if security and {} not in security:
