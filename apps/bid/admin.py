@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.bid.models import Bid, BidKey, WalletLogin
+from apps.bid.models import Bid, BidKey, BidTemplate, WalletLogin
 
 
 class BidKeyInline(admin.TabularInline):
@@ -30,3 +30,8 @@ class BidAdmin(admin.ModelAdmin):
 class WalletLoginAdmin(admin.ModelAdmin):
     list_display = ("user", "did", "enterprise", "created_at")
     search_fields = ("did", "user__username")
+
+
+@admin.register(BidTemplate)
+class BidTemplateAdmin(admin.ModelAdmin):
+    list_display = ("template", "auto_map", "use_terminal_key")

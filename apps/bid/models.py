@@ -103,3 +103,25 @@ class WalletLogin(models.Model):
 
     def __str__(self) -> str:
         return self.did
+
+
+class BidTemplate(models.Model):
+    """A metadata template whose identifiers get a BID on registration (children inherit the
+    nearest one): with the key in the template's ``bid_public_key`` item (a form field, an
+    Excel column, an API value), or with the terminal's credential key."""
+
+    template = models.OneToOneField(
+        "metadata.MetadataTemplate",
+        verbose_name=_("模板"),
+        on_delete=models.CASCADE,
+        related_name="bid_setting",
+    )
+    auto_map = models.BooleanField(_("登记时映射 BID"), default=True)
+    use_terminal_key = models.BooleanField(_("使用终端凭证的公钥"), default=False)
+
+    class Meta:
+        verbose_name = _("模板的 BID 映射")
+        verbose_name_plural = _("模板的 BID 映射")
+
+    def __str__(self) -> str:
+        return str(self.template)

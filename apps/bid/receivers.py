@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from apps.bid import resolve
 from apps.identifiers.signals import identifier_written
+from apps.imports.signals import import_applied
 from apps.reports.sections import ReportSection, register
 from apps.resolution import pipeline
 
@@ -59,3 +60,36 @@ except ImportError:  # a workbench without cards: the BID page has the same figu
     pass
 else:
     register_card(DashboardSection(key="bid", template="bid/dashboard_card.html", figures=_dashboard))
+
+
+def _registered(sender, operation=None, identifier=None, **kwargs):
+    """A registration under a template that asks for BIDs: mapped once it commits (a terminal's
+    credential is issued in the same transaction, after the registration)."""
+    if operation != "create" or identifier is None or not getattr(identifier, "pk", None):
+        return
+    from django.db import transaction
+
+    from apps.bid.models import BidTemplate
+
+    if not BidTemplate.objects.exists():  # most parks: one cheap read, no per-row work
+        return
+    identifier_id = identifier.pk
+
+    def later():
+        from apps.bid.services import bid_auto_map
+
+        bid_auto_map(identifier_id=identifier_id)
+
+    transaction.on_commit(later)
+
+
+identifier_written.connect(_registered, dispatch_uid="bid.registered")
+
+
+def _imported(sender, job_id, **kwargs):
+    from apps.bid.services import bids_map_imported
+
+    bids_map_imported(job_id=job_id)
+
+
+import_applied.connect(_imported, dispatch_uid="bid.map_imported")

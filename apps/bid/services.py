@@ -459,3 +459,145 @@ def park_bid_refresh() -> Bid:
             _audit("bid.map", bid, {"did": [None, did], "subject": [None, BidSubject.PARK]})
         _rebuild(bid)
     return bid
+
+
+# ---------------------------------------------------------------- templates and Excel
+KEY_ITEM = "bid_public_key"  # the template item (form field, Excel column) holding the holder's key
+
+
+def bid_template(template):
+    """The BID setting of ``template`` or of its nearest ancestor; None: not mapped on registration."""
+    from apps.bid.models import BidTemplate
+
+    seen = 0
+    while template is not None and seen < 10:
+        setting = BidTemplate.objects.filter(template_id=template.pk).first()
+        if setting is not None:
+            return setting
+        template, seen = template.parent, seen + 1
+    return None
+
+
+def bid_template_set(*, actor, template, auto_map: bool = True, use_terminal_key: bool = False):
+    """Say whether a template's identifiers get a BID on registration (park staff for shared
+    templates, the owning enterprise's members for its own)."""
+    from apps.bid.models import BidTemplate
+
+    owner = getattr(template, "owner", None)
+    if owner is not None:
+        _assert_manager(actor, owner)
+    elif not getattr(actor, "is_park_admin", False):
+        raise PermissionDenied(_("只有园区管理员可以设置共享模板"))
+    setting, _created = BidTemplate.objects.update_or_create(
+        template=template, defaults={"auto_map": auto_map, "use_terminal_key": use_terminal_key}
+    )
+    audit_write(
+        action="bid.template",
+        object_type="metadata.MetadataTemplate",
+        object_id=template.pk,
+        object_repr=str(template),
+        changes={"auto_map": [None, auto_map], "use_terminal_key": [None, use_terminal_key]},
+    )
+    return setting
+
+
+def _key_value(identifier, restricted: dict | None = None) -> str:
+    for value in identifier.values or []:
+        if value.get("type") == KEY_ITEM:
+            return str((value.get("data") or {}).get("value", "")).strip()
+    return str((restricted or {}).get(KEY_ITEM, "")).strip()
+
+
+def _restricted_keys(enterprise, identifier_ids: list[int]) -> dict[int, dict]:
+    from apps.enterprise_data.models import RestrictedValues
+    from apps.enterprise_data.services import restricted_context
+
+    with restricted_context(enterprise):
+        return {
+            row.identifier_id: row.as_dict()
+            for row in RestrictedValues.objects.filter(identifier_id__in=identifier_ids)
+        }
+
+
+def _auto_map(identifier, setting, actor, restricted: dict | None) -> bool:
+    """Map one identifier by its template's setting; False when it has no key to map with."""
+    if setting.use_terminal_key and terminal_key(identifier) is not None:
+        bid_map_identifier(actor=actor, identifier=identifier, use_terminal_key=True)
+        return True
+    key = _key_value(identifier, restricted)
+    if not key:
+        return False
+    bid_map_identifier(actor=actor, identifier=identifier, public_key=key)
+    return True
+
+
+def _refused(identifier, message: str, **changes) -> None:
+    audit_write(
+        action="bid.map.refused",
+        object_type="identifiers.Identifier",
+        object_id=identifier.pk,
+        object_repr=identifier.handle,
+        changes={"reason": [None, message], **{k: [None, v] for k, v in changes.items()}},
+        tenant_schema=identifier.enterprise.schema_name,
+    )
+
+
+def bid_auto_map(*, identifier_id: int) -> bool:
+    """After a registration commits (a form, the API, a terminal's enrolment): the BID its
+    template asks for. A key that does not parse is audited and skipped."""
+    from apps.identifiers.models import Identifier
+
+    identifier = (
+        Identifier.objects.select_related(
+            "enterprise", "prefix", "template_version__template", "registered_by"
+        )
+        .filter(pk=identifier_id)
+        .first()
+    )
+    if identifier is None or Bid.objects.filter(identifier=identifier).exists():
+        return False
+    setting = bid_template(identifier.template_version.template)
+    if setting is None or not setting.auto_map:
+        return False
+    restricted = _restricted_keys(identifier.enterprise, [identifier.pk]).get(identifier.pk)
+    try:
+        with transaction.atomic():
+            return _auto_map(identifier, setting, identifier.registered_by, restricted)
+    except ApplicationError as exc:
+        _refused(identifier, exc.message)
+        return False
+
+
+def bids_map_imported(*, job_id: int) -> dict:
+    """After an Excel import (apps.imports' ``import_applied``) under a template that asks for
+    BIDs: every identifier of the job's template version without a BID and with a key in the
+    ``bid_public_key`` column (or a terminal credential, if the template says so) is mapped, as
+    the job's creator. Run again, nothing changes."""
+    from apps.identifiers.choices import IdentifierStatus
+    from apps.identifiers.models import Identifier
+    from apps.imports.models import ImportJob
+
+    job = ImportJob.objects.select_related("enterprise", "template_version__template", "created_by").get(
+        pk=job_id
+    )
+    setting = bid_template(job.template_version.template)
+    if setting is None or not setting.auto_map:
+        return {"mapped": 0, "refused": 0}
+    candidates = list(
+        Identifier.objects.select_related("enterprise", "prefix").filter(
+            enterprise=job.enterprise,
+            template_version=job.template_version,
+            status=IdentifierStatus.ACTIVE,
+            bid__isnull=True,
+        )
+    )
+    restricted = _restricted_keys(job.enterprise, [i.pk for i in candidates])
+    mapped = refused = 0
+    for identifier in candidates:
+        try:
+            with transaction.atomic():
+                mapped += _auto_map(identifier, setting, job.created_by, restricted.get(identifier.pk))
+        except ApplicationError as exc:
+            refused += 1
+            _refused(identifier, exc.message, import_job=job.pk)
+    return {"mapped": mapped, "refused": refused}
