@@ -288,3 +288,70 @@ def test_resolution_miss_reads_the_replica_unless_the_handle_just_changed(
     cache.invalidate_handle(lamp.handle)
     body = park_client.get(f"/api/handles/{lamp.handle}").json()
     assert body["responseCode"] == 1 and body["handle"] == lamp.handle
+
+
+def test_public_pages_read_the_replica_until_that_visitor_posts(pair, standby, park):
+    from django.test import Client
+
+    visitor = Client(HTTP_HOST="park.localhost")
+    with on_replica() as sent:
+        assert visitor.get("/").status_code == 200  # the landing page, not signed in
+    assert len(sent) > 0
+    # an anonymous form sent (a failed login: nothing else changes) stamps the visitor's address
+    visitor.post("/accounts/login/", {"username": "nobody", "password": "wrong-password-1"})
+    with on_replica() as sent:
+        assert visitor.get("/").status_code == 200
+    assert len(sent) == 0
+
+
+def _server_read(keys: list[str]) -> list[tuple]:
+    """The resolution server's batch read of ``keys`` (its primary pool and a pool for the
+    replica, opened and closed around it)."""
+    import asyncio
+
+    from apps.resolution import server
+
+    async def run():
+        server._pool = server._db_pool()
+        await server._pool.open()
+        server._replica_pools[REPLICA] = server._db_pool(REPLICA)
+        await server._replica_pools[REPLICA].open(wait=False)
+        try:
+            return await server._read_records(keys)
+        finally:
+            await server._replica_pools.pop(REPLICA).close()
+            await server._pool.close()
+            server._pool = None
+
+    return asyncio.run(run())
+
+
+@override_settings(REPLICA_CONNECT_TIMEOUT=0.5)
+def test_resolution_server_reads_misses_from_its_replica_pool(pair, standby, enterprise_a):
+    from apps.resolution import cache
+    from tests.resolution import builders
+
+    cache.subscriber.ensure()
+    assert cache.subscriber.subscribed.wait(10)
+    builders.template_version()
+    builders.prefix_for(enterprise_a)
+    _catch_up(pair)
+    _pause(standby)
+    key = builders.identifier(enterprise_a, "Lamp-S").handle.lower()  # on the primary only
+    cache.recent.clear()
+    assert _server_read([key]) == []  # the replica's answer: not replayed yet
+    cache.recent.note([key])  # an invalidation named it: the primary reads it
+    assert len(_server_read([key])) == 1
+    cache.recent.clear()
+    pair.stop_standby()
+    assert len(_server_read([key])) == 1  # the replica is gone: the batch falls back
+    assert not replicas.state(REPLICA).usable
+
+
+def test_a_replica_marked_down_is_checked_again_in_the_background(pair, standby):
+    replicas.mark_down(REPLICA, "test: taken out")
+    assert replicas.pick() is None  # no check due yet: the last one stands
+    with override_settings(REPLICA_CHECK_SECONDS=0):
+        # a check is due: pick() does not wait for it, it starts one in a thread
+        wait_for(lambda: replicas.pick() == REPLICA, timeout=30, interval=0.05)
+    assert replicas.state(REPLICA).error == ""
