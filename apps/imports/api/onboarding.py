@@ -76,6 +76,12 @@ class OnboardingUploadSerializer(serializers.Serializer):
                 response_only=True,
                 status_codes=["202"],
             ),
+            OpenApiExample(
+                _lazy("上传企业名单"),
+                value={"file": "企业名单.xlsx"},
+                request_only=True,
+                media_type="multipart/form-data",
+            ),
         ],
     ),
 )
