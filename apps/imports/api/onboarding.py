@@ -14,7 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from apps.core.api import ErrorSerializer
+from apps.core.api import ErrorSerializer, request_example
 from apps.imports.onboarding import onboarding_start
 from apps.tasks.api.serializers import TaskRunSerializer
 from apps.tasks.models import TaskRun
@@ -56,6 +56,11 @@ class OnboardingUploadSerializer(serializers.Serializer):
             ),
         },
         examples=[
+            request_example(
+                _lazy("上传企业名单"),
+                {"file": "2026年3月入驻企业名单.xlsx"},
+                media_type="multipart/form-data",
+            ),
             OpenApiExample(
                 _lazy("已接收，开通中"),
                 value={
