@@ -160,7 +160,7 @@ if DATABASE_REPLICAS:  # the request's routing scope and read-your-writes stamp,
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, REPLICA_MIDDLEWARE
     )
-    DATABASE_ROUTERS = ("apps.core.replicas.ReplicaRouter",)
+    DATABASE_ROUTERS = ("apps.core.replicas.ReplicaRouter", *DATABASE_ROUTERS)
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
@@ -341,6 +341,8 @@ SPECTACULAR_SETTINGS = {
         "BidStateEnum": "apps.bid.choices.BidState",
         "BidSubjectEnum": "apps.bid.choices.BidSubject",
         "BidOperationEnum": "apps.bid.choices.BidOperation",
+        "EnterpriseStatusEnum": "apps.tenants.choices.EnterpriseStatus",
+        "EvidenceKindEnum": "apps.evidence.choices.EvidenceKind",
     },
 }
 
