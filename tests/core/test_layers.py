@@ -35,6 +35,9 @@ LAYERS: list[set[str]] = [
     {"webhooks"},
     {"terminals"},
     {"workbench"},
+    # BID mapping: built on the registry and terminals (a credential key as a BID key); it adds its
+    # card to the workbench through the workbench's registry
+    {"bid"},
 ]
 
 # Upward imports the code still has: (module, app it imports) → why it is not untangled yet.

@@ -1,7 +1,9 @@
 #!/usr/bin/env python
 """Terminal authentication under load: 10,000 simulated terminals authenticate and heartbeat,
-1,000 report signed batches of readings, against gunicorn (deploy/gunicorn.conf.py, one worker
-per core) on a database of its own.
+1,000 report signed batches of readings, against the device server (apps.terminals.server under
+granian, one process per core, as deploy/systemd/park-portal-terminals.service runs it) or, with
+``--gunicorn``, against gunicorn (deploy/gunicorn.conf.py: Django's device views), on a database
+of its own.
 
 Prints, all measured in this run on this machine:
 
@@ -17,11 +19,15 @@ Prints, all measured in this run on this machine:
 
 ``--quick``: 1,000 terminals and 200 reporters (a smoke run). The load generator runs in
 processes of its own beside the server on the same 2 cores, and pre-signs report batches
-before the clock starts (a device signs on its own CPU, not the node's).
+before the clock starts (a device signs on its own CPU, not the node's). Heartbeats, reports and
+the floor are sent by an asyncio client (``_blast``: ``CLIENTS`` processes × ``CONNECTIONS``
+keep-alive connections, requests pre-encoded) so that many requests are in flight at once, as
+from 10,000 devices; authentications (challenge, sign, token) by ``CLIENTS`` blocking clients.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import http.client
 import json
@@ -39,7 +45,9 @@ TERMINALS = 1_000 if QUICK else 10_000
 REPORTERS = 200 if QUICK else 1_000
 ROUNDS = 2 if QUICK else 3  # report batches per reporter and algorithm
 READINGS = 10
-CLIENTS = 4  # load-generator processes, one keep-alive connection each
+CLIENTS = 2  # load-generator processes
+CONNECTIONS = 32  # keep-alive connections per load-generator process (_blast)
+GUNICORN = "--gunicorn" in sys.argv[1:]
 HOST = "park.localhost"
 PREFIX = "pp-bench-terminals"
 T0 = "2026-03-18T02:00:00Z"
@@ -213,6 +221,155 @@ def _sign_heartbeat(args):
     return token, _signed(node, handle, pem, 1, [])
 
 
+def _request(method: str, path: str, body: bytes = b"", token: str | None = None) -> bytes:
+    head = f"{method} {path} HTTP/1.1\r\nHost: {HOST}\r\n"
+    if token:
+        head += f"Authorization: Bearer {token}\r\n"
+    if body:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    return head.encode() + b"\r\n" + body
+
+
+async def _answer(reader) -> int:
+    status = int((await reader.readline()).split()[1])
+    length, chunked = 0, False
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _sep, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"transfer-encoding" and b"chunked" in value.lower():
+            chunked = True
+    if not chunked:
+        await reader.readexactly(length)
+        return status
+    while True:
+        size = int((await reader.readline()).strip(), 16)
+        await reader.readexactly(size + 2)
+        if size == 0:
+            return status
+
+
+async def _fire(port: int, payloads: list[bytes]) -> list[int]:
+    todo = iter(payloads)
+    statuses: list[int] = []
+
+    async def connection():
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        for payload in todo:  # one iterator shared by the connections of this process
+            writer.write(payload)
+            statuses.append(await _answer(reader))
+        writer.close()
+
+    await asyncio.gather(*(connection() for _ in range(CONNECTIONS)))
+    return statuses
+
+
+def _fire_slice(args) -> list[int]:
+    port, payloads = args
+    return asyncio.run(_fire(port, payloads))
+
+
+def blast(pool, port: int, payloads: list[bytes]) -> tuple[float, list[int]]:
+    """Every payload sent once, ``CLIENTS`` × ``CONNECTIONS`` at a time: (seconds, statuses)."""
+    slices = [(port, payloads[i::CLIENTS]) for i in range(CLIENTS)]
+    started = time.perf_counter()
+    statuses = [status for part in pool.map(_fire_slice, slices) for status in part]
+    return time.perf_counter() - started, statuses
+
+
+def _report_payloads(jobs: list[tuple[str, dict]]) -> list[bytes]:
+    return [_request("POST", "/api/terminals/report", json.dumps(b).encode(), t) for t, b in jobs]
+
+
+def start_device_server(workdir: str, url: str, extra_env: dict) -> tuple:
+    """apps.terminals.server under granian as deploy/systemd/park-portal-terminals.service runs
+    it: one process per core."""
+    import subprocess
+
+    from bench_resolution import free_port, wait_for_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CACHE_KEY_PREFIX": PREFIX,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECURE_SSL": "0",
+        "RESOLUTION_RATE_LIMIT": "1000000000/m",
+        **extra_env,
+    }
+    env.pop("PYTEST_VERSION", None)
+    cmd = [
+        sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(os.cpu_count() or 1), "--backlog", "2048", "--no-access-log",
+        "apps.terminals.server:app",
+    ]  # fmt: skip
+    log_path = Path(workdir) / "granian-terminals.log"
+    log = open(log_path, "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        cmd, cwd=Path(__file__).resolve().parents[2], env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+    wait_for_port(proc, port, log_path)
+    return proc, port
+
+
+def _cpu(pids) -> float:
+    """User + system CPU seconds of ``pids`` so far (those that exited count 0)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def _profile(proc, algorithm):
+    """BENCH_PYSPY=1: py-spy (not a project dependency) samples one server worker for the
+    phase, collapsed stacks in /tmp/bench-terminals-<algorithm>.txt."""
+    import shutil
+    import subprocess
+
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not os.environ.get("BENCH_PYSPY") or not Path(spy).exists():
+        return None
+    workers = [pid for pid in server_pids(proc) if pid != proc.pid]
+    return subprocess.Popen(
+        [spy, "record", "--nonblocking", "--format", "raw", "-d", "8", "-o",
+         f"/tmp/bench-terminals-{algorithm}.txt", "--pid", str(workers[0])],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def server_pids(proc) -> list[int]:
+    """The server's processes (its session: granian and its workers; gunicorn's own group) and
+    the PostgreSQL sessions of this bench's database."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == proc.pid or int(fields[1]) == proc.pid or int(entry.name) == proc.pid:
+                pids.append(int(entry.name))
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids += [row[0] for row in cursor.fetchall()]
+    return pids
+
+
 def timed(pool, fn, jobs) -> tuple[float, list]:
     started = time.perf_counter()
     results = pool.map(fn, jobs, chunksize=max(1, len(jobs) // (CLIENTS * 20)))
@@ -261,6 +418,7 @@ def main() -> int:
     from apps.resolution.cache import redis_client
 
     settings.CACHES["default"]["KEY_PREFIX"] = PREFIX
+    print(f"load average (1, 5, 15 min) at the start: {os.getloadavg()}", flush=True)
     state = prepare()
     devices, node = state["devices"], state["node"]
     client = redis_client()
@@ -273,20 +431,19 @@ def main() -> int:
     from bench_resolution import start_server, stop
 
     workdir = tempfile.mkdtemp(prefix="bench-terminals-")
-    proc, port = start_server(
-        workdir,
-        url,
-        PREFIX,
-        {"TERMINALS_RATE_PER_HANDLE": "", "TERMINALS_RATE_PER_ADDRESS": "", "LOG_LEVEL": "WARNING"},
-    )
+    extra = {"TERMINALS_RATE_PER_HANDLE": "", "TERMINALS_RATE_PER_ADDRESS": "", "LOG_LEVEL": "WARNING"}
+    if GUNICORN:
+        proc, port = start_server(workdir, url, PREFIX, extra)
+    else:
+        proc, port = start_device_server(workdir, url, extra)
+    print(f"server: {'gunicorn (Django views)' if GUNICORN else 'device server (granian)'}", flush=True)
     figures: dict[str, float] = {}
     try:
         with multiprocessing.get_context("fork").Pool(CLIENTS) as pool:
             handles = [h for h, _a, _p in devices]
-            pool.map(_resolve, [(port, h) for h in handles[:2000]])  # warm the record caches
-            took, statuses = timed(
-                pool, _resolve, [(port, h) for h in handles[: 4000 if not QUICK else 1000]] * 2
-            )
+            gets = [_request("GET", f"/api/handles/{h}") for h in handles[: 4000 if not QUICK else 1000]]
+            blast(pool, port, gets)  # warm the record caches
+            took, statuses = blast(pool, port, gets * 2)
             assert set(statuses) == {200}, set(statuses)
             figures["resolution"] = len(statuses) / took
 
@@ -296,7 +453,7 @@ def main() -> int:
             figures["authentications"] = len(devices) / took
 
             beats = pool.map(_sign_heartbeat, [(node, h, pem, ok[h]) for h, _a, pem in devices])
-            took, statuses = timed(pool, _send, [(port, t, b) for t, b in beats])
+            took, statuses = blast(pool, port, _report_payloads(beats))
             assert set(statuses) == {200}, set(statuses)
             figures["heartbeats"] = len(beats) / took
 
@@ -309,9 +466,17 @@ def main() -> int:
                     )
                     for b in group
                 ]
-                took, statuses = timed(pool, _send, [(port, t, b) for t, b in batches])
+                payloads = _report_payloads(batches)
+                pids = server_pids(proc)
+                cpu = _cpu(pids)
+                spy = _profile(proc, algorithm)
+                took, statuses = blast(pool, port, payloads)
+                if spy:
+                    spy.wait()
+                cpu = _cpu(pids) - cpu
                 assert set(statuses) == {200}, set(statuses)
                 figures[f"reports_{algorithm}"] = len(batches) / took
+                figures[f"cpu_{algorithm}"] = cpu / len(batches)
     finally:
         stop(proc)
 
@@ -345,8 +510,27 @@ def main() -> int:
             f"target 2,000 verified reports/s with {algorithm}: {verdict} ({figures[f'reports_{algorithm}']:,.0f}/s)"
         )
     print("\ncost of one signature verification, in process (µs):")
-    for name, micros in verify_costs().items():
+    costs = verify_costs()
+    for name, micros in costs.items():
         print(f"  {name:28} {micros:10,.0f} µs  ({1e6 / micros:8,.0f}/s on one core)")
+    cores = os.cpu_count() or 1
+    for algorithm in ("sm2", "p256"):
+        ceiling = cores * 1e6 / costs[algorithm]
+        print(
+            f"ceiling from verification alone, {algorithm} on {cores} cores: {ceiling:,.0f}/s "
+            f"(measured {figures[f'reports_{algorithm}']:,.0f}/s = {figures[f'reports_{algorithm}'] / ceiling:.0%} of it)"
+        )
+    print(
+        "\nCPU per verified report, server processes + the database's sessions (counted from /proc,"
+        " so what other programs on the machine take is not in it):"
+    )
+    for algorithm in ("sm2", "p256"):
+        per = figures[f"cpu_{algorithm}"]
+        print(
+            f"  {algorithm:6} {per * 1e6:8,.0f} µs  → {cores / per:8,.0f} reports/s on {cores} cores "
+            f"given to the node alone (load generator elsewhere)"
+        )
+    print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()}")
     return 0
 
 
