@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django_tenants.routers import TenantSyncRouter
 
 from apps.core.hot_settings import setting
 
@@ -352,11 +351,12 @@ class ReplicaRoutingMiddleware:
 
 
 # ------------------------------------------------------------------ the router
-class ReplicaRouter(TenantSyncRouter):
-    """django-tenants' router (migrations: only ``default``, by the tenant's app list; replicas
-    never migrate) plus read routing. Answers an alias every time, so a model instance read from
-    a replica is saved, refreshed and followed through its relations by these rules rather than
-    by the alias it came from."""
+class ReplicaRouter:
+    """Read routing, listed before django-tenants' TenantSyncRouter (which django-tenants insists
+    on finding in DATABASE_ROUTERS, and which keeps deciding migrations: only ``default``, by the
+    tenant's app list; replicas never migrate). Answers an alias every time, so a model instance
+    read from a replica is saved, refreshed and followed through its relations by these rules
+    rather than by the alias it came from."""
 
     def db_for_read(self, model, **hints):
         return read_alias(model)

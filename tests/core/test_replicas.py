@@ -63,7 +63,7 @@ def pair(django_db_setup, django_db_blocker, park_schemas):
     )
     overrides = override_settings(
         DATABASE_REPLICAS=[REPLICA],
-        DATABASE_ROUTERS=["apps.core.replicas.ReplicaRouter"],
+        DATABASE_ROUTERS=["apps.core.replicas.ReplicaRouter", "django_tenants.routers.TenantSyncRouter"],
         MIDDLEWARE=middleware,
         # checks run when a test asks (replicas.refresh), never on their own mid-test
         REPLICA_CHECK_SECONDS=10**9,
