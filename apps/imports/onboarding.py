@@ -237,6 +237,7 @@ def onboarding_provision(
     total = len(enterprise_ids)
     approved = skipped = 0
     admins: list[str] = []
+    failed: list[dict[str, str]] = []
     for start in range(0, total, batch_size):
         batch = enterprise_ids[start : start + batch_size]
         with transaction.atomic():
@@ -244,7 +245,12 @@ def onboarding_provision(
                 if enterprise.status not in (EnterpriseStatus.APPLIED, EnterpriseStatus.APPROVED):
                     skipped += 1
                     continue
-                result = enterprise_approve(enterprise=enterprise, actor=actor, initial_password=False)
+                try:
+                    result = enterprise_approve(enterprise=enterprise, actor=actor, initial_password=False)
+                except ApplicationError as exc:
+                    # its own savepoint rolled back: the others go on, the result names it
+                    failed.append({"code": enterprise.code, "message": exc.message})
+                    continue
                 admins.append(result.admin_user.get_username())
                 approved += 1
         done = min(total, start + len(batch))
@@ -253,7 +259,13 @@ def onboarding_provision(
                 done * 100 // max(1, total),
                 _("已开通 %(done)s / %(total)s 家企业") % {"done": f"{done:,}", "total": f"{total:,}"},
             )
-    return {"total": total, "approved": approved, "skipped": skipped, "admins": admins[:1000]}
+    return {
+        "total": total,
+        "approved": approved,
+        "skipped": skipped,
+        "failed": failed[:1000],
+        "admins": admins[:1000],
+    }
 
 
 def onboarding_template() -> bytes:

@@ -194,3 +194,23 @@ def test_the_template_has_the_columns_and_an_example_that_passes(park_client, pa
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [c.value.rstrip(" *") for c in sheet[1]] == HEADER
     assert len(onboarding_check(fileobj=io.BytesIO(onboarding_template()), name="t.xlsx")) == 1
+
+
+@pytest.mark.django_db
+def test_an_enterprise_that_cannot_be_approved_is_named_and_the_others_go_on(
+    park, enterprise_a, drop_mass_schemas
+):
+    from django.conf import settings
+
+    applications = onboarding_check(fileobj=io.BytesIO(workbook(rows(2))), name="名单.xlsx")
+    created = enterprise_apply_many(applications=applications)
+    Domain.objects.create(domain=f"mass001.{settings.PARK_DOMAIN}", tenant=enterprise_a, is_primary=False)
+
+    result = onboarding_provision(enterprise_ids=[e.pk for e in created])
+
+    assert result["approved"] == 1
+    assert result["failed"] == [
+        {"code": "MASS001", "message": f"域名 mass001.{settings.PARK_DOMAIN} 已被占用"}
+    ]
+    assert Enterprise.objects.get(code="MASS001").status == EnterpriseStatus.APPLIED  # rolled back, as it was
+    assert Enterprise.objects.get(code="MASS002").status == EnterpriseStatus.ACTIVE

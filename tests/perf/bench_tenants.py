@@ -405,8 +405,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="sizes 100 / 300 / 1,000")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--sizes", help="comma-separated sizes, e.g. 50,100,200 (a smoke run)")
     args = parser.parse_args()
     sizes = [100, 300, 1000] if args.quick else [100, 1000, 10_000]
+    if args.sizes:
+        sizes = [int(n) for n in args.sizes.split(",")]
 
     url = _database_url()
     small_url = url + "_small"
