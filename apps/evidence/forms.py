@@ -34,6 +34,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("allow_empty_file", True)  # the service reports it by row: 第 N 行 file
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

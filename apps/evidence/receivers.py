@@ -34,3 +34,32 @@ register_report(
 register_card(
     DashboardSection(key="evidence", template="evidence/dashboard_card.html", figures=_card_figures)
 )
+
+
+def _bid_methods():
+    """The log key in the park's own BID document (apps.bid's extension point), so a verifier
+    who trusts the park's BID can take the log key from there too."""
+    from apps.bid.codec import parse_public_key
+    from apps.bid.registry import ParkMethod
+    from apps.evidence.log import default_origin
+    from apps.evidence.models import EvidenceLog
+
+    log = EvidenceLog.objects.filter(origin=default_origin()).first()
+    if log is None or not log.public_key:
+        return []
+    return [
+        ParkMethod(
+            fragment="evidence-log",
+            key_type="sm2",
+            public_key_hex=parse_public_key(log.public_key).encoded,
+            purposes=("assertionMethod",),
+        )
+    ]
+
+
+try:  # apps.bid (issue 20): present in this deployment
+    from apps.bid.registry import register_park_method
+except ImportError:
+    pass
+else:
+    register_park_method("evidence-log", _bid_methods)

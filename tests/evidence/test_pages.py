@@ -45,7 +45,7 @@ def test_bulk_form_is_all_or_nothing(tenant_client, enterprise_a, admin_a, subje
     response = client.post(
         "/evidence/bulk/", {"subject": subject_a.handle, "evidence_type": "other", "files": files}
     )
-    assert response.status_code == 200 and "为空" in response.content.decode()
+    assert response.status_code == 200 and "第 2 行 file: 文件为空" in response.content.decode()
     assert not LogEntry.objects.exists()
     ok = client.post(
         "/evidence/bulk/",
@@ -73,9 +73,7 @@ def test_public_page_checks_a_file_without_keeping_it(park_client, enterprise_a,
     ).content.decode()
     assert "一致：该文件就是存证时的原文件" in same
     other = park_client.post(
-        f"/evidence/c/{rec.code}",
-        {"file": SimpleUploadedFile("x.txt", b"forged report")},
-        HTTP_ACCEPT_LANGUAGE="en",
+        f"/evidence/c/{rec.code}?lang=en", {"file": SimpleUploadedFile("x.txt", b"forged report")}
     ).content.decode()
     assert "No match" in other
     from django.db import connection
