@@ -145,3 +145,25 @@ def test_parallel_appenders_make_one_gapless_log(park):
     for head in heads:  # every head signed during the race is over the tree as stored
         assert bytes(head.root_hash) == evlog.tree_root(log, head.tree_size)
     assert log_verify().ok
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_tracked_check_task_finds_tampering_on_a_real_worker(celery_worker, park, park_auditor):
+    from apps.tasks.base import start_tracked
+    from apps.tasks.choices import TaskState
+    from apps.tasks.models import TaskRun
+    from tests.conftest import wait_for
+
+    alpha = factories.ensure_enterprise("alpha")
+    admin = factories.member("tt_admin", alpha, role="enterprise_admin")
+    done = _record_many(admin, alpha, 3)
+    services.sth_make()
+    _superuser_sql("DELETE FROM evidence_logentry WHERE code = %s", [done[1].code])
+    from apps.evidence.tasks import verify_task
+
+    run = start_tracked(verify_task, title="存证日志校验", user=park_auditor)
+    row = wait_for(lambda: (r := TaskRun.objects.get(pk=run.pk)).is_finished and r)
+    assert row.state == TaskState.SUCCEEDED, row.message
+    assert row.result["ok"] is False
+    assert {"index": done[1].leaf_index, "code": done[1].code, "problem": "removed"} in row.result["problems"]
