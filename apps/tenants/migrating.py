@@ -118,7 +118,7 @@ def _plan_sql(schema: str) -> tuple[list, list[str] | None]:
         for migration, _backwards in plan:
             if not all(op.reduces_to_sql for op in migration.operations):
                 return plan, None
-        statements = executor.collect_sql(plan)
+        statements = executor.loader.collect_sql(plan)
     finally:
         connection.set_schema_to_public()
     return plan, statements
