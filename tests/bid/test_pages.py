@@ -140,3 +140,11 @@ def test_evaluation_report_section(enterprise_a, admin_a, frozen_clock):
     assert (figures["total"], figures["active"], figures["accepted"]) == (1, 1, 1)
     html = render_html("reports/pdf/evaluation.html", evaluation_context(data, title="园区报告"))
     assert 'id="sec-bid"' in html and "数字身份管理" in html
+
+
+def test_park_workbench_has_the_bid_card(park_client, park_admin, enterprise_a, admin_a):
+    committed(services.bid_map_enterprise, actor=admin_a, enterprise=enterprise_a, key_type="sm2")
+    page = login(park_client, park_admin).get("/")
+    text = page.content.decode()
+    assert page.status_code == 200 and 'data-figure="bid"' in text
+    assert 'data-kpi="bid-total">1<' in text and enterprise_a.name in text
