@@ -149,12 +149,21 @@ def _check(payload: dict, client: str) -> Verified:
         key = codec.parse_public_key(public_key)
     except ApplicationError as exc:
         raise AuthRefused(AuthOutcome.INVALID_PUBLIC_KEY, exc.message) from None
-    bid = Bid.objects.select_related("enterprise").filter(did=parsed.did).first()
+    # one read: the key row with its BID (the usual case), else the BID alone to tell why not
+    known = (
+        BidKey.objects.select_related("bid__enterprise")
+        .filter(bid__did=parsed.did, public_key=key.encoded)
+        .first()
+    )
+    bid = (
+        known.bid
+        if known is not None
+        else Bid.objects.select_related("enterprise").filter(did=parsed.did).first()
+    )
     if bid is None:
         if key.bid(parsed.ac_code) != parsed.did:
             raise AuthRefused(AuthOutcome.KEY_MISMATCH)
         raise AuthRefused(AuthOutcome.UNKNOWN_BID)
-    known = BidKey.objects.filter(bid=bid, public_key=key.encoded).first()
     if known is None:
         raise AuthRefused(AuthOutcome.KEY_MISMATCH)
     if known.revoked_at is not None:
