@@ -215,6 +215,10 @@ def test_same_answers_as_the_django_views(device_server, enterprise_a, admin_a, 
             for e in AuditEntry.objects.filter(action="terminal.auth.refused", object_id=str(terminal.pk))
         )
         assert reasons == ["bad_signature", "credential_expired", "nonce_replayed", "report_bad_signature"]
+    # everything else is the resolution server's and Django's, in the same process (make run)
+    status, _headers, body = device_server.request("GET", f"/api/handles/{second.handle}")
+    assert status == 200 and json.loads(body)["handle"] == second.handle
+    assert device_server.request("GET", "/api/terminals/report")[0] == 405  # Django's require_POST
     # reports went over the server's own pool, tokens read many per query
     with connection.cursor() as cursor:
         cursor.execute(
