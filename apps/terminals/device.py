@@ -607,7 +607,11 @@ def _store_round(reports: list[Prepared], indexes: list[int], outcomes: list):
             elif p.terminal_id not in last:
                 outcomes[i] = "token_invalid"  # the terminal went away meanwhile
             else:
-                outcomes[i] = Ack("duplicate", p.sequence, 0) if last[p.terminal_id] == p.digest else "sequence_conflict"
+                outcomes[i] = (
+                    Ack("duplicate", p.sequence, 0)
+                    if last[p.terminal_id] == p.digest
+                    else "sequence_conflict"
+                )
     by_schema: dict[str, list[int]] = {}
     for i in indexes:
         if reports[i].rows:
@@ -620,7 +624,9 @@ def _store_round(reports: list[Prepared], indexes: list[int], outcomes: list):
         readings: list[list] = [[], [], [], [], [], []]
         for p in r:
             for code, grade, recorded, value, number in p.rows:
-                for column, v in zip(readings, (p.terminal_id, code, grade, recorded, value, number), strict=True):
+                for column, v in zip(
+                    readings, (p.terminal_id, code, grade, recorded, value, number), strict=True
+                ):
                     column.append(v)
         inserted = yield (
             "WITH v AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::timestamptz[],"

@@ -33,8 +33,6 @@ from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 from urllib.parse import parse_qsl
 
-from apps.resolution import server as resolution_server  # django.setup(), Django's ASGI app
-
 from django.conf import settings  # noqa: E402
 from django.core.serializers.json import DjangoJSONEncoder  # noqa: E402
 from django.db import DatabaseError, connection  # noqa: E402
@@ -46,11 +44,16 @@ from psycopg_pool import AsyncConnectionPool  # noqa: E402
 from apps.core import request_context  # noqa: E402
 from apps.core.clients import forwarded_client  # noqa: E402
 from apps.core.errors import ApplicationError  # noqa: E402
+from apps.resolution import server as resolution_server  # django.setup(), Django's ASGI app
 from apps.terminals import canonical, device, device_views  # noqa: E402
 from apps.terminals.middleware import DEVICE_API  # noqa: E402
 
 logger = logging.getLogger(__name__)
-PATHS = {f"{DEVICE_API}challenge": "challenge", f"{DEVICE_API}token": "token", f"{DEVICE_API}report": "report"}
+PATHS = {
+    f"{DEVICE_API}challenge": "challenge",
+    f"{DEVICE_API}token": "token",
+    f"{DEVICE_API}report": "report",
+}
 DB_POOL_SIZE = int(os.environ.get("TERMINALS_DB_POOL", "4"))
 POOL_APPLICATION_NAME = "park-portal-terminals"
 _threads = ThreadPoolExecutor(
@@ -91,7 +94,9 @@ def _object(raw: bytes) -> dict:
 def _in_thread(fn, lang: str, address: str | None, request_id: str):
     """Run Django code on a thread of ``_threads`` as the device view would: in the device's
     language, with the request's id and client address for the audit log."""
-    token = request_context.set_for_request(request_context.ActorContext(request_id=request_id, client_ip=address))
+    token = request_context.set_for_request(
+        request_context.ActorContext(request_id=request_id, client_ip=address)
+    )
     try:
         with translation.override(lang):
             try:
@@ -116,7 +121,10 @@ def _token(raw: bytes, address: str | None):
     return _json(
         200,
         device.issue_token(
-            handle=body.get("handle"), nonce=body.get("nonce"), signature=body.get("signature"), address=address
+            handle=body.get("handle"),
+            nonce=body.get("nonce"),
+            signature=body.get("signature"),
+            address=address,
         ),
     )
 
@@ -201,7 +209,9 @@ class _ReportBatcher:
             with translation.override(entry.lang):
                 try:
                     body = _parse(entry.raw)
-                    entry.prepared = device.check_report(states.get(entry.token_hash), body, entry.address, now)
+                    entry.prepared = device.check_report(
+                        states.get(entry.token_hash), body, entry.address, now
+                    )
                 except device.Refused as refused:
                     self._record(entry, refused)
                     continue

@@ -441,7 +441,9 @@ def auth_counts_flush(*, now: dt.datetime | None = None) -> int:
         # skip_locked: the statistics page flushes too; one of them audits an hour, once
         over = (
             AuthCount.objects.select_for_update(skip_locked=True)
-            .filter(hour__lt=this_hour, outcome=AuthOutcome.OK, audited_at__isnull=True, enterprise__isnull=False)
+            .filter(
+                hour__lt=this_hour, outcome=AuthOutcome.OK, audited_at__isnull=True, enterprise__isnull=False
+            )
             .select_related("enterprise")
             .order_by("hour", "enterprise_id")
         )
@@ -450,7 +452,9 @@ def auth_counts_flush(*, now: dt.datetime | None = None) -> int:
                 action="terminal.auth.hourly",
                 object_type="tenants.Enterprise",
                 object_id=row.enterprise_id,
-                object_repr=f"{row.enterprise.short_name or row.enterprise.name} {row.hour:%Y-%m-%d %H}:00 UTC"[:300],
+                object_repr=f"{row.enterprise.short_name or row.enterprise.name} {row.hour:%Y-%m-%d %H}:00 UTC"[
+                    :300
+                ],
                 changes={"authenticated": [None, row.count], "hour": [None, row.hour.isoformat()]},
                 tenant_schema=row.enterprise.schema_name,
                 actor="system",

@@ -43,7 +43,11 @@ def test_successful_authentications_are_audited_once_per_enterprise_and_hour(
 ):
     a, private_a = enrolled(enterprise_a, admin_a, terminal_version, n=1)
     b, private_b = enrolled(enterprise_a, admin_a, terminal_version, n=2)
-    for handle, private in ((a.terminal.handle, private_a), (b.terminal.handle, private_b), (a.terminal.handle, private_a)):
+    for handle, private in (
+        (a.terminal.handle, private_a),
+        (b.terminal.handle, private_b),
+        (a.terminal.handle, private_a),
+    ):
         Device(park_client, handle, private).authenticate()
     hourly = AuditEntry.objects.filter(action="terminal.auth.hourly")
     services.auth_counts_flush()

@@ -97,7 +97,12 @@ class Side:
 
     def batch(self, sequence, readings, status="ok", private=None) -> dict:
         message = canonical.report_message(self.handle, canonical.node_id(), sequence, status, readings)
-        return {"sequence": sequence, "status": status, "readings": readings, "signature": self.signed(message, private)}
+        return {
+            "sequence": sequence,
+            "status": status,
+            "readings": readings,
+            "signature": self.signed(message, private),
+        }
 
 
 def enrol(enterprise, admin, version, n, algorithm="sm2"):
@@ -127,13 +132,22 @@ def conversation(side: Side, other_private, expire, revoke) -> list[tuple[str, t
     note("challenge not json", side.post("challenge", b"{nope"))
     note("challenge not an object", side.post("challenge", b"[1]"))
     note("challenge in English", side.post("challenge", {"handle": 7}, query="?lang=en"))
-    note("challenge Accept-Language", side.post("challenge", {"handle": 7}, {"Accept-Language": "en-US,en;q=0.9"}))
+    note(
+        "challenge Accept-Language",
+        side.post("challenge", {"handle": 7}, {"Accept-Language": "en-US,en;q=0.9"}),
+    )
 
     nonce = side.nonce()
     wrong = side.signed(canonical.auth_message(side.handle, nonce, canonical.node_id()), other_private)
     note("token wrong key", side.post("token", {"handle": side.handle, "nonce": nonce, "signature": wrong}))
-    note("token replayed nonce", side.post("token", {"handle": side.handle, "nonce": nonce, "signature": wrong}))
-    note("token unknown handle", side.post("token", {"handle": "88.101.ALPHA/none", "nonce": "x", "signature": "AA=="}))
+    note(
+        "token replayed nonce",
+        side.post("token", {"handle": side.handle, "nonce": nonce, "signature": wrong}),
+    )
+    note(
+        "token unknown handle",
+        side.post("token", {"handle": "88.101.ALPHA/none", "nonce": "x", "signature": "AA=="}),
+    )
     note("token bad base64", side.post("token", {"handle": side.handle, "nonce": "x", "signature": "%%"}))
     nonce = side.nonce()
     good = side.signed(canonical.auth_message(side.handle, nonce, canonical.node_id()))
@@ -146,14 +160,19 @@ def conversation(side: Side, other_private, expire, revoke) -> list[tuple[str, t
         {"time": T0, "item": "humidity", "value": "40"},
     ]
     note("report without token", side.post("report", side.batch(1, readings), {"Authorization": ""}))
-    note("report unknown token", side.post("report", side.batch(1, readings), {"Authorization": "Bearer nope"}))
+    note(
+        "report unknown token", side.post("report", side.batch(1, readings), {"Authorization": "Bearer nope"})
+    )
     note("report", side.post("report", side.batch(1, readings)))
     note("report retried", side.post("report", side.batch(1, readings)))
     note("report same sequence, other data", side.post("report", side.batch(1, readings[:1])))
     note("heartbeat", side.post("report", side.batch(2, [])))
     note("heartbeat retried", side.post("report", side.batch(2, [])))
     note("heartbeat same sequence, other status", side.post("report", side.batch(2, [], status="warn")))
-    bad_item = [{"time": T0, "item": "nothing", "value": "1"}, {"time": "yesterday", "item": "humidity", "value": "x"}]
+    bad_item = [
+        {"time": T0, "item": "nothing", "value": "1"},
+        {"time": "yesterday", "item": "humidity", "value": "x"},
+    ]
     note("report bad readings", side.post("report", side.batch(3, bad_item)))
     note("report bad readings in English", side.post("report", side.batch(3, bad_item), query="?lang=en"))
     note("report wrong key", side.post("report", side.batch(4, readings, private=other_private)))
@@ -194,12 +213,17 @@ def test_same_answers_as_the_django_views(device_server, enterprise_a, admin_a, 
     with restricted_context(enterprise_a):
         for terminal in (one.credential.terminal, two.credential.terminal):
             assert ReportBatch.objects.filter(terminal_id=terminal.pk).count() == 1
-            assert sorted(Reading.objects.filter(terminal_id=terminal.pk).values_list("item_code", "value")) == [
+            assert sorted(
+                Reading.objects.filter(terminal_id=terminal.pk).values_list("item_code", "value")
+            ) == [
                 ("humidity", "40"),
                 ("temperature", "21.5"),
             ]
     connection.set_schema_to_public()
-    states = {t.pk: t for t in Terminal.objects.filter(pk__in=[one.credential.terminal_id, two.credential.terminal_id])}
+    states = {
+        t.pk: t
+        for t in Terminal.objects.filter(pk__in=[one.credential.terminal_id, two.credential.terminal_id])
+    }
     first, second = states[one.credential.terminal_id], states[two.credential.terminal_id]
     assert (first.public_state, first.last_status, first.heartbeat_sequence, first.signature_failures) == (
         second.public_state,
@@ -242,7 +266,9 @@ def test_reports_arriving_together_are_each_stored_once_all_or_nothing(
         side = Side(device_server.post, issued.credential.terminal.handle, private)
         nonce = side.nonce()
         signature = side.signed(canonical.auth_message(side.handle, nonce, canonical.node_id()))
-        side.token = side.post("token", {"handle": side.handle, "nonce": nonce, "signature": signature})[2]["token"]
+        side.token = side.post("token", {"handle": side.handle, "nonce": nonce, "signature": signature})[2][
+            "token"
+        ]
         sides.append(side)
     reading = [{"time": T0, "item": "temperature", "value": "20.5"}]
     jobs = []  # (side, body, expected status, expected code or ack status)
@@ -251,7 +277,14 @@ def test_reports_arriving_together_are_each_stored_once_all_or_nothing(
         jobs += [(side, batch, 200, None), (side, batch, 200, None)]  # a retry among them
         jobs.append((side, side.batch(2, reading * 2), 200, "accepted"))
         jobs.append((side, side.batch(100 + n, []), 200, "accepted"))  # a heartbeat
-    jobs.append((sides[0], side_bad := sides[0].batch(3, [{"time": T0, "item": "nothing", "value": "1"}]), 400, "reading_invalid"))
+    jobs.append(
+        (
+            sides[0],
+            side_bad := sides[0].batch(3, [{"time": T0, "item": "nothing", "value": "1"}]),
+            400,
+            "reading_invalid",
+        )
+    )
     assert side_bad
     with ThreadPoolExecutor(max_workers=24) as pool:
         answers = list(pool.map(lambda job: job[0].post("report", job[1]), jobs))
@@ -261,7 +294,7 @@ def test_reports_arriving_together_are_each_stored_once_all_or_nothing(
             assert got["code"] == expected
         elif expected:
             assert got["status"] == expected
-    for n, side in enumerate(sides):
+    for n in range(len(sides)):
         first_two = [answers[4 * n][2]["status"], answers[4 * n + 1][2]["status"]]
         assert sorted(first_two) == ["accepted", "duplicate"]  # the retry: acknowledged once
     for enterprise, count in ((enterprise_a, 6), (enterprise_b, 3)):
