@@ -158,7 +158,7 @@ for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
     DATABASE_REPLICAS.append(f"replica_{_number}")
 if DATABASE_REPLICAS:  # the request's routing scope and read-your-writes stamp, the read router
     MIDDLEWARE.insert(
-        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, REPLICA_MIDDLEWARE
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), REPLICA_MIDDLEWARE
     )
     DATABASE_ROUTERS = ("apps.core.replicas.ReplicaRouter", *DATABASE_ROUTERS)
 

@@ -283,19 +283,23 @@ def note_write() -> None:
 
 # ------------------------------------------------------------------ read-your-writes marker
 def _identities(request) -> list[str]:
-    """Who the request is, most specific first and only that: the signed-in user (every session
-    and token of theirs), else the session, else the client address (an anonymous form). Not the
-    address of a signed-in user: everyone behind one proxy or NAT would read the primary."""
+    """Who the request is: the signed-in user (every session and token of theirs) and the
+    session; only without either, the client address (an anonymous form without a session). Not
+    the address otherwise: everyone behind one proxy or NAT would read the primary."""
     from apps.core.clients import client_address
 
+    found = []
     user = getattr(request, "user", None)
     if user is not None and getattr(user, "is_authenticated", False):
-        return [f"u:{user.pk}"]
+        found.append(f"u:{user.pk}")
     session = getattr(request, "session", None)
     if session is not None and session.session_key:
-        return [f"s:{session.session_key}"]
-    address = client_address(request)
-    return [f"a:{address}"] if address else []
+        found.append(f"s:{session.session_key}")
+    if not found:
+        address = client_address(request)
+        if address:
+            found.append(f"a:{address}")
+    return found
 
 
 def _key(identity: str) -> str:
@@ -334,7 +338,9 @@ def _wrote_recently(request) -> bool:
 
 
 class ReplicaRoutingMiddleware:
-    """Opens the request's routing scope; after an unsafe method, stamps its identities."""
+    """Opens the request's routing scope; after an unsafe method, stamps its identities. Placed
+    before SessionMiddleware, so that the stamp comes after the session was saved (a session the
+    request created has its key by then, and the next request carries it)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
