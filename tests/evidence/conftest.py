@@ -41,3 +41,23 @@ def subject_b(enterprise_b):
 
 def auth(user) -> dict:
     return {"HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+
+
+@pytest.fixture(autouse=True)
+def _evidence_content_goes_with_the_flush(request):
+    """A transactional test's flush empties the public tables (the registry's sequences start
+    again) but not the enterprises' schemas: their evidence content goes too, or the next test's
+    evidence codes would meet the last test's in the tenant table."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for schema in ("ent_alpha", "ent_beta"):
+            cursor.execute("SELECT to_regclass(%s)", [f'"{schema}".evidence_evidencecontent'])
+            if cursor.fetchone()[0]:
+                cursor.execute(f'DELETE FROM "{schema}".evidence_evidencecontent')
