@@ -363,10 +363,10 @@ def pages(client) -> dict[str, tuple[float, int]]:
     for label, path in (
         ("park dashboard /", "/"),
         ("enterprise list /tenants/", "/tenants/"),
-        ("enterprise list, search", "/tenants/?q=基准00042"),
+        ("enterprise list, search", "/tenants/?q=基准00001"),
         ("enterprise list, last page", f"/tenants/?page={last_page}"),
         ("API enterprises", "/api/v1/tenants/enterprises/"),
-        ("API enterprises, search", "/api/v1/tenants/enterprises/?q=BN00042"),
+        ("API enterprises, search", "/api/v1/tenants/enterprises/?q=BN00001"),
     ):
         for _ in range(2):
             measure(client, path)
