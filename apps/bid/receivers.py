@@ -4,6 +4,8 @@ DID resolver path in the resolution server, and retiring the BID of a withdrawn 
 from django.utils.translation import gettext as _
 
 from apps.bid import resolve
+from apps.core.dashboard import DashboardSection
+from apps.core.dashboard import register as register_card
 from apps.identifiers.signals import identifier_written
 from apps.imports.signals import import_applied
 from apps.reports.sections import ReportSection, register
@@ -53,13 +55,7 @@ def _dashboard():
     return stats
 
 
-try:  # the workbench's card registry (apps.workbench.sections)
-    from apps.workbench.sections import DashboardSection
-    from apps.workbench.sections import register as register_card
-except ImportError:  # a workbench without cards: the BID page has the same figures
-    pass
-else:
-    register_card(DashboardSection(key="bid", template="bid/dashboard_card.html", figures=_dashboard))
+register_card(DashboardSection(key="bid", template="bid/dashboard_card.html", figures=_dashboard))
 
 
 def _registered(sender, operation=None, identifier=None, **kwargs):

@@ -1,4 +1,6 @@
-"""Cards other apps add to the park's workbench, so workbench never imports them.
+"""Cards apps add to the park's workbench. The registry lives in core so that any app, whatever
+its layer, can add a card, and the workbench (which reads every app) never imports the ones
+built on top of it.
 
 An app built on top registers one in its ``AppConfig.ready()``::
 

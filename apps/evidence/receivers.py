@@ -4,10 +4,10 @@ learn them through their registries)."""
 
 from django.utils.translation import gettext as _
 
+from apps.core.dashboard import DashboardSection
+from apps.core.dashboard import register as register_card
 from apps.reports.sections import ReportSection
 from apps.reports.sections import register as register_report
-from apps.workbench.sections import DashboardSection
-from apps.workbench.sections import register as register_card
 
 
 def _report_figures(scope):

@@ -170,8 +170,10 @@ def verify(key: PublicKey, signature: bytes, message: bytes) -> bool:
             return False
     except (InvalidSignature, ValueError, TypeError):
         return False
-    except Exception as exc:  # tongsuopy's InvalidSignature lives in its own package
-        if type(exc).__name__ == "InvalidSignature":
+    except Exception as exc:
+        # tongsuopy's InvalidSignature lives in its own package, and it raises InternalError on
+        # bytes that are not a DER signature at all: both mean the signature is not good
+        if type(exc).__name__ in ("InvalidSignature", "InternalError"):
             return False
         raise
     return True

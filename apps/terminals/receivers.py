@@ -5,10 +5,10 @@ Excel enrolment (an import under a terminal template issues the credentials in i
 
 from django.utils.translation import gettext as _
 
+from apps.core.dashboard import DashboardSection
+from apps.core.dashboard import register as register_card
 from apps.imports.signals import import_applied
 from apps.reports.sections import ReportSection, register
-from apps.workbench.sections import DashboardSection
-from apps.workbench.sections import register as register_card
 
 
 def _figures(scope):

@@ -7,8 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from apps.core import dashboard
 from apps.tenants.selectors import current_enterprise
-from apps.workbench import charts, selectors, sections
+from apps.workbench import charts, selectors
 
 
 def park_home(request):
@@ -18,7 +19,7 @@ def park_home(request):
         "todo": selectors.park_todo(user=request.user),
         "figures": figures,
         "charts": charts.park_charts(figures),
-        "sections": sections.park_sections(),
+        "sections": dashboard.park_sections(),
     }
     return render(request, "workbench/park.html", context)
 

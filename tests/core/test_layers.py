@@ -7,7 +7,9 @@ of what they did) lean on each other; tenants are the park and its enterprises; 
 background runs per tenant; metadata the templates; enterprise_data the restricted values each
 enterprise keeps in its own schema, beneath the registry that writes them; identifiers the
 registry; then what is built on the registry: resolution, sync with the upstream node, imports,
-reports, build cases, billing; terminals (devices that authenticate with their identifier) on top.
+reports, build cases, billing, webhooks; terminals (devices that authenticate with their
+identifier); the workbench that reads them all; BID mapping and trusted evidence on top. Cards
+on the park's workbench are registered in core (apps.core.dashboard), so any layer can add one.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ LAYERS: list[set[str]] = [
     # BID mapping: built on the registry and terminals (a credential key as a BID key); it adds its
     # card to the workbench through the workbench's registry
     {"bid"},
+    # trusted evidence: its log key is a verification method of the park's BID document
+    # (apps.bid.registry); its evidence codes are identifiers registered through the registry
+    {"evidence"},
 ]
 
 # Upward imports the code still has: (module, app it imports) → why it is not untangled yet.
