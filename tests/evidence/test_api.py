@@ -59,8 +59,15 @@ def recorded(tenant_client, enterprise_a, admin_a, subject_a):
 
 def test_recorded_evidence_is_listed_detailed_and_its_receipt_proves_inclusion(recorded):
     client, headers = recorded["client"], recorded["headers"]
-    listed = client.get("/api/v1/evidence/evidence/", **headers).json()
-    assert len(listed) == 5 and {r["evidence_type"] for r in listed} == {"carbon", "quality", "trade"}
+    page = client.get("/api/v1/evidence/evidence/", **headers).json()
+    listed = page["results"]
+    assert (
+        page["count"] == 5
+        and len(listed) == 5
+        and {r["evidence_type"] for r in listed} == {"carbon", "quality", "trade"}
+    )
+    second = client.get("/api/v1/evidence/evidence/?page=2&page_size=2", **headers).json()
+    assert [r["code"] for r in second["results"]] == [r["code"] for r in listed[2:4]]
     index = recorded["json"]["leaf_index"]
     detail = client.get(f"/api/v1/evidence/evidence/{index}/", **headers).json()
     assert detail["record"] == SECRET and detail["digest"] == evlog.file_digest(evlog.canonical(SECRET))
@@ -154,7 +161,7 @@ def test_another_enterprise_sees_nothing_beyond_the_public_record(
     index = recorded["json"]["leaf_index"]
     code = recorded["json"]["code"]
     theirs = tenant_client(enterprise_b)
-    assert theirs.get("/api/v1/evidence/evidence/", **auth(admin_b)).json() == []
+    assert theirs.get("/api/v1/evidence/evidence/", **auth(admin_b)).json()["results"] == []
     assert theirs.get(f"/api/v1/evidence/evidence/{index}/", **auth(admin_b)).status_code == 404
     assert theirs.get(f"/api/v1/evidence/evidence/{index}/receipt/", **auth(admin_b)).status_code == 404
     # on alpha's domain: not a member

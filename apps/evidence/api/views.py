@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import ERROR_RESPONSES, ErrorSerializer
+from apps.core.pagination import PageNumberPagination
 from apps.enterprise_data.services import restricted_context
 from apps.evidence import log as evlog
 from apps.evidence import selectors, services
@@ -524,6 +525,7 @@ def _recorded(rec) -> dict:
 
 class EvidenceListView(EnterpriseView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    pagination_class = PageNumberPagination  # an enterprise records evidence without end: pages
 
     @extend_schema(
         summary=_lazy("本企业的存证"),
@@ -553,15 +555,15 @@ class EvidenceListView(EnterpriseView):
     )
     def get(self, request):
         enterprise = self.enterprise()
-        with restricted_context(enterprise):
-            rows = list(
-                selectors.evidence_list(
-                    enterprise=enterprise,
-                    q=request.query_params.get("q", "")[:100],
-                    evidence_type=request.query_params.get("type", "")[:32],
-                )[:500]
+        paginator = self.pagination_class()
+        with restricted_context(enterprise):  # the page is read in the enterprise's schema
+            rows = selectors.evidence_list(
+                enterprise=enterprise,
+                q=request.query_params.get("q", "")[:100],
+                evidence_type=request.query_params.get("type", "")[:32],
             )
-        return Response([_row(r) for r in rows])
+            page = [_row(r) for r in paginator.paginate_queryset(rows, request, view=self)]
+        return paginator.get_paginated_response(page)
 
     @extend_schema(
         summary=_lazy("存证一个文件或一条 JSON 记录"),
