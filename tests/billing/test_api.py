@@ -209,6 +209,10 @@ def test_price_list_is_readable_by_finance(bills, finance_a):
         kinds["resolution"]["unit_size"] == 10000
         and kinds["registration"]["tiers"][1]["unit_price"] == "20.0000"
     )
+    name = body["name"]
+    found = api(ALPHA, finance_a).get(URL + "price-lists/", {"name": name[1:]}).json()["results"]
+    assert [p["name"] for p in found] == [name]
+    assert api(ALPHA, finance_a).get(URL + "price-lists/", {"name": name + "（旧）"}).json()["results"] == []
 
 
 def test_the_schema_documents_the_billing_api(park_admin):

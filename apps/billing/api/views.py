@@ -104,11 +104,20 @@ class BillingAPIMixin:
             raise PermissionDenied(_("只有园区管理员或财务人员可以管理计费"))
 
 
+class PriceListFilter(FilterSet):
+    name = filters.CharFilter(lookup_expr="icontains", label=_lazy("名称"))
+
+    class Meta:
+        model = PriceList
+        fields = ["name"]
+
+
 @extend_schema_view(
     list=extend_schema(summary=_lazy("资费标准列表")), retrieve=extend_schema(summary=_lazy("资费标准详情"))
 )
 class PriceListViewSet(BillingAPIMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PriceListSerializer
+    filterset_class = PriceListFilter
     queryset = PriceList.objects.none()
 
     def get_queryset(self):

@@ -103,6 +103,15 @@ class APIClientCreatedSerializer(APIClientSerializer):
         read_only_fields = fields
 
 
+class APIClientFilter(filters.FilterSet):
+    name = filters.CharFilter(lookup_expr="icontains", label=_lazy("客户端名称"))
+    is_active = filters.BooleanFilter(label=_lazy("启用"))
+
+    class Meta:
+        model = APIClient
+        fields = ["name", "is_active"]
+
+
 @extend_schema_view(
     list=extend_schema(summary=_lazy("本企业的 API 客户端")),
     retrieve=extend_schema(summary=_lazy("一个 API 客户端")),
@@ -120,6 +129,7 @@ class APIClientCreatedSerializer(APIClientSerializer):
 )
 class APIClientViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = APIClientSerializer
+    filterset_class = APIClientFilter
     queryset = APIClient.objects.none()
 
     def initial(self, request, *args, **kwargs):
