@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
@@ -11,6 +12,11 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # the BID wallet's link only where the park lets administrators log in with one
+        wallet = getattr(settings, "BID_WALLET_LOGIN", "off") != "off"
+        return {**super().get_context_data(**kwargs), "wallet_login": wallet}
 
 
 class LogoutView(auth_views.LogoutView):

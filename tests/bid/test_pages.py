@@ -148,3 +148,13 @@ def test_park_workbench_has_the_bid_card(park_client, park_admin, enterprise_a, 
     text = page.content.decode()
     assert page.status_code == 200 and 'data-figure="bid"' in text
     assert 'data-kpi="bid-total">1<' in text and enterprise_a.name in text
+
+
+def test_the_login_page_offers_the_wallet_only_where_the_park_allows_it(
+    tenant_client, enterprise_a, settings
+):
+    settings.BID_WALLET_LOGIN = "second_factor"
+    client = tenant_client(enterprise_a)
+    assert "/bid/wallet-login/" in client.get("/accounts/login/").content.decode()
+    settings.BID_WALLET_LOGIN = "off"
+    assert "/bid/wallet-login/" not in client.get("/accounts/login/").content.decode()
