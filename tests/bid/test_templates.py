@@ -46,3 +46,27 @@ def test_an_excel_import_maps_every_row_with_a_bid_key(enterprise_a, admin_a, pa
     dids = set(Bid.objects.filter(enterprise=enterprise_a).values_list("did", flat=True))
     assert dids == {codec.from_terminal_key(sm2).bid(), codec.from_terminal_key(ed).bid()}
     assert services.bids_map_imported(job_id=job.pk) == {"mapped": 0, "refused": 0}  # run again: nothing
+
+
+def test_a_templates_bid_setting_through_the_api(
+    park_client, tenant_client, enterprise_a, park_admin, admin_a, admin_b, terminal_version
+):
+    from tests.bid.test_api import auth
+
+    url = f"/api/v1/bid/templates/{terminal_version.template.pk}/"
+    alpha = tenant_client(enterprise_a)
+    assert alpha.get(url, **auth(admin_a)).json() == {
+        "template": terminal_version.template.pk,
+        "auto_map": False,
+        "use_terminal_key": False,
+        "inherited_from": None,
+    }
+    body = {"auto_map": True, "use_terminal_key": True}
+    refused = alpha.put(url, body, content_type="application/json", **auth(admin_a))
+    assert refused.status_code == 403  # a shared template is the park's to set
+    assert alpha.get(url, **auth(admin_b)).status_code in (403, 404)  # not alpha's member
+    answer = park_client.put(url, body, content_type="application/json", **auth(park_admin))
+    assert answer.status_code == 200 and answer.json()["use_terminal_key"] is True
+    assert alpha.get(url, **auth(admin_a)).json()["auto_map"] is True
+    assert services.bid_template(terminal_version.template).use_terminal_key is True
+    assert park_client.get("/api/v1/bid/templates/999999/", **auth(park_admin)).status_code == 404

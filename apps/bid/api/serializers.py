@@ -163,3 +163,15 @@ class BidOverviewSerializer(serializers.Serializer):
     by_enterprise = BidEnterpriseCountSerializer(many=True)
     by_subject = BidSubjectCountSerializer(many=True)
     by_key_type = BidKeyTypeCountSerializer(many=True)
+
+
+class BidTemplateSettingSerializer(serializers.Serializer):
+    """Whether a template's identifiers get a BID when they are registered (read: the setting
+    in force, its own or the nearest ancestor's)."""
+
+    template = serializers.IntegerField(read_only=True, help_text=_("模板 ID"))
+    auto_map = serializers.BooleanField(help_text=_("登记时映射 BID"))
+    use_terminal_key = serializers.BooleanField(default=False, help_text=_("使用终端凭证的公钥"))
+    inherited_from = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=_("设置继承自的上级模板 ID；为空表示本模板自己的设置")
+    )

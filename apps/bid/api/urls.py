@@ -5,6 +5,8 @@ from apps.bid.api import views
 _auth = [
     path("auth/challenge/", views.ChallengeView.as_view(), name="auth-challenge"),
     path("auth/verify/", views.VerifyView.as_view(), name="auth-verify"),
+    # a template's BID setting: shared templates on the park domain, an enterprise's own on its own
+    path("templates/<int:id>/", views.BidTemplateView.as_view(), name="template-setting"),
 ]
 # Park domain: the overview for park staff; BIDAuth for anyone.
 urlpatterns = [path("overview/", views.OverviewView.as_view(), name="overview"), *_auth]

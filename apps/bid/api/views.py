@@ -7,6 +7,7 @@ Everything goes through apps.bid.services / auth / selectors."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -31,6 +32,7 @@ from apps.bid.api.serializers import (
     BidPrepareSerializer,
     BidRotateSerializer,
     BidSerializer,
+    BidTemplateSettingSerializer,
     BidUpdateSerializer,
     BidVerifiedSerializer,
     BidVerifySerializer,
@@ -508,3 +510,77 @@ class OverviewView(APIView):
                 }
             ).data
         )
+
+
+TEMPLATE_SETTING_EXAMPLE = {
+    "template": 12,
+    "auto_map": True,
+    "use_terminal_key": True,
+    "inherited_from": None,
+}
+
+
+class BidTemplateView(APIView):
+    """A template's BID setting, on the domain where the template is managed: the park's for shared
+    templates (park administrators set them), an enterprise's for its own (its writing members).
+    A template the caller cannot read is 404, as if it did not exist."""
+
+    def template(self, request, pk: int):
+        from apps.core.middleware import bind_user
+        from apps.metadata.models import MetadataTemplate
+        from apps.metadata.selectors import templates_readable_by
+
+        bind_user(request)
+        enterprise = current_enterprise()
+        if enterprise is None:
+            templates = templates_readable_by(request.user)
+        elif (
+            services.may_manage(request.user, enterprise)
+            or request.user.memberships.filter(enterprise=enterprise).exists()
+        ):
+            templates = MetadataTemplate.objects.filter(Q(owner__isnull=True) | Q(owner=enterprise))
+        else:
+            templates = MetadataTemplate.objects.none()
+        template = templates.filter(pk=pk).first()
+        if template is None:
+            raise NotFound()
+        return template
+
+    def answer(self, template) -> Response:
+        setting = services.bid_template(template)
+        body = {
+            "template": template.pk,
+            "auto_map": bool(setting and setting.auto_map),
+            "use_terminal_key": bool(setting and setting.use_terminal_key),
+            "inherited_from": setting.template_id if setting and setting.template_id != template.pk else None,
+        }
+        return Response(BidTemplateSettingSerializer(body).data)
+
+    @extend_schema(
+        summary=_lazy("模板的 BID 映射设置（本模板或最近的上级模板的）"),
+        responses={200: BidTemplateSettingSerializer, 404: _refused("404")},
+        examples=[_example(_lazy("模板的 BID 设置"), TEMPLATE_SETTING_EXAMPLE)],
+    )
+    def get(self, request, id: int):
+        return self.answer(self.template(request, id))
+
+    @extend_schema(
+        summary=_lazy("设置模板的标识登记时是否映射 BID"),
+        request=BidTemplateSettingSerializer,
+        responses={
+            200: BidTemplateSettingSerializer,
+            400: _refused("400"),
+            403: _refused("403"),
+            404: _refused("404"),
+        },
+        examples=[
+            _example(_lazy("设置"), {"auto_map": True, "use_terminal_key": True}, request=True),
+            _example(_lazy("模板的 BID 设置"), TEMPLATE_SETTING_EXAMPLE),
+        ],
+    )
+    def put(self, request, id: int):
+        template = self.template(request, id)
+        body = BidTemplateSettingSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.bid_template_set(actor=request.user, template=template, **body.validated_data)
+        return self.answer(template)
