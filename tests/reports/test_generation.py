@@ -31,8 +31,8 @@ START = TODAY.replace(day=1)
 PARK_SECTIONS = [
     "一、园区概况与节点模式", "二、入园企业", "三、标识注册", "四、模板覆盖与数据分级", "五、标识解析与服务可用性",
     "六、数据同步", "七、实施流程（建设案例）", "八、标识+终端认证", "九、数据上链与数据可信（可信存证）",
-    "十、安全基线", "十一、签章",
-]  # fmt: skip  (八, 九: the sections apps.terminals and apps.evidence register through apps.reports.sections)
+    "十、数字身份管理（BID 映射）", "十一、安全基线", "十二、签章",
+]  # fmt: skip  (八, 九, 十: the sections apps.terminals, apps.evidence and apps.bid register through apps.reports.sections)
 FILING_SECTIONS = ["一、节点信息", "二、运营时长", "三、SLA 指标", "四、服务维护", "五、紧急情况", "六、签章"]
 
 
@@ -105,7 +105,7 @@ def test_park_evaluation_report_matches_the_database(demo, celery_worker, park_c
     toc = pdfcheck.toc_pages(pdf, PARK_SECTIONS)
     assert all(printed == actual for printed, actual in toc.values()), toc
     assert [printed for printed, _actual in toc.values()] == sorted(printed for printed, _a in toc.values())
-    assert toc["一、园区概况与节点模式"][0] >= 3 and toc["十一、签章"][0] > toc["四、模板覆盖与数据分级"][0]
+    assert toc["一、园区概况与节点模式"][0] >= 3 and toc["十二、签章"][0] > toc["四、模板覆盖与数据分级"][0]
     # 七、实施流程: the two cases made through apps.buildcases.services
     assert "截至期末共有建设案例 2 个，其中进行中 2 个、已完成 0 个" in text
     assert "必需检查项已完成 2 / 7 项" in text and "本期阶段批准 1 次、退回 1 次" in text
