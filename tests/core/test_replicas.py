@@ -308,6 +308,7 @@ def _server_read(keys: list[str]) -> list[tuple]:
     """The resolution server's batch read of ``keys`` (its primary pool and a pool for the
     replica, opened and closed around it)."""
     import asyncio
+    import concurrent.futures
 
     from apps.resolution import server
 
@@ -323,7 +324,10 @@ def _server_read(keys: list[str]) -> list[tuple]:
             await server._pool.close()
             server._pool = None
 
-    return asyncio.run(run())
+    # on a thread of its own: an earlier test on this worker may have left an event loop running
+    # in this thread, where asyncio.run() refuses to start another
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 @override_settings(REPLICA_CONNECT_TIMEOUT=0.5)

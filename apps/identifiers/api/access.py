@@ -105,11 +105,10 @@ class APIClientCreatedSerializer(APIClientSerializer):
 
 class APIClientFilter(filters.FilterSet):
     name = filters.CharFilter(lookup_expr="icontains", label=_lazy("客户端名称"))
-    is_active = filters.BooleanFilter(label=_lazy("启用"))
 
     class Meta:
         model = APIClient
-        fields = ["name", "is_active"]
+        fields = ["name"]
 
 
 @extend_schema_view(
