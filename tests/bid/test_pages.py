@@ -7,12 +7,12 @@ import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
 
 from apps.bid import auth, codec, services
 from apps.bid.models import Bid
 from tests import factories
 from tests.bid.conftest import committed
+from tests.conftest import FROZEN_NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,7 @@ def test_evaluation_report_section(enterprise_a, admin_a, frozen_clock):
             "bid": issued.bid.did,
         }
     )
-    today = timezone.localdate()
+    today = FROZEN_NOW.date()  # the frozen clock's day: the BID and its authentication are stamped then
     data = report_selectors.report_data(report_selectors.Scope(start=today - dt.timedelta(days=7), end=today))
     figures = data["extra"]["bid"]
     assert (figures["total"], figures["active"], figures["accepted"]) == (1, 1, 1)
