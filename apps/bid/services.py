@@ -601,3 +601,21 @@ def bids_map_imported(*, job_id: int) -> dict:
             refused += 1
             _refused(identifier, exc.message, import_job=job.pk)
     return {"mapped": mapped, "refused": refused}
+
+
+def wallet_bind(*, user, enterprise, verified):
+    """Bind the BID ``verified`` proved control of to ``user`` for the wallet login: one wallet
+    per administrator, one administrator per BID (a BID bound before moves to this one)."""
+    from apps.bid.models import WalletLogin
+
+    WalletLogin.objects.filter(did=verified.bid.did).exclude(user=user).delete()
+    binding, _created = WalletLogin.objects.update_or_create(
+        user=user,
+        defaults={
+            "did": verified.bid.did,
+            "public_key": verified.key.public_key,
+            "enterprise": enterprise,
+            "created_at": timezone.now(),
+        },
+    )
+    return binding

@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -303,6 +302,29 @@ def _client(request) -> str:
     )
 
 
+def _wallet_round(request, data: dict, session_key: str, purpose: str):
+    """One round of BIDAuth on a page: without a signature, a random code for the BID (kept in the
+    session under ``session_key``); with one, the code's check. The verified answer, or None
+    after a challenge."""
+    if not data.get("sign_data"):
+        answer = auth.challenge(did=data["bid"], client=_client(request))
+        request.session[session_key] = {"bid": answer["bid"], "code": answer["randomCode"]}
+        return None
+    pending = request.session.get(session_key)
+    if not pending:
+        raise ApplicationError(_("请先获取随机码"))
+    return auth.verify(
+        payload={
+            "bid": pending["bid"],
+            "randomCode": pending["code"],
+            "publicKey": data["public_key"],
+            "signData": data["sign_data"],
+        },
+        client=_client(request),
+        purpose=purpose,
+    )
+
+
 @portal_user
 def wallet_bind_view(request):
     """An enterprise administrator binds a BID it controls (BIDAuth) for the wallet login."""
@@ -313,45 +335,18 @@ def wallet_bind_view(request):
     if not is_enterprise_admin(user=request.user, enterprise=enterprise):
         raise PermissionDenied
     form = WalletForm(request.POST or None)
-    challenge = request.session.get("bid_wallet_bind")
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            if not data.get("sign_data"):
-                answer = auth.challenge(did=data["bid"], client=_client(request))
-                request.session["bid_wallet_bind"] = challenge = {
-                    "bid": answer["bid"],
-                    "code": answer["randomCode"],
-                }
-            elif not challenge:
-                raise ApplicationError(_("请先获取随机码"))
-            else:
-                verified = auth.verify(
-                    payload={
-                        "bid": challenge["bid"],
-                        "randomCode": challenge["code"],
-                        "publicKey": data["public_key"],
-                        "signData": data["sign_data"],
-                    },
-                    client=_client(request),
-                    purpose="wallet_bind",
-                )
-                WalletLogin.objects.filter(did=verified.bid.did).exclude(user=request.user).delete()
-                WalletLogin.objects.update_or_create(
-                    user=request.user,
-                    defaults={
-                        "did": verified.bid.did,
-                        "public_key": verified.key.public_key,
-                        "enterprise": enterprise,
-                        "created_at": timezone.now(),
-                    },
-                )
+            verified = _wallet_round(request, form.cleaned_data, "bid_wallet_bind", "wallet_bind")
+            if verified is not None:
+                services.wallet_bind(user=request.user, enterprise=enterprise, verified=verified)
                 request.session.pop("bid_wallet_bind", None)
                 messages.success(request, _("已绑定 BID 钱包：%(did)s") % {"did": verified.bid.did})
                 return redirect("bid:wallet")
         except ApplicationError as exc:
             form.add_error(None, exc.message)
     binding = WalletLogin.objects.filter(user=request.user).first()
+    challenge = request.session.get("bid_wallet_bind")
     return render(
         request,
         "bid/wallet.html",
@@ -371,29 +366,11 @@ def wallet_login_view(request):
     if mode not in ("second_factor", "alone"):
         raise Http404
     form = WalletForm(request.POST or None, login_mode=mode)
-    pending = request.session.get("bid_wallet_login")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if not data.get("sign_data"):
-                answer = auth.challenge(did=data["bid"], client=_client(request))
-                request.session["bid_wallet_login"] = pending = {
-                    "bid": answer["bid"],
-                    "code": answer["randomCode"],
-                }
-            elif not pending:
-                raise ApplicationError(_("请先获取随机码"))
-            else:
-                verified = auth.verify(
-                    payload={
-                        "bid": pending["bid"],
-                        "randomCode": pending["code"],
-                        "publicKey": data["public_key"],
-                        "signData": data["sign_data"],
-                    },
-                    client=_client(request),
-                    purpose="wallet_login",
-                )
+            verified = _wallet_round(request, data, "bid_wallet_login", "wallet_login")
+            if verified is not None:
                 binding = WalletLogin.objects.select_related("user").filter(did=verified.bid.did).first()
                 user = binding.user if binding is not None else None
                 if mode == "second_factor":
@@ -413,4 +390,5 @@ def wallet_login_view(request):
                 return redirect("/")
         except ApplicationError as exc:
             form.add_error(None, exc.message)
+    pending = request.session.get("bid_wallet_login")
     return render(request, "bid/wallet_login.html", {"form": form, "pending": pending, "mode": mode})
