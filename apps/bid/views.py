@@ -295,11 +295,9 @@ def _wallet_mode() -> str:
 
 
 def _client(request) -> str:
-    from apps.core.clients import forwarded_client
+    from apps.core.clients import client_address
 
-    return (
-        forwarded_client(request.META.get("REMOTE_ADDR"), request.META.get("HTTP_X_FORWARDED_FOR", "")) or ""
-    )
+    return client_address(request) or ""
 
 
 def _wallet_round(request, data: dict, session_key: str, purpose: str):

@@ -39,7 +39,7 @@ from apps.bid.api.serializers import (
 )
 from apps.bid.choices import BidOperation, BidSubject
 from apps.core.api import ERROR_RESPONSES, ErrorSerializer
-from apps.core.clients import forwarded_client
+from apps.core.clients import client_address
 from apps.tenants.selectors import current_enterprise
 
 PARK_STAFF = ("park_admin", "park_operator", "park_auditor")
@@ -135,9 +135,7 @@ def _issued(issued, code=status.HTTP_201_CREATED) -> Response:
 
 
 def _client(request) -> str:
-    return (
-        forwarded_client(request.META.get("REMOTE_ADDR"), request.META.get("HTTP_X_FORWARDED_FOR", "")) or ""
-    )
+    return client_address(request) or ""
 
 
 class EnterpriseMixin:
