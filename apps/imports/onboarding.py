@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.accounts.models import Invitation
 from apps.core.errors import ApplicationError
 from apps.imports.reading import check_size, normalise_header, sniff, spellings
 from apps.tenants.choices import EnterpriseStatus
@@ -228,12 +229,19 @@ def onboarding_start(*, actor, uploaded_file) -> Any:
 
 
 def onboarding_provision(
-    *, enterprise_ids: list[int], actor=None, progress: Progress | None = None, batch_size: int = BATCH_SIZE
+    *,
+    enterprise_ids: list[int],
+    actor=None,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+    task_run_id: int | None = None,
 ) -> dict[str, Any]:
     """Approve the given applications, ``batch_size`` per transaction, through
     enterprise_approve (the approval a park administrator clicks). Enterprises no longer
     waiting (approved meanwhile, rejected) are counted, not touched. Administrators get no
-    usable password (none is shown to anyone in a mass onboarding)."""
+    password (none is shown to anyone in a mass onboarding): each is mailed an invitation to set
+    their own, listed with its state (sent / accepted / expired) on the run's results page
+    (``task_run_id``), where a park administrator can send it again."""
     total = len(enterprise_ids)
     approved = skipped = 0
     admins: list[str] = []
@@ -246,7 +254,9 @@ def onboarding_provision(
                     skipped += 1
                     continue
                 try:
-                    result = enterprise_approve(enterprise=enterprise, actor=actor, initial_password=False)
+                    result = enterprise_approve(
+                        enterprise=enterprise, actor=actor, initial_password=False, task_run_id=task_run_id
+                    )
                 except ApplicationError as exc:
                     # its own savepoint rolled back: the others go on, the result names it
                     failed.append({"code": enterprise.code, "message": exc.message})
@@ -265,6 +275,7 @@ def onboarding_provision(
         "skipped": skipped,
         "failed": failed[:1000],
         "admins": admins[:1000],
+        "invitations": Invitation.objects.filter(task_run_id=task_run_id).count() if task_run_id else 0,
     }
 
 
@@ -301,3 +312,51 @@ def onboarding_template() -> bytes:
 
 def max_file_mb() -> int:
     return int(getattr(settings, "IMPORT_MAX_FILE_MB", 50))
+
+
+# ---------------------------------------------------------------- administrators' invitations
+INVITATION_STATES = {
+    "sent": gettext_lazy("已发送"),
+    "accepted": gettext_lazy("已接受"),
+    "expired": gettext_lazy("已过期"),
+}
+
+
+def onboarding_invitations(*, task_run_id: int) -> list[dict[str, Any]]:
+    """The invitations a mass onboarding sent, each with its state (sent / accepted / expired)
+    as the run's results page and API show them."""
+    from apps.accounts.selectors import invitation_list, invitation_state
+
+    rows = []
+    for invitation in invitation_list(task_run_id=task_run_id):
+        state = invitation_state(invitation)
+        rows.append(
+            {
+                "id": invitation.pk,
+                "invitation": invitation,
+                "enterprise": invitation.enterprise,
+                "username": invitation.user.get_username(),
+                "email": invitation.email,
+                "state": state,
+                "state_display": INVITATION_STATES[state],
+                "send_count": invitation.send_count,
+                "sent_at": invitation.sent_at,
+                "accepted_at": invitation.accepted_at,
+            }
+        )
+    return rows
+
+
+def onboarding_invitation_resend(*, invitation_id: int, actor) -> Any:
+    """A park administrator sends an administrator's invitation again (lost or expired mail):
+    a new link, the earlier one stops working, audited. ApplicationError when the account
+    already set its password or the invitation does not exist."""
+    from apps.accounts.models import Invitation as InvitationModel
+    from apps.accounts.services import invitation_resend
+    from apps.tenants.selectors import park_get
+
+    invitation = InvitationModel.objects.select_related("user", "enterprise").filter(pk=invitation_id).first()
+    if invitation is None:
+        raise ApplicationError(_("邀请不存在"), code="not_found")
+    park = park_get()
+    return invitation_resend(invitation=invitation, park_name=park.name if park else "", actor=actor)

@@ -97,4 +97,6 @@ def onboard_enterprises(self, enterprise_ids: list[int]) -> dict:
     transaction, progress on the TaskRun (apps.imports.onboarding)."""
     from apps.imports.onboarding import onboarding_provision
 
-    return onboarding_provision(enterprise_ids=enterprise_ids, progress=self.progress)
+    return onboarding_provision(
+        enterprise_ids=enterprise_ids, progress=self.progress, task_run_id=self.run_id
+    )

@@ -20,4 +20,14 @@ enterprise_urlpatterns = list(urlpatterns)
 urlpatterns += [
     path("enterprises/", views.onboarding_view, name="onboarding"),
     path("enterprises/template.xlsx", views.onboarding_template_view, name="onboarding_template"),
+    path(
+        "enterprises/<int:run_id>/invitations/",
+        views.onboarding_invitations_view,
+        name="onboarding_invitations",
+    ),
+    path(
+        "enterprises/invitations/<int:pk>/resend/",
+        views.onboarding_invitation_resend_view,
+        name="onboarding_invitation_resend",
+    ),
 ]

@@ -237,3 +237,47 @@ def onboarding_template_view(request):
     from apps.imports.onboarding import onboarding_template
 
     return _attachment(onboarding_template(), _("企业批量入驻模板.xlsx"), XLSX)
+
+
+def onboarding_invitations_view(request, run_id: int):
+    """A mass onboarding's administrators and their invitations: sent, accepted or expired,
+    with a button to send one again."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    _park_admin_only(request)
+    from apps.imports.onboarding import onboarding_invitations
+    from apps.tasks.selectors import task_run_get
+
+    run = task_run_get(user=request.user, run_id=run_id)
+    if run is None or run.task_name != "imports.onboard_enterprises":
+        raise Http404
+    rows = onboarding_invitations(task_run_id=run.pk)
+    counts = {state: sum(1 for r in rows if r["state"] == state) for state in ("sent", "accepted", "expired")}
+    return render(
+        request, "imports/onboarding_invitations.html", {"run": run, "rows": rows, "counts": counts}
+    )
+
+
+@require_POST
+def onboarding_invitation_resend_view(request, pk: int):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    _park_admin_only(request)
+    from apps.imports.onboarding import onboarding_invitation_resend
+
+    try:
+        invitation = onboarding_invitation_resend(invitation_id=pk, actor=request.user)
+    except ApplicationError as exc:
+        if exc.code == "not_found":
+            raise Http404 from None
+        messages.error(request, exc.message)
+        back = request.POST.get("run")
+        return (
+            redirect("imports:onboarding_invitations", run_id=int(back))
+            if back and back.isdigit()
+            else redirect("imports:onboarding")
+        )
+    messages.success(request, _("已重新发送邀请至 %(email)s") % {"email": invitation.email})
+    if invitation.task_run_id:
+        return redirect("imports:onboarding_invitations", run_id=invitation.task_run_id)
+    return redirect("imports:onboarding")

@@ -79,6 +79,7 @@ class ParkTenantMiddleware(TenantMainMiddleware):
 OPEN_PATH_PREFIXES = (
     "/accounts/login",
     "/accounts/logout",
+    "/accounts/invitation/",  # an invited administrator sets a password before signing in
     "/bid/wallet-login/",  # apps.bid: enterprise administrators' 星火 wallet login
     "/static/",
     "/i18n/",

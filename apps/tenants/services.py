@@ -313,6 +313,28 @@ def _ensure_admin_user(
     return user, password
 
 
+def _invite_admin(enterprise: Enterprise, admin_user, actor, task_run_id: int | None) -> bool:
+    """Mail a new administrator without a password their invitation, unless they have one
+    already (an approval run again) or no mail address. True when the invitation mail (which
+    names the portal and the account) replaces the approval mail."""
+    from apps.accounts.models import Invitation
+    from apps.accounts.services import invitation_send
+
+    if admin_user.has_usable_password() or not admin_user.email:
+        return False
+    if Invitation.objects.filter(user=admin_user).exists():
+        return True
+    invitation_send(
+        user=admin_user,
+        portal_url=portal_url(enterprise),
+        park_name=_park_name(),
+        enterprise=enterprise,
+        task_run_id=task_run_id,
+        actor=actor,
+    )
+    return True
+
+
 def _ensure_prefix(enterprise: Enterprise, actor):
     from apps.identifiers.choices import PrefixStatus, UpstreamStatus
     from apps.identifiers.models import Prefix
@@ -362,13 +384,17 @@ def _enqueue_prefix_sync(prefix, *, created: bool) -> None:
 
 
 @transaction.atomic
-def enterprise_approve(*, enterprise: Enterprise, actor, initial_password: bool = True) -> ApprovalResult:
+def enterprise_approve(
+    *, enterprise: Enterprise, actor, initial_password: bool = True, task_run_id: int | None = None
+) -> ApprovalResult:
     """Approve an application: clone the enterprise's schema from the base schema, add its
     domain, create its administrator and its prefix. Safe to call twice: what exists is kept,
     so a second call (or a call after a half-finished one) creates nothing twice.
 
     ``initial_password=False`` (a mass onboarding, where no one is shown a password): the new
-    administrator gets no usable password, so none is generated, hashed or kept."""
+    administrator gets no usable password, so none is generated, hashed or kept; instead the
+    administrator is mailed an invitation, a one-time link to set their own password
+    (apps.accounts.services.invitation_send; ``task_run_id`` names the onboarding's run), once."""
     enterprise = _locked(enterprise)
     if enterprise.is_park_operator:
         raise ApplicationError(_("园区运营方无需审批"), code="is_operator")
@@ -422,7 +448,10 @@ def enterprise_approve(*, enterprise: Enterprise, actor, initial_password: bool 
             **_actor_kwargs(actor),
         )
     transaction.on_commit(forget_domains)
-    if before_status != EnterpriseStatus.ACTIVE:
+    invited = False
+    if not initial_password:
+        invited = _invite_admin(enterprise, admin_user, actor, task_run_id)
+    if before_status != EnterpriseStatus.ACTIVE and not invited:
         _mail_approved(enterprise, admin_user.get_username())
     return ApprovalResult(
         enterprise=enterprise,
