@@ -56,7 +56,6 @@ def test_an_onboarded_administrator_sets_a_password_once_from_the_mailed_link(
     mailoutbox,
     django_capture_on_commit_callbacks,
     frozen_clock,
-    drop_mass_schemas,
 ):
     run = _onboard(park_admin, 2, django_capture_on_commit_callbacks)
 
@@ -124,7 +123,6 @@ def test_a_link_expires_and_a_resent_invitation_replaces_it(
     mailoutbox,
     django_capture_on_commit_callbacks,
     frozen_clock,
-    drop_mass_schemas,
 ):
     run = _onboard(park_admin, 1, django_capture_on_commit_callbacks)
     invitation = Invitation.objects.get(task_run=run)
@@ -168,7 +166,6 @@ def test_only_park_admins_see_and_resend_invitations(
     park_client,
     mailoutbox,
     django_capture_on_commit_callbacks,
-    drop_mass_schemas,
 ):
     run = _onboard(park_admin, 1, django_capture_on_commit_callbacks)
     invitation = Invitation.objects.get(task_run=run)
