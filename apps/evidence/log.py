@@ -2,9 +2,13 @@
 
 Appending takes the log row's lock (``SELECT … FOR UPDATE``), so concurrent appenders queue:
 each gets the next indices, no index twice, no gap. It reads the frontier of the current tree
-(at most log₂ n stored hashes), writes the leaves and the interior nodes they complete (COPY),
-and stores the new size and root on the log row — O(log n) reads per batch, about one node
-written per leaf. A root or a proof reads the O(log n) nodes it needs in two queries.
+(at most log₂ n stored hashes), writes the leaves and the interior nodes they complete (binary
+COPY), and stores the new size and root on the log row — O(log n) reads per batch.
+
+Interior nodes are stored from level ``STORED_FROM`` up (one row per 2^(STORED_FROM−1) leaves):
+a node below that level covers at most 2^(STORED_FROM−1) leaves and is hashed from their stored
+leaf hashes, read in the same query as the stored nodes. A root or a proof still reads O(log n)
+rows in one query: the stored nodes it needs and at most two blocks of 2^STORED_FROM leaves.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.core.db import copy_rows
 from apps.evidence import merkle
 from apps.evidence import sth as sth_format
 from apps.evidence.models import EvidenceLog, LogEntry, LogNode, SignedTreeHead
@@ -29,6 +32,11 @@ ENTRY_COLUMNS = (
     "supersedes", "created_at",
 )  # fmt: skip
 NODE_COLUMNS = ("log_id", "level", "index", "hash")
+# the binary COPY's column types, in the order of the columns above
+ENTRY_TYPES = ("int8", "int8", "bytea", "bytea", "text", "int8", "text", "text", "text", "timestamptz")
+NODE_TYPES = ("int8", "int2", "int8", "bytea")
+# interior nodes of levels 1 … STORED_FROM − 1 are not stored: hashed from their leaves when read
+STORED_FROM = 4
 
 
 def canonical(value) -> bytes:
@@ -84,11 +92,18 @@ def key_fingerprint(pem: str) -> str:
 
 
 # ---------------------------------------------------------------- reading nodes
-def read_nodes(log_id: int, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-    """The stored hashes of ``wanted`` (level 0: leaf hashes from the entries), in one query."""
+def read_nodes(log: EvidenceLog, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """The hashes of ``wanted`` in one query: level 0 are the entries' leaf hashes, levels from
+    STORED_FROM up are stored nodes, the levels between are hashed from their leaves. A node
+    whose leaves or row are missing is left out (the getter names it)."""
+    log_id = log.pk
     found: dict[tuple[int, int], bytes] = {}
-    leaves = [i for level, i in wanted if level == 0]
-    inner = [(level, i) for level, i in wanted if level > 0]
+    computed = [(level, i) for level, i in wanted if 0 < level < STORED_FROM]
+    leaf_set = {i for level, i in wanted if level == 0}
+    for level, i in computed:
+        leaf_set.update(range(i << level, (i + 1) << level))
+    leaves = sorted(leaf_set)
+    inner = [(level, i) for level, i in wanted if level >= STORED_FROM]
     parts, params = [], []
     if leaves:
         parts.append(
@@ -108,6 +123,19 @@ def read_nodes(log_id: int, wanted: set[tuple[int, int]]) -> dict[tuple[int, int
             cursor.execute(" UNION ALL ".join(parts), params)
             for level, index, value in cursor.fetchall():
                 found[(level, index)] = bytes(value)
+    if computed:
+        h = hasher(log)
+        for level, i in computed:
+            try:
+                run = [found[(0, j)] for j in range(i << level, (i + 1) << level)]
+            except KeyError:
+                continue  # a leaf is missing: so is the node
+            while len(run) > 1:
+                run = [
+                    merkle.node_hash(h, left, right)
+                    for left, right in zip(run[0::2], run[1::2], strict=False)
+                ]
+            found[(level, i)] = run[0]
     return found
 
 
@@ -128,7 +156,7 @@ def _getter(nodes: dict):
 
 
 def _run(log: EvidenceLog, fn, *args):
-    nodes = read_nodes(log.pk, merkle.nodes_needed(fn, *args))
+    nodes = read_nodes(log, merkle.nodes_needed(fn, *args))
     return fn(hasher(log), _getter(nodes), *args)
 
 
@@ -161,31 +189,46 @@ def lock(log: EvidenceLog) -> EvidenceLog:
     return EvidenceLog.objects.select_for_update().get(pk=log.pk)
 
 
+def _copy_binary(table: str, columns: tuple[str, ...], types: tuple[str, ...], rows) -> None:
+    """COPY ``rows`` in PostgreSQL's binary format inside the caller's transaction: no text to
+    build on our side or to parse on the server's (bytea travels as bytes, not hex)."""
+    cols = ", ".join(f'"{c}"' for c in columns)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN (FORMAT BINARY)') as copy:
+            copy.set_types(types)
+            write = copy.write_row
+            for row in rows:
+                write(row)
+
+
 def _append_locked(locked: EvidenceLog, entries: list[NewEntry], *, now=None) -> tuple[int, list[bytes]]:
     if not entries:
         return locked.size, []
     h = hasher(locked)
     size = locked.size
     wanted = merkle.frontier_nodes(size)
-    nodes = read_nodes(locked.pk, set(wanted))
+    nodes = read_nodes(locked, set(wanted))
     frontier = [(level, index, nodes[(level, index)]) for level, index in wanted]
     now = now or timezone.now()
     blobs = [e.entry if isinstance(e.entry, bytes) else canonical(e.entry) for e in entries]
-    leaves = [merkle.leaf_hash(h, b) for b in blobs]
+    leaves = [h(b"\x00" + b) for b in blobs]  # merkle.leaf_hash, without a call per leaf
     new_nodes, frontier = merkle.append_leaves(h, frontier, size, leaves)
-    copy_rows(
+    log_id = locked.pk
+    _copy_binary(
         LogEntry._meta.db_table,
         ENTRY_COLUMNS,
+        ENTRY_TYPES,
         (
-            (locked.pk, size + i, leaves[i], blobs[i], e.code, e.enterprise_id, e.evidence_type, e.digest,
+            (log_id, size + i, leaves[i], blobs[i], e.code, e.enterprise_id, e.evidence_type, e.digest,
              e.supersedes, now)
             for i, e in enumerate(entries)
         ),
     )  # fmt: skip
-    if new_nodes:
-        copy_rows(LogNode._meta.db_table, NODE_COLUMNS, ((locked.pk, lv, i, v) for lv, i, v in new_nodes))
+    stored = [(log_id, lv, i, v) for lv, i, v in new_nodes if lv >= STORED_FROM]
+    if stored:
+        _copy_binary(LogNode._meta.db_table, NODE_COLUMNS, NODE_TYPES, stored)
     root = merkle.root_of_frontier(h, frontier)
-    EvidenceLog.objects.filter(pk=locked.pk).update(size=size + len(entries), root=root, updated_at=now)
+    EvidenceLog.objects.filter(pk=log_id).update(size=size + len(entries), root=root, updated_at=now)
     locked.size, locked.root = size + len(entries), root
     return size, leaves
 
