@@ -105,11 +105,17 @@ def read_nodes(log: EvidenceLog, wanted: set[tuple[int, int]]) -> dict[tuple[int
     leaves = sorted(leaf_set)
     inner = [(level, i) for level, i in wanted if level >= STORED_FROM]
     parts, params = [], []
-    if leaves:
+    runs: list[list[int]] = []  # the leaves as runs of consecutive indices: one index range each
+    for i in leaves:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    for first, last in runs:
         parts.append(
-            f"SELECT 0, index, leaf_hash FROM {LogEntry._meta.db_table} WHERE log_id = %s AND index = ANY(%s::bigint[])"
+            f"SELECT 0, index, leaf_hash FROM {LogEntry._meta.db_table} WHERE log_id = %s AND index BETWEEN %s AND %s"
         )
-        params += [log_id, leaves]
+        params += [log_id, first, last]
     if inner:
         # a row-constructor list: the planner turns it into index lookups (a join against
         # unnest() was planned as a scan of the whole node table)

@@ -141,6 +141,16 @@ def append_leaves(h, frontier: list[tuple[int, int, bytes]], size: int, leaves: 
     Level by level: the run of new hashes at a level (with the frontier's node at that level in
     front when the run starts at an odd index) pairs into the run of the level above; an odd one
     left at the end is the new frontier's node at that level."""
+    if len(leaves) == 1:  # one leaf (the tamper check's walk): merge up the frontier's stack
+        stack = list(frontier)
+        node = (0, size, leaves[0])
+        new_nodes = []
+        while stack and stack[-1][0] == node[0]:
+            level, left_index, left = stack.pop()
+            node = (level + 1, left_index >> 1, h(b"\x01" + left + node[2]))
+            new_nodes.append(node)
+        stack.append(node)
+        return new_nodes, stack
     old = {level: (index, value) for level, index, value in frontier}
     new_nodes: list[tuple[int, int, bytes]] = []
     kept: list[tuple[int, int, bytes]] = []
