@@ -10,7 +10,9 @@
   read the ratio. Target ≥ 5,000 appends/s; if the baseline itself stays below it, the bench says
   so. Also the client's CPU per entry (time.process_time) for each;
 * inclusion-proof time p50/p99 at 10k, 100k and 1M entries (500 random leaves each; one query for
-  the O(log n) rows a proof needs) — target flat within 2× across sizes — and proof size;
+  the O(log n) rows a proof needs) and proof size, as the log grows; then again on the whole log
+  for trees of each size in turn (round robin, so a load spike falls on every size alike) with
+  the client's CPU per proof — target flat within 2× across sizes, judged on the latter;
 * SM3 against SHA-256: the cost of hashing leaf-sized inputs (ratio).
 
 ``--quick``: 100,000 entries. The machine has 2 cores shared with other work: read the ratios.
@@ -146,13 +148,38 @@ def main() -> None:
         print(
             f"the baseline itself (the same rows without the log) stays below 5,000/s on this machine now ({_load()})"
         )
-    for label, k in (("p50", 0), ("p99", 1)):
-        values = [f[k] for f in proof_figures.values()]
+    print(
+        "inclusion proofs at each size as the log grew (above) — "
+        + ", ".join(f"{n:,}: p50 {f[0]:.2f} / p99 {f[1]:.2f} ms" for n, f in proof_figures.items())
+    )
+    # The figures above were taken at different moments of a shared machine's load. Again, on the
+    # whole log, proofs for trees of each size in turn (round robin), so the load falls alike;
+    # the client's CPU per proof too. The target is judged on these.
+    rng = random.Random(TOTAL)
+    walls = {n: [] for n in CHECKPOINTS}
+    cpus = {n: [] for n in CHECKPOINTS}
+    for r in range(PROOFS):
+        for n in CHECKPOINTS[r % len(CHECKPOINTS) :] + CHECKPOINTS[: r % len(CHECKPOINTS)]:
+            index = rng.randrange(n)
+            t1, c1 = time.perf_counter(), time.process_time()
+            evlog.inclusion_proof(log, index, n)
+            walls[n].append((time.perf_counter() - t1) * 1000)
+            cpus[n].append((time.process_time() - c1) * 1000)
+    figures = {}
+    for n in CHECKPOINTS:
+        times = sorted(walls[n])
+        figures[n] = (statistics.median(times), times[int(len(times) * 0.99) - 1], statistics.mean(cpus[n]))
+    print(
+        "inclusion proofs, sizes in turn on the whole log — "
+        + ", ".join(
+            f"{n:,}: p50 {f[0]:.2f} / p99 {f[1]:.2f} ms, CPU {f[2]:.2f} ms" for n, f in figures.items()
+        )
+    )
+    for label, k in (("p50", 0), ("p99", 1), ("client CPU", 2)):
+        values = [f[k] for f in figures.values()]
         spread = max(values) / min(values)
         print(
-            f"inclusion proof {label} across sizes: "
-            + ", ".join(f"{n:,}: {f[k]:.2f} ms" for n, f in proof_figures.items())
-            + f" — max/min {spread:.2f}× (target ≤ 2×: {'met' if spread <= 2 else 'NOT met'})"
+            f"  {label} max/min across sizes {spread:.2f}× (target ≤ 2×: {'met' if spread <= 2 else 'NOT met'})"
         )
 
     # ---------------------------------------------------------------- SM3 against SHA-256
