@@ -567,6 +567,12 @@ def store_plan(reports: list[Prepared]):
     return outcomes
 
 
+def _rows_json(rows) -> str:
+    """Rows for ``json_array_elements``: one JSON text per statement (a C encoder) instead of a
+    typed array per column, whose elements the driver would dump one by one in Python."""
+    return json.dumps(list(rows), ensure_ascii=False, separators=(",", ":"))
+
+
 def _store_round(reports: list[Prepared], indexes: list[int], outcomes: list):
     from django_tenants.utils import get_public_schema_name
 
@@ -577,16 +583,14 @@ def _store_round(reports: list[Prepared], indexes: list[int], outcomes: list):
         updated = yield (
             f"UPDATE {terminals} AS t SET last_seen_at = v.seen, last_address = v.address,"
             " last_status = v.status, heartbeat_sequence = v.seq, heartbeat_digest = v.digest"
-            " FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], %s::text[], %s::bigint[],"
-            " %s::text[]) AS v(id, seen, address, status, seq, digest)"
+            " FROM (SELECT (e->>0)::bigint AS id, (e->>1)::timestamptz AS seen, e->>2 AS address,"
+            " e->>3 AS status, (e->>4)::bigint AS seq, e->>5 AS digest"
+            " FROM json_array_elements(%s::json) AS e) AS v"
             " WHERE t.id = v.id AND t.heartbeat_sequence IS DISTINCT FROM v.seq RETURNING t.id",
             [
-                [p.terminal_id for p in r],
-                [p.now for p in r],
-                [p.address for p in r],
-                [p.status for p in r],
-                [p.sequence for p in r],
-                [p.digest for p in r],
+                _rows_json(
+                    [p.terminal_id, p.now.isoformat(), p.address, p.status, p.sequence, p.digest] for p in r
+                )
             ],
             True,
         )
@@ -621,39 +625,42 @@ def _store_round(reports: list[Prepared], indexes: list[int], outcomes: list):
         # alone), the readings of the batches inserted now, the registry's last state of their
         # terminals; it answers which terminals' batches were inserted.
         r = [reports[i] for i in members]
-        readings: list[list] = [[], [], [], [], [], []]
-        for p in r:
-            for code, grade, recorded, value, number in p.rows:
-                for column, v in zip(
-                    readings, (p.terminal_id, code, grade, recorded, value, number), strict=True
-                ):
-                    column.append(v)
+        readings = [
+            [p.terminal_id, code, grade, recorded.isoformat(), value, None if number is None else str(number)]
+            for p in r
+            for code, grade, recorded, value, number in p.rows
+        ]
         inserted = yield (
-            "WITH v AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::timestamptz[],"
-            " %s::int[], %s::text[], %s::text[], %s::text[])"
-            " AS v(terminal_id, sequence, digest, seen, n, address, status, state)),"
+            "WITH v AS (SELECT (e->>0)::bigint AS terminal_id, (e->>1)::bigint AS sequence,"
+            " e->>2 AS digest, (e->>3)::timestamptz AS seen, (e->>4)::int AS n, e->>5 AS address,"
+            " e->>6 AS status, e->>7 AS state FROM json_array_elements(%s::json) AS e),"
             f" ins AS (INSERT INTO {_q(schema, ReportBatch)} (terminal_id, sequence, digest, received_at,"
             " reading_count) SELECT terminal_id, sequence, digest, seen, n FROM v"
             " ON CONFLICT (terminal_id, sequence) DO NOTHING RETURNING id, terminal_id),"
             f" rd AS (INSERT INTO {_q(schema, Reading)} (terminal_id, batch_id, item_code, grade,"
-            " recorded_at, value, number) SELECT r.terminal_id, ins.id, r.code, r.grade, r.at, r.value,"
-            " r.number FROM unnest(%s::bigint[], %s::text[], %s::smallint[], %s::timestamptz[],"
-            " %s::text[], %s::numeric[]) AS r(terminal_id, code, grade, at, value, number)"
-            " JOIN ins ON ins.terminal_id = r.terminal_id),"
+            " recorded_at, value, number) SELECT ins.terminal_id, ins.id, r.e->>1, (r.e->>2)::smallint,"
+            " (r.e->>3)::timestamptz, r.e->>4, (r.e->>5)::numeric"
+            " FROM json_array_elements(%s::json) WITH ORDINALITY AS r(e, i)"
+            " JOIN ins ON ins.terminal_id = (r.e->>0)::bigint ORDER BY r.i),"  # ids in the device's order
             f" upd AS (UPDATE {terminals} AS t SET last_seen_at = v.seen, last_address = v.address,"
             " last_status = v.status, public_state = v.state::jsonb FROM v JOIN ins"
             " ON ins.terminal_id = v.terminal_id WHERE t.id = v.terminal_id)"
             " SELECT terminal_id FROM ins",
             [
-                [p.terminal_id for p in r],
-                [p.sequence for p in r],
-                [p.digest for p in r],
-                [p.now for p in r],
-                [len(p.rows) for p in r],
-                [p.address for p in r],
-                [p.status for p in r],
-                [p.public_state for p in r],
-                *readings,
+                _rows_json(
+                    [
+                        p.terminal_id,
+                        p.sequence,
+                        p.digest,
+                        p.now.isoformat(),
+                        len(p.rows),
+                        p.address,
+                        p.status,
+                        p.public_state,
+                    ]
+                    for p in r
+                ),
+                _rows_json(readings),
             ],
             True,
         )
