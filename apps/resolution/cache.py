@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 import uuid
@@ -55,6 +54,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from apps.core import pids
 from apps.core.redis import redis_client
 
 logger = logging.getLogger(__name__)
@@ -245,7 +245,7 @@ class _Subscriber:
         self.subscribed = threading.Event()
 
     def ensure(self) -> None:
-        pid = os.getpid()
+        pid = pids.current()
         if self.pid == pid:
             return
         with self.lock:
@@ -458,7 +458,7 @@ def queue_fill(key: str, payload: bytes, expiry: int) -> None:
     with _fills_lock:
         if len(_fills) < FILL_QUEUE_MAX or key in _fills:  # Redis away: it is only a cache
             _fills[key] = (payload, expiry)
-    if _flusher_started != os.getpid():
+    if _flusher_started != pids.current():
         _start_flusher()
 
 
@@ -483,4 +483,4 @@ def _start_flusher() -> None:
     from apps.resolution import counters  # counters imports this module
 
     counters.ensure_flusher()
-    _flusher_started = os.getpid()
+    _flusher_started = pids.current()

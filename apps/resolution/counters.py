@@ -13,10 +13,10 @@ import atexit
 import bisect
 import datetime as dt
 import functools
-import os
 import threading
 import time
 
+from apps.core import pids
 from apps.core.hot_settings import setting
 from apps.resolution import cache
 from apps.resolution.cache import namespace, redis_client
@@ -175,7 +175,7 @@ def push_pending(*, everything: bool = True) -> None:
 
 def ensure_flusher() -> None:
     """Start this process's pusher thread (once per process, after fork)."""
-    pid = os.getpid()
+    pid = pids.current()
     if _buffer.pid == pid:
         return
     with _buffer.lock:

@@ -42,9 +42,11 @@ def park_prefix_root() -> str | None:
     return root
 
 
-def park_root_cached() -> bool:
-    """Will ``park_prefix_root`` answer from memory (no query)?"""
-    return _park_cache[0] > time.monotonic()
+def park_root_cached(margin: float = 0.0) -> bool:
+    """Will ``park_prefix_root`` answer from memory (no query) for ``margin`` seconds more? A
+    caller that answers on an event loop asks with a margin: the copy must not expire between
+    this check and the lookups of the same request."""
+    return _park_cache[0] > time.monotonic() + margin
 
 
 def forget_park() -> None:

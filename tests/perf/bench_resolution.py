@@ -17,6 +17,10 @@ TLS); without it the output says the figures are gunicorn only.
       same 1,000 handles; (gc) the same server cold, uniform over every identifier, fresh server;
   (n) nginx serving the warm answer's very body from a file (the machine's floor for this
       response; only with nginx installed); (m) the resolution server all-miss at both sizes.
+      Ceilings, for information: a bare granian app returning the same body from memory under
+      ASGI and under RSGI (tests/perf/bare_servers.py, same workers and flags), each vs (n): the
+      most each interface allows here. The resolution server runs under RSGI (``server:rsgi_app``,
+      as deployed); BENCH_INTERFACE=asgi runs it under ASGI (``server:app``) instead.
       Graded (issue 14): g/n >= 0.25, g/b >= 4 (resolution server vs today's Django path, both
       warm), gc/n >= 0.10, (m) at 1,000,000 within 10% of 10,000, and the p99 of (g) at
       ``BENCH_CONNECTIONS`` (32) under 10 ms; g/d for information. Per round and the median.
@@ -345,6 +349,31 @@ def start_server(
     return proc, port
 
 
+# The resolution server's interface under granian: "rsgi" (granian's own, ``server:rsgi_app``, as
+# deployed) or "asgi" (``server:app``); BENCH_INTERFACE picks, for comparing the two.
+INTERFACE = os.environ.get("BENCH_INTERFACE", "rsgi")
+GRANIAN_TARGETS = {"asgi": "apps.resolution.server:app", "rsgi": "apps.resolution.server:rsgi_app"}
+GRANIAN_FLAGS = ["--backlog", "2048", "--no-access-log", "--no-ws", "--http", "1"]
+
+
+def start_bare(workdir: str, interface: str) -> tuple[subprocess.Popen, int]:
+    """The interface's ceiling: a bare granian app returning the warm body from memory
+    (tests/perf/bare_servers.py), same workers and flags as the resolution server."""
+    port = free_port()
+    env = {**os.environ, "BARE_BODY_FILE": str(Path(workdir) / "body.json")}
+    cmd = [
+        sys.executable, "-m", "granian", "--interface", interface, "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(os.cpu_count() or 1), *GRANIAN_FLAGS, f"tests.perf.bare_servers:{interface}_app",
+    ]  # fmt: skip
+    log_path = Path(workdir) / f"bare-{interface}.log"
+    log = open(log_path, "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    wait_for_port(proc, port, log_path)
+    return proc, port
+
+
 def start_granian(
     workdir: str, url: str, prefix: str, extra_env: dict | None = None, workers: int | None = None
 ) -> tuple[subprocess.Popen, int]:
@@ -362,9 +391,8 @@ def start_granian(
     }
     env.pop("PYTEST_VERSION", None)
     cmd = [
-        sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port),
-        "--workers", str(workers or os.cpu_count() or 1), "--backlog", "2048", "--no-access-log",
-        "apps.resolution.server:app",
+        sys.executable, "-m", "granian", "--interface", INTERFACE, "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(workers or os.cpu_count() or 1), *GRANIAN_FLAGS, GRANIAN_TARGETS[INTERFACE],
     ]  # fmt: skip
     log_path = Path(workdir) / f"granian-{prefix}.log"
     log = open(log_path, "w")  # noqa: SIM115
@@ -866,6 +894,7 @@ def main() -> int:
     redone: dict[str, int] = {}  # samples redone because one worker held every connection
     stuck: dict[str, int] = {}  # ... and still so after TRIES attempts (kept, counted)
     server = proxy = granian = static = None
+    bare: list[subprocess.Popen] = []
     try:
         flush_cache(steady_prefix)
         server, port = start_server(tmp, big_url, steady_prefix)
@@ -898,6 +927,13 @@ def main() -> int:
         wrk(granian_port, script=hot_lua, seconds=3)
         if nginx:
             static, static_port = start_static_nginx(tmp, body)
+        else:
+            Path(tmp, "body.json").write_bytes(body)
+        bare_ports = {}
+        for interface in ("asgi", "rsgi"):
+            bare_proc, bare_ports[interface] = start_bare(tmp, interface)
+            bare.append(bare_proc)
+            assert fetch(bare_ports[interface], "/x") == (200, body), interface
 
         def warm(port_: int, backend=None) -> dict:
             # A round lasts longer than the in-process cache's LOCAL_TTL: refill it (untimed)
@@ -923,6 +959,10 @@ def main() -> int:
             steps += [("granian", lambda t: warm(granian_port, granian_steady))]
             if nginx:
                 steps += [("static_nginx", lambda t: wrk(static_port, path="/x"))]
+            steps += [
+                ("bare_asgi", lambda t: wrk(bare_ports["asgi"], path="/x")),
+                ("bare_rsgi", lambda t: wrk(bare_ports["rsgi"], path="/x")),
+            ]
             steps += [
                 ("granian_cold", lambda t: uniform(TOTAL, seed=200 + rnd + 1000 * t, starter=start_granian)),
                 ("cold", lambda t: uniform(TOTAL, seed=200 + rnd + 1000 * t)),
@@ -967,7 +1007,7 @@ def main() -> int:
         memory = memory_per_process(tmp, big_url, CACHED_RECORDS)
         served = write_to_served(tmp, big_url, WRITES)
     finally:
-        for extra in (static, granian):
+        for extra in (static, granian, *bare):
             if extra is not None:
                 stop(extra)
         flush_cache(f"{CACHE_PREFIX}-granian")
@@ -993,6 +1033,8 @@ def main() -> int:
         "granian": "(g) resolution server, warm",
         "granian_cold": f"(gc) resolution server, cold {TOTAL:,}",
         "static_nginx": "(n) nginx, the body from a file",
+        "bare_asgi": "ceiling: bare ASGI app on granian, the body from memory",
+        "bare_rsgi": "ceiling: bare RSGI app on granian, the body from memory",
         "granian_miss_small": f"(m) resolution server all-miss {SMALL:,}",
         "granian_miss_big": f"(m) resolution server all-miss {TOTAL:,}",
     }
@@ -1044,6 +1086,9 @@ def main() -> int:
             ("all-miss no Redis copy vs copy", "miss_unshared", "miss_big", ""),
             ("(b)/(a) through nginx", "warm_nginx", "floor_nginx", ""),
             ("g/d resolution server vs DRF", "granian", "drf", ""),
+            ("ceiling: bare ASGI vs nginx", "bare_asgi", "static_nginx", "the most ASGI allows"),
+            ("ceiling: bare RSGI vs nginx", "bare_rsgi", "static_nginx", "the most RSGI allows"),
+            (f"g vs bare {INTERFACE.upper()}", "granian", f"bare_{INTERFACE}", "what the server keeps of it"),
         ],
     )
     print(

@@ -106,13 +106,20 @@ def node_env(database: str, *, key_prefix: str, **extra: str) -> dict:
 
 class ResolutionServer(Server):
     """The resolution server (apps.resolution.server) under granian with ``env``: the same
-    helpers as ``Server``; it hands /healthz and everything it does not serve to Django."""
+    helpers as ``Server``; it hands /healthz and everything it does not serve to Django.
+    ``interface``: "asgi" (``server:app``) or "rsgi" (granian's own, ``server:rsgi_app``)."""
+
+    TARGETS = {"asgi": "apps.resolution.server:app", "rsgi": "apps.resolution.server:rsgi_app"}
+
+    def __init__(self, env: dict, workers: int = 2, host: str = "park.localhost", interface: str = "asgi"):
+        self.interface = interface
+        super().__init__(env, workers=workers, host=host)
 
     def start(self, timeout: float = 60) -> None:
         self.launch(
             [
-                "granian", "--interface", "asgi", "--host", "127.0.0.1", "--port", str(self.port),
-                "--workers", str(self.workers), "apps.resolution.server:app",
+                "granian", "--interface", self.interface, "--host", "127.0.0.1", "--port", str(self.port),
+                "--workers", str(self.workers), self.TARGETS[self.interface],
             ],
             name="resolution server",
             timeout=timeout,

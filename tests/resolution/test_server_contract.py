@@ -1,5 +1,5 @@
-"""The resolution server (granian, apps.resolution.server) and the Django views answer the same
-table of requests alike: equal status, byte-identical bodies, equal headers that matter. And a
+"""The resolution server (granian, apps.resolution.server, under ASGI and under RSGI) and the
+Django views answer the same table of requests alike: equal status, byte-identical bodies, equal headers that matter. And a
 write through the portal's services is served by the resolution server at once."""
 
 import json
@@ -73,8 +73,10 @@ def registry(transactional_db, enterprise_a):
     )
 
 
-@pytest.fixture
-def resolution_server(transactional_db, park):
+@pytest.fixture(params=["asgi", "rsgi"])
+def resolution_server(request, transactional_db, park):
+    """The server under granian, once per interface: ASGI (``server:app``) and granian's own
+    RSGI (``server:rsgi_app``), each held to the same table."""
     env = nodes.node_env(
         nodes.database_url(connection.settings_dict["NAME"], connection.settings_dict),
         key_prefix=settings.CACHES["default"]["KEY_PREFIX"],
@@ -82,7 +84,7 @@ def resolution_server(transactional_db, park):
         UPSTREAM_RESOLVER_URL=UPSTREAM_DOWN,
         UPSTREAM_RESOLVER_TIMEOUT="0.5",
     )
-    server = nodes.ResolutionServer(env, workers=1)
+    server = nodes.ResolutionServer(env, workers=1, interface=request.param)
     yield server
     server.stop()
 
