@@ -169,7 +169,8 @@ INVITATION_EXAMPLE = {
                 "run", int, required=True, description=_lazy("批量入驻任务 ID（上传时返回的 TaskRun id）")
             )
         ],
-        examples=[answer_example(_lazy("邀请列表"), [INVITATION_EXAMPLE])],
+        responses={200: InvitationSerializer(many=True)},
+        examples=[answer_example(_lazy("邀请列表"), INVITATION_EXAMPLE)],  # shown as a list of it
     ),
     resend=extend_schema(
         summary=_lazy("重新发送管理员邀请（新链接，旧链接失效）"),
