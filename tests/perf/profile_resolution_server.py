@@ -29,7 +29,7 @@ from apps.resolution import server  # noqa: E402
 
 HOST = b"park.localhost"
 PREFIX = "88.101.bench"
-BATCH = 32
+BATCH = int(os.environ.get("PROFILE_BATCH", "32"))
 
 
 def _flag(name: str, default: int) -> int:
@@ -96,7 +96,7 @@ async def main() -> None:
     print(f"{'cold' if cold else 'warm'}: {done} requests, statuses {statuses}, "
           f"{took / done * 1e6:.1f} us CPU per request (process_time)")  # fmt: skip
     if profiler:
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(25)
     task.cancel()
 
 
