@@ -11,8 +11,11 @@ not go through Django's request cycle: the reports that arrive together are take
 (``device.token_sql``; nothing about a token or a credential is cached, so a revocation refuses
 the next report in every process), ``device.check_report`` applies every rule to each report
 (signature, readings against the template), and ``device.store_plan`` stores all the checked
-ones in one transaction over psycopg's ``AsyncConnectionPool`` (a statement per schema for the
-batches, one for their readings, one for the registry's last state). If that transaction fails,
+ones in one transaction over psycopg's ``AsyncConnectionPool`` (per data schema one statement
+that inserts the batches and their readings and updates the registry's last state, its rows sent
+as one JSON text; one UPDATE for the heartbeats), all on the one pooled connection the batch
+took. Fewer loaders than requests in flight (``TERMINALS_LOADERS``) make the batches grow with
+the load, so the round trips and the commit are paid per batch. If that transaction fails,
 each report of the batch is stored again in a transaction of its own, so one cannot take the
 others along (all or nothing per report). A refusal's audit entry and counters are written on a
 thread (Django's ORM), as are challenge and token (fewer, and they are Django's code as is:
