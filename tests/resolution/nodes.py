@@ -125,9 +125,9 @@ class ResolutionServer(Server):
             timeout=timeout,
         )  # fmt: skip
 
-    def request(self, method: str, path: str, headers: dict | None = None):
+    def request(self, method: str, path: str, headers: dict | None = None, body: bytes | None = None):
         request = urllib.request.Request(
-            self.url + path, method=method, headers={"Host": self.host, **(headers or {})}
+            self.url + path, data=body, method=method, headers={"Host": self.host, **(headers or {})}
         )
 
         class NoRedirect(urllib.request.HTTPRedirectHandler):

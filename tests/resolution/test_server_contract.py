@@ -205,3 +205,17 @@ def test_misses_read_together_answer_each_request_alike(enterprise_a, resolution
         expected = [_django("GET", path, {}, f"10.6.0.{i}") for i, path in enumerate(paths)]
     assert [(a[0], a[2]) for a in served] == [(e[0], e[2]) for e in expected]
     assert [a[0] for a in served].count(200) == 15
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_it_does_not_serve_reaches_django_with_its_body(resolution_server):
+    """A request the server leaves to Django (here a POST of the public application form) gets
+    Django's answer with the request body it sent, under RSGI through the RSGI-to-ASGI adapter:
+    two bodies, two different validation answers, each the Django view's."""
+    path = "/api/v1/tenants/applications/"
+    for body in ({"name": "甲"}, {"name": "乙", "credit_code": "1", "code": "AB"}):
+        data = json.dumps(body).encode()
+        served = resolution_server.request("POST", path, {"Content-Type": "application/json"}, body=data)
+        expected = Client(HTTP_HOST="park.localhost").post(path, data, content_type="application/json")
+        assert served[0] == expected.status_code == 400
+        assert json.loads(served[2]) == json.loads(expected.content)
