@@ -13,9 +13,9 @@ the next report in every process), ``device.check_report`` applies every rule to
 (signature, readings against the template), and ``device.store_plan`` stores all the checked
 ones in one transaction over psycopg's ``AsyncConnectionPool`` (per data schema one statement
 that inserts the batches and their readings and updates the registry's last state, its rows sent
-as one JSON text; one UPDATE for the heartbeats), all on the one pooled connection the batch
-took. Fewer loaders than requests in flight (``TERMINALS_LOADERS``) make the batches grow with
-the load, so the round trips and the commit are paid per batch. If that transaction fails,
+as one JSON text; one UPDATE for the heartbeats); a batch is stored while the next one is read
+and checked. Few loaders (``TERMINALS_LOADERS``) make the batches grow with the load, so the
+round trips and the commit are paid per batch. If that transaction fails,
 each report of the batch is stored again in a transaction of its own, so one cannot take the
 others along (all or nothing per report). A refusal's audit entry and counters are written on a
 thread (Django's ORM), as are challenge and token (fewer, and they are Django's code as is:
@@ -155,15 +155,21 @@ async def run_async(plan, conn):
             return stop.value
 
 
+def _fail(entries: list[_Pending]) -> None:
+    for entry in entries:
+        if not entry.future.done():
+            entry.future.set_result(_server_error())
+
+
 class _ReportBatcher:
     """Reports that arrive while the loaders are busy wait together; a loader takes up to
-    ``BATCH_MAX`` of them: one token query, the checks, one storing transaction, all on one
-    pooled connection. There are fewer loaders than pool connections' worth of work in flight
-    (``TERMINALS_LOADERS``, 2 by default), so the busier the server, the more reports wait and
+    ``BATCH_MAX`` of them: one token query, the checks, then one storing transaction that runs
+    while the loader reads and checks the next batch. There are few loaders
+    (``TERMINALS_LOADERS``, 1 by default), so the busier the server, the more reports wait and
     the bigger each batch: a transaction's round trips and commit are paid per batch, not per
     report (``stats``: reports, batches and CPU per stage, for the bench)."""
 
-    LOADERS = int(os.environ.get("TERMINALS_LOADERS", "2"))
+    LOADERS = int(os.environ.get("TERMINALS_LOADERS", "1"))
     BATCH_MAX = 512
 
     def __init__(self):
@@ -188,6 +194,10 @@ class _ReportBatcher:
         return await future
 
     async def _loader(self) -> None:
+        """Take a batch, read its tokens and check it, then store it while the next batch is
+        read and checked (at most one store in flight per loader: the event loop's CPU and the
+        database's work overlap, and reports keep gathering meanwhile)."""
+        storing: asyncio.Task | None = None
         while True:
             await self.wake.wait()
             if not self.pending:
@@ -203,12 +213,21 @@ class _ReportBatcher:
             self.stats["batches"] += 1
             self.stats["largest"] = max(self.stats["largest"], len(batch))
             try:
-                await self._run(batch)
+                checked = await self._read_and_check(batch)
             except Exception:
                 logger.exception("a batch of %s reports failed", len(batch))
-                for entry in batch:
-                    if not entry.future.done():
-                        entry.future.set_result(_server_error())
+                _fail(batch)
+                continue
+            if storing is not None:
+                await storing
+            storing = asyncio.create_task(self._store_answering(checked)) if checked else None
+
+    async def _store_answering(self, checked: list[_Pending]) -> None:
+        try:
+            await self._store(checked)
+        except Exception:
+            logger.exception("a batch of %s reports failed", len(checked))
+            _fail(checked)
 
     def _check(self, batch: list[_Pending], states: dict, now) -> list[_Pending]:
         """``device.check_report`` for each report: the checked ones; the others answered. The
@@ -235,6 +254,14 @@ class _ReportBatcher:
         return checked
 
     async def _run(self, batch: list[_Pending]) -> None:
+        """One batch from start to answer (what ``_loader`` does in two overlapping steps)."""
+        checked = await self._read_and_check(batch)
+        if checked:
+            await self._store(checked)
+
+    async def _read_and_check(self, batch: list[_Pending]) -> list[_Pending]:
+        """The batch's token states (one query, read now: nothing is kept between batches),
+        then ``_check``: the reports that passed every check."""
         loop = asyncio.get_running_loop()
         stats, clock = self.stats, time.process_time
         async with _pool.connection() as conn:
@@ -242,25 +269,29 @@ class _ReportBatcher:
             cursor = await conn.execute(device.token_sql(), ([e.token_hash for e in batch],), prepare=True)
             states = device.token_states(await cursor.fetchall())
             stats["tokens"] += clock() - started
-            for state in states.values():  # a template version this process has not read yet
-                if not device.reading_items_known(state.template_version_id):
-                    await loop.run_in_executor(_threads, device.reading_items, state.template_version_id)
-            started = clock()
-            checked = self._check(batch, states, timezone.now())
-            stats["check"] += clock() - started
-            if not checked:
-                return
-            for entry in checked:
-                schema = entry.prepared.data_schema
-                if entry.prepared.rows and schema not in _schemas_ready:
-                    await loop.run_in_executor(_threads, device.ensure_schema, entry.prepared)
-                    _schemas_ready.add(schema)
-            started = clock()
-            try:
+        for state in states.values():  # a template version this process has not read yet
+            if not device.reading_items_known(state.template_version_id):
+                await loop.run_in_executor(_threads, device.reading_items, state.template_version_id)
+        started = clock()
+        checked = self._check(batch, states, timezone.now())
+        stats["check"] += clock() - started
+        for entry in checked:
+            schema = entry.prepared.data_schema
+            if entry.prepared.rows and schema not in _schemas_ready:
+                await loop.run_in_executor(_threads, device.ensure_schema, entry.prepared)
+                _schemas_ready.add(schema)
+        return checked
+
+    async def _store(self, checked: list[_Pending]) -> None:
+        """Store the checked reports in one transaction and answer each."""
+        stats, clock = self.stats, time.process_time
+        started = clock()
+        try:
+            async with _pool.connection() as conn:
                 outcomes = await run_async(device.store_plan([e.prepared for e in checked]), conn)
-            except Exception:
-                logger.warning("storing %s reports together failed; one by one", len(checked), exc_info=True)
-                outcomes = None
+        except Exception:
+            logger.warning("storing %s reports together failed; one by one", len(checked), exc_info=True)
+            outcomes = None
         if outcomes is None:  # each report in a transaction of its own: one cannot take the others along
             outcomes = []
             for entry in checked:
