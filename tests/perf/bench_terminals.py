@@ -14,8 +14,13 @@ Prints, all measured in this run on this machine:
   against what 10,000 terminals every 30 s need (333/s);
 * verified reports/s with SM2 and with P-256 (a batch of 10 readings: one verification, the
   batch and its readings written in the enterprise's schema, the registry's last state);
-* the cost of one verification per algorithm, in process (SM2 on tongsuopy, P-256 and Ed25519
-  on cryptography, SM2 on gmssl for comparison).
+* the cost of one verification per algorithm, CPU time in process (SM2 on tongsuopy, P-256 and
+  Ed25519 on cryptography) and the SM2 candidates on this machine (the system's OpenSSL 3 by
+  ``openssl speed``, the Z digest a per-key cache would save, gmssl in pure Python);
+* CPU per verified report, the server's processes and the database's sessions apart (from /proc,
+  so the load generator and the machine's other programs are not in it), the capacity it implies
+  on this machine's cores, the server's batching (TERMINALS_STATS), and a verdict per algorithm:
+  the 2,000/s target on the wall clock and by CPU, which algorithm is faster and why.
 
 ``--quick``: 1,000 terminals and 200 reporters (a smoke run). The load generator runs in
 processes of its own beside the server on the same 2 cores, and pre-signs report batches
