@@ -19,6 +19,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 HOST = "alpha.park.localhost"
 API = "^/api/v1/billing/"
+# Cases per operation and generation mode (tests/openapi.py's default is 25). Measured: the
+# derandomized run with 10 answers every one of the 43 (operation, mode) pairs with the same set
+# of status codes as the run with 25 (the last new code, a 400 of GET bills/ in the negative mode,
+# comes at case 9), in 430 requests instead of 1,075.
+EXAMPLES = 10
 
 
 def _data(enterprise, other, finance) -> dict[str, list[int]]:
@@ -80,5 +85,11 @@ def test_every_billing_operation_conforms_to_the_schema(
     token = f"Token {Token.objects.create(user=finance).key}"
     known_ids = _data(enterprise_a, enterprise_b, finance)
     assert_conforms(
-        live_server=live_server, host=HOST, token=token, api=API, known_ids=known_ids, config=_config(token)
+        live_server=live_server,
+        host=HOST,
+        token=token,
+        api=API,
+        known_ids=known_ids,
+        config=_config(token),
+        examples=EXAMPLES,
     )

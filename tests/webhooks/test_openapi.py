@@ -13,6 +13,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 HOST = "alpha.park.localhost"
 API = "^/api/v1/webhooks/"
+# Cases per operation and generation mode (tests/openapi.py's default is 25). Measured: the
+# derandomized run with 12 answers every one of the 20 (operation, mode) pairs with the same set
+# of status codes as the run with 25 (the last new code, a 400 of GET deliveries/ in the negative
+# mode, comes at case 12), in half the requests.
+EXAMPLES = 12
 
 
 def test_every_webhook_operation_conforms_to_the_schema(
@@ -51,4 +56,5 @@ def test_every_webhook_operation_conforms_to_the_schema(
             "/api/v1/webhooks/deliveries/": [delivery.pk],
         },
         config=config,
+        examples=EXAMPLES,
     )
