@@ -9,9 +9,10 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from apps.audit.models import AuditEntry
 from apps.enterprise_data.services import restricted_context
@@ -66,7 +67,13 @@ def run_batch(reports: list[tuple]) -> list[tuple[int, dict]]:
             await server._pool.close()
             server._pool = None
 
-    answers, stats = asyncio.run(main())
+    blocking, server._threads = server._threads, ThreadPoolExecutor(max_workers=1)
+    try:
+        answers, stats = asyncio.run(main())
+    finally:  # the thread's database connection is closed with it (the test database is dropped)
+        server._threads.submit(connections.close_all).result()
+        server._threads.shutdown()
+        server._threads = blocking
     assert stats["check"] >= 0 and stats["tokens"] >= 0  # counted per stage
     return [(status, json.loads(body)) for status, body, _headers in answers]
 
