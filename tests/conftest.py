@@ -45,6 +45,46 @@ def pytest_configure(config):
         compile_all(ROOT / "locale")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep an expensive shared fixture on one xdist worker (``make test`` runs ``--dist
+    loadgroup``; groups change where tests run, never what they check).
+
+    - A test module with a module- or class-scoped fixture of its own (a server, a second node, a
+      replica pair) is one group: split over the workers, or interleaved with other modules on one,
+      its fixture was built again each time (test_nodes' upstream node: ~110 s each).
+    - The groups reach the scheduler at all: pytest-xdist 3.8 marks a test's group by appending
+      ``@group`` to ``item._nodeid``, which pytest 9 no longer reads (``nodeid`` comes from
+      ``item._id``), so every ``xdist_group`` mark was ignored and the replica module's tests ran
+      on both workers, each starting its own primary and standby. In a worker we append the
+      suffix to the id pytest 9 reads, as xdist means to (its ``_split_scope`` reads it back)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        module = item.nodeid.split("::", 1)[0]
+        for name in info.names_closure:
+            defs = info.name2fixturedefs.get(name) or ()
+            if defs and defs[-1].scope in ("module", "class") and defs[-1].baseid == module:
+                item.add_marker(pytest.mark.xdist_group(module))
+                break
+    if not (hasattr(config, "workerinput") and config.getvalue("loadgroup")):
+        return
+    try:
+        from _pytest.nodeid import NodeId  # pytest >= 9
+    except ImportError:  # older pytest: xdist's own suffix works
+        return
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if names and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(names))}")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def park_schemas(django_db_setup, django_db_blocker):
     import time_machine
