@@ -15,6 +15,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 HOST = "alpha.park.localhost"
 API = "^/api/v1/bid/"
+# Cases per operation and generation mode (tests/openapi.py's default is 25). Measured: the
+# derandomized run with 16 answers every one of the 25 (operation, mode) pairs with the same set
+# of status codes as the run with 25 (the last new code, of POST auth/verify/, comes at case 15),
+# in 400 requests instead of 625.
+EXAMPLES = 16
 
 
 def test_every_bid_operation_conforms_to_the_schema(live_server, enterprise_a):
@@ -31,4 +36,5 @@ def test_every_bid_operation_conforms_to_the_schema(live_server, enterprise_a):
         api=API,
         known_ids={"/api/v1/bid/bids/": [issued.bid.pk]},
         config=config,
+        examples=EXAMPLES,
     )

@@ -97,4 +97,8 @@ def test_report_operations_conform_to_the_schema(live_server, filing, park_admin
         api="^/api/v1/reports/",
         known_ids={"/api/v1/reports/": [filing.pk]},
         config=config,
+        # Measured: the derandomized run with 12 cases per operation and mode answers every one
+        # of the 12 (operation, mode) pairs with the same status codes as the run with 25 (the
+        # last new code, a 400 of GET reports/ in the negative mode, comes at case 11).
+        examples=12,
     )
