@@ -101,6 +101,72 @@ def park_schemas(django_db_setup, django_db_blocker):
     yield
 
 
+# ---------------------------------------------------------------- content type ids after a flush
+# contenttypes and auth live in the public schema and in every enterprise's (cloned from the
+# base schema): their ids agree, and ContentType's per-process cache is shared by all schemas.
+# A transactional test's flush truncates the public tables and post_migrate creates the rows
+# again under new ids, so a later test could write the public id into a tenant's table (or the
+# reverse) and fail on a foreign key. Each test starts with the public ids the session migrated.
+_NUMBERED = (
+    ("django_content_type", ("app_label", "model")),
+    ("auth_permission", ("content_type_id", "codename")),  # after the content types: its key uses them
+)
+
+
+def _public_ids(cursor, table: str, keys: tuple[str, ...]) -> dict[tuple, int]:
+    cursor.execute(f"SELECT id, {', '.join(keys)} FROM public.{table}")
+    return {tuple(row[1:]): row[0] for row in cursor.fetchall()}
+
+
+def _renumber(cursor, table: str, keys: tuple[str, ...], migrated: dict[tuple, int]) -> bool:
+    """Give ``table``'s rows (and the columns that reference them) the ids they were migrated
+    with; False when they have them already."""
+    current = _public_ids(cursor, table, keys)
+    pairs = [(current[key], old) for key, old in migrated.items() if current.get(key, old) != old]
+    if not pairs:
+        return False
+    cursor.execute(
+        "SELECT c.conrelid::regclass::text, a.attname FROM pg_constraint c "
+        "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey) "
+        "WHERE c.contype = 'f' AND c.confrelid = %s::regclass",
+        [f"public.{table}"],
+    )
+    columns = [*cursor.fetchall(), (f"public.{table}", "id")]
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    cursor.execute("CREATE TEMP TABLE IF NOT EXISTS test_renumbered (new bigint, old bigint)")
+    cursor.execute("TRUNCATE test_renumbered")
+    cursor.executemany("INSERT INTO test_renumbered VALUES (%s, %s)", pairs)
+    for relation, column in columns:  # through negative ids: an old id may be another row's new one
+        cursor.execute(
+            f"UPDATE {relation} SET {column} = -m.old FROM test_renumbered m WHERE {relation}.{column} = m.new"
+        )
+        cursor.execute(f"UPDATE {relation} SET {column} = -{column} WHERE {column} < 0")
+    return True
+
+
+@pytest.fixture(scope="session")
+def _migrated_public_ids(park_schemas, django_db_blocker):
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SET search_path TO public")
+        return {table: _public_ids(cursor, table, keys) for table, keys in _NUMBERED}
+
+
+@pytest.fixture(autouse=True)
+def _public_ids_as_migrated(_migrated_public_ids, django_db_blocker):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        with transaction.atomic(), connection.cursor() as cursor:
+            changed = [
+                _renumber(cursor, table, keys, _migrated_public_ids[table]) for table, keys in _NUMBERED
+            ]
+        if any(changed):
+            ContentType.objects.clear_cache()
+    yield
+
+
 def _made_when_the_session_made_them(make):
     """``make()`` with the clock at FIXTURES_CREATED_AT: after a transactional test flushed the
     tables, the park and enterprises it re-creates joined when the session's did, not at a test's

@@ -30,7 +30,10 @@ def domain_of(enterprise: Enterprise) -> str:
 
 
 def ensure_enterprise(key: str) -> Enterprise:
-    """An active enterprise with its schema (cloned from the base schema) and domain."""
+    """An active enterprise with its schema (cloned from the base schema) and domain. Starts from
+    the public schema: a fixture before it may have left the connection in a tenant's (a test
+    client's request), and an enterprise a transactional test's flush removed is saved again."""
+    connection.set_schema_to_public()
     ensure_test_park()
     code = key.upper()
     enterprise = Enterprise.objects.filter(schema_name=f"ent_{key}").first()

@@ -177,7 +177,7 @@ def test_park_staff_read_public_values_on_the_park_domain(register_product, park
     assert "name" in types and "production_line" not in types
 
 
-def test_api_client_token(alpha, admin_a, mfg):
+def test_api_client_token(alpha, enterprise_b, admin_a, mfg):
     from apps.identifiers.api_clients import api_client_create, api_client_revoke
 
     client, key = api_client_create(actor=admin_a, enterprise=alpha, name="MES")

@@ -176,6 +176,7 @@ def test_country_code_is_checked():
     assert parse_handle("86.101.ABC/1", rules_=HandleRules(country_code="86")).country_code == "86"
 
 
+@pytest.mark.usefixtures("park")  # a transactional test before it may have flushed the session's park
 def test_default_rules_follow_the_parks_country_code():
     from apps.identifiers.handles import parse_prefix, rules
     from apps.tenants.models import Park

@@ -69,7 +69,10 @@ def run_batch(reports: list[tuple]) -> list[tuple[int, dict]]:
 
     blocking, server._threads = server._threads, ThreadPoolExecutor(max_workers=1)
     try:
-        answers, stats = asyncio.run(main())
+        # on a thread of its own: an earlier test on this worker (Playwright's sync API) may have
+        # left an event loop running in this thread, where asyncio.run() refuses to start another
+        with ThreadPoolExecutor(max_workers=1) as loop_thread:
+            answers, stats = loop_thread.submit(asyncio.run, main()).result()
     finally:  # the thread's database connection is closed with it (the test database is dropped)
         server._threads.submit(connections.close_all).result()
         server._threads.shutdown()
