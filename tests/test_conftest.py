@@ -12,6 +12,28 @@ def test_a_transactional_test_flushes_the_tables_after_it(enterprise_a):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_after_a_flush_content_types_keep_the_ids_every_schema_holds(_migrated_public_ids, enterprise_a):
+    """The flush after the test above made the public content types and permissions again under
+    new ids (93-184 for 1-92 here); each test starts with the ids the session migrated, which the
+    enterprises' schemas hold too, so a cached content type means the same row in every schema."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from tests.conftest import _NUMBERED, _public_ids
+
+    with connection.cursor() as cursor:
+        for table, keys in _NUMBERED:
+            assert _public_ids(cursor, table, keys) == _migrated_public_ids[table]
+    connection.set_tenant(enterprise_a)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM django_content_type WHERE app_label = 'auth' AND model = 'permission'")
+        (in_the_enterprise,) = cursor.fetchone()
+    connection.set_schema_to_public()
+    assert ContentType.objects.get_for_model(Permission).pk == in_the_enterprise
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_fixtures_made_again_joined_when_the_sessions_did(frozen_clock, park, enterprise_a, enterprise_b):
     for enterprise in (enterprise_a, enterprise_b):
         enterprise.refresh_from_db()
