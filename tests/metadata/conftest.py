@@ -11,8 +11,9 @@ def seed_templates(django_db_setup, django_db_blocker, park_schemas):
 
 
 @pytest.fixture
-def templates(db, seed_templates):
-    """Seed templates by code; re-created if a transaction=True test flushed the tables."""
+def templates(db, seed_templates, park):
+    """Seed templates by code; re-created if a transaction=True test flushed the tables (and the
+    park with them: a park template's prefix is the park's)."""
     from apps.metadata.demo import ensure_seed_templates
 
     return ensure_seed_templates()
