@@ -325,26 +325,28 @@ INVITATION_STATES = {
 def onboarding_invitations(*, task_run_id: int) -> list[dict[str, Any]]:
     """The invitations a mass onboarding sent, each with its state (sent / accepted / expired)
     as the run's results page and API show them."""
-    from apps.accounts.selectors import invitation_list, invitation_state
+    from apps.accounts.selectors import invitation_list
 
-    rows = []
-    for invitation in invitation_list(task_run_id=task_run_id):
-        state = invitation_state(invitation)
-        rows.append(
-            {
-                "id": invitation.pk,
-                "invitation": invitation,
-                "enterprise": invitation.enterprise,
-                "username": invitation.user.get_username(),
-                "email": invitation.email,
-                "state": state,
-                "state_display": INVITATION_STATES[state],
-                "send_count": invitation.send_count,
-                "sent_at": invitation.sent_at,
-                "accepted_at": invitation.accepted_at,
-            }
-        )
-    return rows
+    return [invitation_row(invitation) for invitation in invitation_list(task_run_id=task_run_id)]
+
+
+def invitation_row(invitation) -> dict[str, Any]:
+    """One invitation as the results page and the API show it, with its state."""
+    from apps.accounts.selectors import invitation_state
+
+    state = invitation_state(invitation)
+    return {
+        "id": invitation.pk,
+        "invitation": invitation,
+        "enterprise": invitation.enterprise,
+        "username": invitation.user.get_username(),
+        "email": invitation.email,
+        "state": state,
+        "state_display": INVITATION_STATES[state],
+        "send_count": invitation.send_count,
+        "sent_at": invitation.sent_at,
+        "accepted_at": invitation.accepted_at,
+    }
 
 
 def onboarding_invitation_resend(*, invitation_id: int, actor) -> Any:

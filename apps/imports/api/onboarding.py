@@ -222,8 +222,7 @@ class InvitationViewSet(viewsets.GenericViewSet):
 
     @action(detail=True, methods=["post"])
     def resend(self, request, pk=None):
-        from apps.accounts.selectors import invitation_state
-        from apps.imports.onboarding import INVITATION_STATES, onboarding_invitation_resend
+        from apps.imports.onboarding import invitation_row, onboarding_invitation_resend
 
         if not str(pk).isdigit():
             raise NotFound()
@@ -233,16 +232,5 @@ class InvitationViewSet(viewsets.GenericViewSet):
             if exc.code == "not_found":
                 raise NotFound() from None
             raise
-        state = invitation_state(invitation)
-        row = {
-            "id": invitation.pk,
-            "enterprise": invitation.enterprise,
-            "username": invitation.user.get_username(),
-            "email": invitation.email,
-            "state": state,
-            "state_display": INVITATION_STATES[state],
-            "send_count": invitation.send_count,
-            "sent_at": invitation.sent_at,
-            "accepted_at": invitation.accepted_at,
-        }
+        row = invitation_row(invitation)
         return Response(InvitationSerializer(row).data)
